@@ -1,0 +1,73 @@
+"""Users, their roles and the agencies of the sales organisation."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    FINANCE = "finance", _("Finance")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    AGENCY_MANAGER = "agency_manager", _("Agency manager")
+    SALES_REP = "sales_rep", _("Sales rep")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Agency(models.Model):
+    """A branch of the sales organisation (an agency owns customers of its area)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using Encaisse; what they see follows from their role (see ledger.scoping)."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("The agency the person works in."),
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("sales manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team",
+        help_text=_("For a sales rep: the sales manager who leads them."),
+    )
+    managed_agencies = models.ManyToManyField(
+        Agency,
+        verbose_name=_("managed agencies"),
+        blank=True,
+        related_name="managers",
+        help_text=_("For an agency manager: the agencies they are responsible for."),
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,17 @@
+"""Role capabilities: what a role may do. Which rows a user sees is ledger.scoping's job."""
+
+from __future__ import annotations
+
+from encaisse.accounts.models import Role, User
+
+SEES_EVERY_CUSTOMER = frozenset({Role.ADMIN, Role.FINANCE, Role.VIEWER})
+MANAGES_PEOPLE = frozenset({Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.AGENCY_MANAGER})
+
+
+def can_see_team_reports(user: User) -> bool:
+    """Reports grouped by rep or agency make sense beyond a single portfolio."""
+    return user.is_authenticated and user.role in MANAGES_PEOPLE | {Role.VIEWER}
+
+
+def is_read_only(user: User) -> bool:
+    return user.role == Role.VIEWER

@@ -1,0 +1,282 @@
+"""The receivables ledger: legal entities, customers, invoices, payments and lettrage.
+
+An invoice's open amount is derived from its allocations. ``Invoice.open_amount`` and
+``settled_on`` (and their twins on Payment) are a cache of that derivation, written only by
+``ledger.services.refresh_balances`` so that lists and reports never sum allocations of
+items long settled; reports as of a past date recompute from the allocations themselves.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from stdnum.eu import vat as eu_vat
+from stdnum.fr import siren as fr_siren
+from stdnum.fr import siret as fr_siret
+
+from encaisse.accounts.models import Agency, User
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class LegalEntity(models.Model):
+    """A company of the group that issues invoices (the creditor)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    email = models.EmailField(_("sender e-mail"), blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("legal entity")
+        verbose_name_plural = _("legal entities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Segment(models.TextChoices):
+    KEY_ACCOUNT = "key_account", _("Key account")
+    SME = "sme", _("SME")
+    SMALL = "small", _("Small business")
+    PUBLIC = "public", _("Public sector")
+
+
+def validate_siren(value: str) -> None:
+    if value and not fr_siren.is_valid(value):
+        raise ValidationError(_("%(value)s is not a valid SIREN."), params={"value": value})
+
+
+def validate_siret(value: str) -> None:
+    if value and not fr_siret.is_valid(value):
+        raise ValidationError(_("%(value)s is not a valid SIRET."), params={"value": value})
+
+
+def validate_vat_number(value: str) -> None:
+    if value and not eu_vat.is_valid(value):
+        raise ValidationError(_("%(value)s is not a valid VAT number."), params={"value": value})
+
+
+class Customer(models.Model):
+    entity = models.ForeignKey(
+        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT,
+        related_name="customers",
+    )
+    external_id = models.CharField(_("external id"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    vat_number = models.CharField(
+        _("VAT number"), max_length=20, blank=True, validators=[validate_vat_number]
+    )
+    segment = models.CharField(
+        _("segment"), max_length=20, choices=Segment.choices, default=Segment.SME
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    credit_limit = models.DecimalField(_("credit limit"), null=True, blank=True, **MONEY)
+    sales_rep = models.ForeignKey(
+        User, verbose_name=_("sales rep"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="portfolio",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="customers",
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "external_id"], name="customer_external_id_unique_per_entity"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["sales_rep"], name="customer_sales_rep_idx"),
+            models.Index(fields=["agency"], name="customer_agency_idx"),
+            models.Index(fields=["name"], name="customer_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_primary = models.BooleanField(_("main contact for collection"), default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class Invoice(models.Model):
+    """An invoice (positive amount) or a credit note (negative amount)."""
+
+    entity = models.ForeignKey(
+        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
+    )
+    number = models.CharField(_("number"), max_length=50)
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # Cache of amount minus allocations (see module docstring); zero once settled.
+    open_amount = models.DecimalField(_("open amount"), **MONEY)
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "number"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "number"], name="invoice_number_unique_per_entity"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=InvoiceKind.INVOICE, amount__gte=0)
+                    | Q(kind=InvoiceKind.CREDIT_NOTE, amount__lte=0)
+                ),
+                name="invoice_positive_credit_note_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("issue_date")),
+                name="invoice_due_on_or_after_issue",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "due_date"], name="invoice_customer_due_idx"),
+            models.Index(
+                fields=["customer", "due_date"],
+                condition=Q(settled_on__isnull=True),
+                name="invoice_open_idx",
+            ),
+            models.Index(fields=["settled_on"], name="invoice_settled_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == InvoiceKind.CREDIT_NOTE
+
+
+class Payment(models.Model):
+    """Money received from a customer; allocated to invoices by lettrage."""
+
+    entity = models.ForeignKey(
+        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments"
+    )
+    reference = models.CharField(_("reference"), max_length=80)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # Cache of amount minus allocations (see module docstring); zero once fully allocated.
+    unallocated_amount = models.DecimalField(_("unallocated amount"), **MONEY)
+    settled_on = models.DateField(_("fully allocated on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "reference"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "reference"], name="payment_reference_unique_per_entity"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "date"], name="payment_customer_date_idx"),
+            models.Index(fields=["settled_on"], name="payment_settled_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Allocation(models.Model):
+    """Lettrage: part of a payment or of a credit note settles part of an invoice."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="allocations",
+    )
+    credit_note = models.ForeignKey(
+        Invoice, verbose_name=_("credit note"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="allocations_given",
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    date = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.CheckConstraint(
+                condition=(
+                    Q(payment__isnull=False, credit_note__isnull=True)
+                    | Q(payment__isnull=True, credit_note__isnull=False)
+                ),
+                name="allocation_from_payment_or_credit_note",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["invoice", "date"], name="allocation_invoice_date_idx"),
+            models.Index(fields=["payment", "date"], name="allocation_payment_date_idx"),
+            models.Index(fields=["credit_note", "date"], name="allocation_credit_note_idx"),
+            models.Index(fields=["date"], name="allocation_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} ← {self.payment or self.credit_note}: {self.amount}"
+

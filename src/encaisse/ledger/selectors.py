@@ -1,0 +1,137 @@
+"""Reads of the ledger for pages and exports. Every one starts from ledger.scoping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from encaisse.accounts.models import User
+from encaisse.core.money import ZERO
+from encaisse.ledger.models import Customer, Invoice, Payment
+from encaisse.ledger.scoping import visible_customers
+from encaisse.ledger.services import MONEY_FIELD
+
+CUSTOMER_SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "overdue": ("overdue", "name"),
+    "-overdue": ("-overdue", "name"),
+    "outstanding": ("outstanding", "name"),
+    "-outstanding": ("-outstanding", "name"),
+}
+
+
+def _customer_sum(queryset: QuerySet, field: str) -> Coalesce:  # type: ignore[type-arg]
+    total = queryset.order_by().values("customer").annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def with_balances(customers: QuerySet[Customer], *, today: dt.date) -> QuerySet[Customer]:
+    """Annotate outstanding (open items less unallocated payments) and overdue amounts."""
+    open_items = Invoice.objects.filter(customer=OuterRef("pk"), settled_on__isnull=True)
+    unallocated = Payment.objects.filter(customer=OuterRef("pk"), settled_on__isnull=True)
+    return customers.annotate(
+        open_items_total=_customer_sum(open_items, "open_amount"),
+        unallocated=_customer_sum(unallocated, "unallocated_amount"),
+        overdue=_customer_sum(open_items.filter(due_date__lt=today), "open_amount"),
+    ).annotate(outstanding=F("open_items_total") - F("unallocated"))
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    search: str = ""
+    segment: str = ""
+    agency_id: int | None = None
+    sales_rep_id: int | None = None
+    overdue_only: bool = False
+    sort: str = "-overdue"
+
+
+def customer_list(user: User, filters: CustomerFilters, *, today: dt.date) -> QuerySet[Customer]:
+    """The user's customers, filtered and sorted, with their balances."""
+    customers = visible_customers(user).select_related("sales_rep", "agency")
+    if filters.search:
+        term = filters.search.strip()
+        customers = customers.filter(
+            Q(name__icontains=term)
+            | Q(external_id__icontains=term)
+            | Q(siren__startswith=term.replace(" ", ""))
+            | Q(city__icontains=term)
+        )
+    if filters.segment:
+        customers = customers.filter(segment=filters.segment)
+    if filters.agency_id:
+        customers = customers.filter(agency_id=filters.agency_id)
+    if filters.sales_rep_id:
+        customers = customers.filter(sales_rep_id=filters.sales_rep_id)
+    customers = with_balances(customers, today=today)
+    if filters.overdue_only:
+        customers = customers.filter(overdue__gt=0)
+    return customers.order_by(*CUSTOMER_SORTS.get(filters.sort, CUSTOMER_SORTS["-overdue"]))
+
+
+@dataclass(frozen=True)
+class CustomerPosition:
+    """Where a customer stands today: what it owes, what is late, against its limit."""
+
+    open_items_total: Decimal
+    unallocated: Decimal
+    outstanding: Decimal
+    overdue: Decimal
+    credit_limit: Decimal | None
+    oldest_due_date: dt.date | None
+
+    @property
+    def over_limit(self) -> bool:
+        return self.credit_limit is not None and self.outstanding > self.credit_limit
+
+    @property
+    def limit_used_percent(self) -> int | None:
+        if not self.credit_limit:
+            return None
+        return int(self.outstanding * 100 / self.credit_limit)
+
+
+def customer_position(customer: Customer, *, today: dt.date) -> CustomerPosition:
+    open_items = Invoice.objects.filter(customer=customer, settled_on__isnull=True)
+    totals = open_items.aggregate(
+        total=Coalesce(Sum("open_amount"), Value(ZERO), output_field=MONEY_FIELD),
+        overdue=Coalesce(
+            Sum("open_amount", filter=Q(due_date__lt=today)), Value(ZERO), output_field=MONEY_FIELD
+        ),
+    )
+    oldest = (
+        open_items.filter(kind="invoice").order_by("due_date").values_list("due_date", flat=True)
+    ).first()
+    unallocated = Payment.objects.filter(customer=customer, settled_on__isnull=True).aggregate(
+        total=Coalesce(Sum("unallocated_amount"), Value(ZERO), output_field=MONEY_FIELD)
+    )["total"]
+    return CustomerPosition(
+        open_items_total=totals["total"],
+        unallocated=unallocated,
+        outstanding=totals["total"] - unallocated,
+        overdue=totals["overdue"],
+        credit_limit=customer.credit_limit,
+        oldest_due_date=oldest,
+    )
+
+
+def customer_open_items(customer: Customer) -> QuerySet[Invoice]:
+    """Invoices and credit notes still open, oldest due first."""
+    return Invoice.objects.filter(customer=customer, settled_on__isnull=True).order_by(
+        "due_date", "number"
+    )
+
+
+def customer_payments(customer: Customer) -> QuerySet[Payment]:
+    return Payment.objects.filter(customer=customer).order_by("-date", "-pk")
+
+
+def customer_paid_invoices(customer: Customer) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(customer=customer, settled_on__isnull=False).order_by(
+        "-settled_on", "-pk"
+    )

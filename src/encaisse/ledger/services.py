@@ -1,0 +1,154 @@
+"""Changes to the ledger. Every write that affects an open amount ends in refresh_balances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from itertools import islice
+
+from django.db import transaction
+from django.db.models import (
+    Case,
+    DateField,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from encaisse.core.errors import BadInput
+from encaisse.core.money import ZERO, to_money
+from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
+
+_CHUNK = 900  # stays under SQLite's bound-parameter limit
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, _CHUNK)):
+        yield chunk
+
+
+def allocated_sum(allocations: QuerySet[Allocation], group_by: str) -> Coalesce:
+    """SUM(amount) of the correlated ``allocations``, zero when there are none."""
+    total = (
+        allocations.order_by().values(group_by).annotate(total=Sum("amount")).values("total")
+    )
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def _last_allocation_date(allocations: QuerySet[Allocation], group_by: str) -> Subquery:
+    last = allocations.order_by().values(group_by).annotate(last=Max("date")).values("last")
+    return Subquery(last, output_field=DateField())
+
+
+def refresh_balances(
+    *, invoice_ids: Iterable[int] | None = None, payment_ids: Iterable[int] | None = None
+) -> None:
+    """Recompute the open-amount cache of the given invoices and payments (None: all of them).
+
+    Set-based: two UPDATE statements per kind of row, whatever the number of rows.
+    """
+    invoice_batches = [None] if invoice_ids is None else list(_chunks(invoice_ids))
+    for batch in invoice_batches:
+        invoices = Invoice.objects.all() if batch is None else Invoice.objects.filter(pk__in=batch)
+        received = Allocation.objects.filter(invoice=OuterRef("pk"))
+        given = Allocation.objects.filter(credit_note=OuterRef("pk"))
+        invoices.update(
+            open_amount=F("amount")
+            - allocated_sum(received, "invoice")
+            + allocated_sum(given, "credit_note")
+        )
+        last_date = Coalesce(
+            _last_allocation_date(received, "invoice"),
+            _last_allocation_date(given, "credit_note"),
+            F("issue_date"),
+        )
+        invoices.update(
+            settled_on=Case(When(open_amount=0, then=last_date), default=None, output_field=DateField())
+        )
+    payment_batches = [None] if payment_ids is None else list(_chunks(payment_ids))
+    for batch in payment_batches:
+        payments = Payment.objects.all() if batch is None else Payment.objects.filter(pk__in=batch)
+        used = Allocation.objects.filter(payment=OuterRef("pk"))
+        payments.update(unallocated_amount=F("amount") - allocated_sum(used, "payment"))
+        payments.update(
+            settled_on=Case(
+                When(unallocated_amount=0, then=_last_allocation_date(used, "payment")),
+                default=None,
+                output_field=DateField(),
+            )
+        )
+
+
+@transaction.atomic
+def allocate(
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    payment: Payment | None = None,
+    credit_note: Invoice | None = None,
+    on: dt.date | None = None,
+) -> Allocation:
+    """Letter ``amount`` of a payment or a credit note against an invoice.
+
+    The allocation is dated ``on`` (default: the later of the two documents' dates); the
+    open amounts of both sides are refreshed.
+    """
+    if (payment is None) == (credit_note is None):
+        raise BadInput("allocation: give either a payment or a credit note")
+    amount = to_money(amount)
+    if amount <= 0:
+        raise BadInput(f"amount: {amount} must be positive")
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise BadInput(f"invoice: {invoice.number} is a credit note, not an invoice")
+    if amount > invoice.open_amount:
+        raise BadInput(f"amount: {amount} exceeds the open amount {invoice.open_amount} of {invoice}")
+    if payment is not None:
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        source_customer, source_currency = payment.customer_id, payment.currency
+        source_date = payment.date
+        if amount > payment.unallocated_amount:
+            raise BadInput(
+                f"amount: {amount} exceeds the unallocated {payment.unallocated_amount} "
+                f"of payment {payment}"
+            )
+    else:
+        assert credit_note is not None
+        credit_note = Invoice.objects.select_for_update().get(pk=credit_note.pk)
+        if credit_note.kind != InvoiceKind.CREDIT_NOTE:
+            raise BadInput(f"credit_note: {credit_note.number} is not a credit note")
+        source_customer, source_currency = credit_note.customer_id, credit_note.currency
+        source_date = credit_note.issue_date
+        if amount > -credit_note.open_amount:
+            raise BadInput(
+                f"amount: {amount} exceeds what is left of credit note {credit_note} "
+                f"({-credit_note.open_amount})"
+            )
+    if source_customer != invoice.customer_id:
+        raise BadInput("allocation: the invoice and the payment belong to different customers")
+    if source_currency != invoice.currency:
+        raise BadInput(
+            f"allocation: currencies differ ({invoice.currency} and {source_currency})"
+        )
+    allocation = Allocation.objects.create(
+        invoice=invoice,
+        payment=payment,
+        credit_note=credit_note,
+        amount=amount,
+        date=on or max(invoice.issue_date, source_date),
+    )
+    refresh_balances(
+        invoice_ids=[invoice.pk] + ([credit_note.pk] if credit_note else []),
+        payment_ids=[payment.pk] if payment else [],
+    )
+    return allocation
