@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from encaisse.accounts.models import User
+from encaisse.accounts.models import Agency, Role, User
 from encaisse.core.money import ZERO
 from encaisse.ledger.models import Customer, Invoice, Payment
 from encaisse.ledger.scoping import visible_customers
@@ -134,4 +134,20 @@ def customer_payments(customer: Customer) -> QuerySet[Payment]:
 def customer_paid_invoices(customer: Customer) -> QuerySet[Invoice]:
     return Invoice.objects.filter(customer=customer, settled_on__isnull=False).order_by(
         "-settled_on", "-pk"
+    )
+
+
+def portfolio_agencies(user: User) -> list[Agency]:
+    """The agencies of the user's customers (for filters: nothing beyond the portfolio)."""
+    customers = visible_customers(user).values("pk")
+    return list(Agency.objects.filter(customers__in=customers).distinct().order_by("name"))
+
+
+def portfolio_reps(user: User) -> list[User]:
+    """The reps of the user's customers; a rep only has themselves, so none to choose from."""
+    if user.role == Role.SALES_REP:
+        return []
+    customers = visible_customers(user).values("pk")
+    return list(
+        User.objects.filter(portfolio__in=customers).distinct().order_by("first_name", "last_name")
     )

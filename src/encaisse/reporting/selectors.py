@@ -81,6 +81,11 @@ class AgedRow:
     def overdue(self) -> Decimal:
         return sum((v for k, v in self.buckets.items() if k != "not_due"), ZERO)
 
+    @property
+    def bucket_values(self) -> list[tuple[str, Any, Decimal]]:
+        """(key, label, amount) per bucket, in order: what a table or a chart shows."""
+        return [(key, label, self.buckets[key]) for key, label, *_rest in BUCKETS]
+
     def add(self, other: AgedRow) -> None:
         for key in BUCKET_KEYS:
             self.buckets[key] += other.buckets[key]

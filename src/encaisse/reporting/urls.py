@@ -1,3 +1,7 @@
 from django.urls import path
 
-urlpatterns: list = []
+from encaisse.reporting import views
+
+urlpatterns = [
+    path("aged-balance/", views.aged_balance_view, name="aged-balance"),
+]

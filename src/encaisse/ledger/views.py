@@ -1,0 +1,72 @@
+"""Customer pages: thin adapters over ledger.selectors, scoped by ledger.scoping."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from encaisse.accounts.models import User
+from encaisse.core.dates import today
+from encaisse.ledger.forms import CustomerFilterForm
+from encaisse.ledger.scoping import visible_customers
+from encaisse.ledger.selectors import (
+    CustomerFilters,
+    customer_list,
+    customer_open_items,
+    customer_paid_invoices,
+    customer_payments,
+    customer_position,
+    portfolio_agencies,
+    portfolio_reps,
+)
+
+
+@login_required
+def customer_list_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = CustomerFilterForm(
+        request.GET or None, agencies=portfolio_agencies(user), reps=portfolio_reps(user)
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = CustomerFilters(
+        search=data.get("q") or "",
+        segment=data.get("segment") or "",
+        agency_id=data.get("agency"),
+        sales_rep_id=data.get("rep"),
+        overdue_only=bool(data.get("overdue")),
+        sort=data.get("sort") or "-overdue",
+    )
+    as_of = today()
+    page = Paginator(customer_list(user, filters, today=as_of), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"form": form, "page": page, "filters": filters, "today": as_of}
+    template = (
+        "ledger/_customer_rows.html" if request.headers.get("HX-Request") else
+        "ledger/customer_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    customer = get_object_or_404(
+        visible_customers(user).select_related("sales_rep", "agency", "entity"), pk=pk
+    )
+    as_of = today()
+    context = {
+        "customer": customer,
+        "position": customer_position(customer, today=as_of),
+        "open_items": customer_open_items(customer),
+        "payments": customer_payments(customer)[:20],
+        "paid_invoices": customer_paid_invoices(customer)[:20],
+        "contacts": customer.contacts.all(),
+        "today": as_of,
+    }
+    return render(request, "ledger/customer_detail.html", context)
