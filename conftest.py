@@ -45,8 +45,9 @@ def finance_fanny(db):
 
 @pytest.fixture
 def admin_alice(db):
-    return _user("alice", Role.ADMIN, first_name="Alice", last_name="Admin", is_staff=True,
-                 is_superuser=True)
+    return _user(
+        "alice", Role.ADMIN, first_name="Alice", last_name="Admin", is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture
@@ -69,14 +70,26 @@ def agency_manager_anna(db, lyon):
 
 @pytest.fixture
 def rep_remi(db, manager_maud, lyon):
-    return _user("remi", Role.SALES_REP, first_name="Rémi", last_name="Commercial",
-                 manager=manager_maud, agency=lyon)
+    return _user(
+        "remi",
+        Role.SALES_REP,
+        first_name="Rémi",
+        last_name="Commercial",
+        manager=manager_maud,
+        agency=lyon,
+    )
 
 
 @pytest.fixture
 def rep_sarah(db, manager_maud, lyon):
-    return _user("sarah", Role.SALES_REP, first_name="Sarah", last_name="Vente",
-                 manager=manager_maud, agency=lyon)
+    return _user(
+        "sarah",
+        Role.SALES_REP,
+        first_name="Sarah",
+        last_name="Vente",
+        manager=manager_maud,
+        agency=lyon,
+    )
 
 
 @pytest.fixture
@@ -94,7 +107,9 @@ def portfolios(entity, rep_remi, rep_sarah, rep_paul, lyon, marseille):
     for rep, agency in ((rep_remi, lyon), (rep_sarah, lyon), (rep_paul, marseille)):
         for index in (1, 2):
             customer = CustomerFactory(
-                entity=entity, sales_rep=rep, agency=agency,
+                entity=entity,
+                sales_rep=rep,
+                agency=agency,
                 external_id=f"{rep.username.upper()}-{index}",
                 name=f"Client {rep.first_name} {index}",
             )

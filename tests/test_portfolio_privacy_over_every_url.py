@@ -20,14 +20,31 @@ from encaisse.ledger.tests.factories import PaymentFactory
 
 QUERY_VARIANTS = [
     "",
-    "?q=Paul", "?q=PAUL", "?q=F-paul", "?q=Client",
-    "?overdue=on", "?sort=-outstanding", "?sort=name", "?page=2",
-    "?segment=sme", "?agency={agency_pk}", "?rep={rep_pk}",
-    "?by=customer", "?by=rep", "?by=agency", "?by=segment", "?by=total",
-    "?by=customer&rep=paul", "?by=customer&agency=MRS", "?by=rep&segment=sme",
+    "?q=Paul",
+    "?q=PAUL",
+    "?q=F-paul",
+    "?q=Client",
+    "?overdue=on",
+    "?sort=-outstanding",
+    "?sort=name",
+    "?page=2",
+    "?segment=sme",
+    "?agency={agency_pk}",
+    "?rep={rep_pk}",
+    "?by=customer",
+    "?by=rep",
+    "?by=agency",
+    "?by=segment",
+    "?by=total",
+    "?by=customer&rep=paul",
+    "?by=customer&agency=MRS",
+    "?by=rep&segment=sme",
     "?as_of=2027-01-31&by=customer",
-    "?export=csv&by=customer", "?export=json&by=customer", "?export=xlsx&by=customer",
-    "?export=csv&by=rep&rep=paul", "?export=json&by=agency&agency=MRS",
+    "?export=csv&by=customer",
+    "?export=json&by=customer",
+    "?export=xlsx&by=customer",
+    "?export=csv&by=rep&rep=paul",
+    "?export=json&by=agency&agency=MRS",
 ]
 
 
@@ -51,8 +68,11 @@ def _body_text(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if content[:2] == b"PK":  # an xlsx workbook: read the shared strings and sheets
         with zipfile.ZipFile(io.BytesIO(content)) as workbook:
-            return " ".join(workbook.read(name).decode() for name in workbook.namelist()
-                            if name.endswith(".xml"))
+            return " ".join(
+                workbook.read(name).decode()
+                for name in workbook.namelist()
+                if name.endswith(".xml")
+            )
     return content.decode("utf-8", errors="replace")
 
 
@@ -60,8 +80,17 @@ def _body_text(response) -> str:
 def pauls_secrets(portfolios, rep_paul):
     for index in (1, 2):
         PaymentFactory(customer=portfolios[f"paul{index}"], reference=f"VIR-paul-{index}")
-    return ["Client Paul", "PAUL-1", "PAUL-2", "F-paul-1", "F-paul-2", "VIR-paul-1",
-            "VIR-paul-2", "Paul Sud", "Agence Marseille"]
+    return [
+        "Client Paul",
+        "PAUL-1",
+        "PAUL-2",
+        "F-paul-1",
+        "F-paul-2",
+        "VIR-paul-1",
+        "VIR-paul-2",
+        "Paul Sud",
+        "Agence Marseille",
+    ]
 
 
 def test_rep_never_sees_a_customer_outside_the_portfolio_on_any_url(
@@ -69,9 +98,16 @@ def test_rep_never_sees_a_customer_outside_the_portfolio_on_any_url(
 ):
     client.force_login(rep_remi)
     foreign = portfolios["paul1"]
-    ids = {"pk": foreign.pk, "customer_id": foreign.pk, "object_id": foreign.pk,
-           "invoice_id": foreign.invoices.first().pk, "payment_id": foreign.payments.first().pk,
-           "external_id": foreign.external_id, "app_label": "ledger", "model_name": "customer"}
+    ids = {
+        "pk": foreign.pk,
+        "customer_id": foreign.pk,
+        "object_id": foreign.pk,
+        "invoice_id": foreign.invoices.first().pk,
+        "payment_id": foreign.payments.first().pk,
+        "external_id": foreign.external_id,
+        "app_label": "ledger",
+        "model_name": "customer",
+    }
     checked = []
     for route in _routes():
         url = _fill(route, ids)
@@ -118,8 +154,12 @@ def test_admin_site_is_closed_to_reps(client, portfolios, rep_remi):
 
 
 def test_anonymous_visitor_is_sent_to_login_everywhere(client, portfolios):
-    for url in ("/", "/customers/", f"/customers/{portfolios['paul1'].pk}/",
-                "/reports/aged-balance/?export=csv"):
+    for url in (
+        "/",
+        "/customers/",
+        f"/customers/{portfolios['paul1'].pk}/",
+        "/reports/aged-balance/?export=csv",
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")

@@ -10,8 +10,14 @@ import pytest
 
 CHROMIUM = os.environ.get("ENCAISSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = Path(os.environ.get("ENCAISSE_SCREENSHOTS", "artifacts/screenshots"))
 PHONE = {"width": 390, "height": 844}
@@ -44,8 +50,9 @@ def browser():
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="fr-FR")
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="fr-FR"
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
 from encaisse.accounts.models import Role, User
 
 SEES_EVERY_CUSTOMER = frozenset({Role.ADMIN, Role.FINANCE, Role.VIEWER})
@@ -15,3 +18,10 @@ def can_see_team_reports(user: User) -> bool:
 
 def is_read_only(user: User) -> bool:
     return user.role == Role.VIEWER
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user behind a request (views are behind login_required)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user

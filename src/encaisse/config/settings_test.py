@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("ENCAISSE_LOCAL_KEY", "1")
 
-from encaisse.config.settings import *  # noqa: F403, E402
+from encaisse.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

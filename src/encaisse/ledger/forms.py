@@ -23,9 +23,11 @@ class CustomerFilterForm(forms.Form):
 
     def __init__(self, *args, agencies=(), reps=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", _("All agencies"))] + [
+        agency_field = self.fields["agency"]
+        rep_field = self.fields["rep"]
+        assert isinstance(agency_field, forms.ChoiceField)  # noqa: S101  (narrows the type)
+        assert isinstance(rep_field, forms.ChoiceField)  # noqa: S101
+        agency_field.choices = [("", _("All agencies"))] + [
             (agency.pk, agency.name) for agency in agencies
         ]
-        self.fields["rep"].choices = [("", _("All reps"))] + [
-            (rep.pk, str(rep)) for rep in reps
-        ]
+        rep_field.choices = [("", _("All reps"))] + [(rep.pk, str(rep)) for rep in reps]

@@ -18,8 +18,6 @@ from stdnum.fr import siret as fr_siret
 
 from encaisse.accounts.models import Agency, User
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class LegalEntity(models.Model):
     """A company of the group that issues invoices (the creditor)."""
@@ -67,7 +65,9 @@ def validate_vat_number(value: str) -> None:
 
 class Customer(models.Model):
     entity = models.ForeignKey(
-        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT,
+        LegalEntity,
+        verbose_name=_("legal entity"),
+        on_delete=models.PROTECT,
         related_name="customers",
     )
     external_id = models.CharField(_("external id"), max_length=50)
@@ -81,13 +81,23 @@ class Customer(models.Model):
         _("segment"), max_length=20, choices=Segment.choices, default=Segment.SME
     )
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
-    credit_limit = models.DecimalField(_("credit limit"), null=True, blank=True, **MONEY)
+    credit_limit = models.DecimalField(
+        _("credit limit"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
     sales_rep = models.ForeignKey(
-        User, verbose_name=_("sales rep"), on_delete=models.SET_NULL, null=True, blank=True,
+        User,
+        verbose_name=_("sales rep"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="portfolio",
     )
     agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.SET_NULL, null=True, blank=True,
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="customers",
     )
     address = models.CharField(_("address"), max_length=250, blank=True)
@@ -146,7 +156,9 @@ class Invoice(models.Model):
     """An invoice (positive amount) or a credit note (negative amount)."""
 
     entity = models.ForeignKey(
-        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT,
+        LegalEntity,
+        verbose_name=_("legal entity"),
+        on_delete=models.PROTECT,
         related_name="invoices",
     )
     customer = models.ForeignKey(
@@ -158,10 +170,10 @@ class Invoice(models.Model):
     number = models.CharField(_("number"), max_length=50)
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     # Cache of amount minus allocations (see module docstring); zero once settled.
-    open_amount = models.DecimalField(_("open amount"), **MONEY)
+    open_amount = models.DecimalField(_("open amount"), max_digits=14, decimal_places=2)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
 
     class Meta:
@@ -206,7 +218,9 @@ class Payment(models.Model):
     """Money received from a customer; allocated to invoices by lettrage."""
 
     entity = models.ForeignKey(
-        LegalEntity, verbose_name=_("legal entity"), on_delete=models.PROTECT,
+        LegalEntity,
+        verbose_name=_("legal entity"),
+        on_delete=models.PROTECT,
         related_name="payments",
     )
     customer = models.ForeignKey(
@@ -214,10 +228,12 @@ class Payment(models.Model):
     )
     reference = models.CharField(_("reference"), max_length=80)
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     # Cache of amount minus allocations (see module docstring); zero once fully allocated.
-    unallocated_amount = models.DecimalField(_("unallocated amount"), **MONEY)
+    unallocated_amount = models.DecimalField(
+        _("unallocated amount"), max_digits=14, decimal_places=2
+    )
     settled_on = models.DateField(_("fully allocated on"), null=True, blank=True)
 
     class Meta:
@@ -246,14 +262,22 @@ class Allocation(models.Model):
         Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="allocations"
     )
     payment = models.ForeignKey(
-        Payment, verbose_name=_("payment"), on_delete=models.CASCADE, null=True, blank=True,
+        Payment,
+        verbose_name=_("payment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="allocations",
     )
     credit_note = models.ForeignKey(
-        Invoice, verbose_name=_("credit note"), on_delete=models.CASCADE, null=True, blank=True,
+        Invoice,
+        verbose_name=_("credit note"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="allocations_given",
     )
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     date = models.DateField(_("date"))
 
     class Meta:
@@ -279,4 +303,3 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} ← {self.payment or self.credit_note}: {self.amount}"
-

@@ -28,7 +28,7 @@ from encaisse.core.money import ZERO, to_money
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -39,10 +39,10 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 def allocated_sum(allocations: QuerySet[Allocation], group_by: str) -> Coalesce:
     """SUM(amount) of the correlated ``allocations``, zero when there are none."""
-    total = (
-        allocations.order_by().values(group_by).annotate(total=Sum("amount")).values("total")
+    total = allocations.order_by().values(group_by).annotate(total=Sum("amount")).values("total")
+    return Coalesce(
+        Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD
     )
-    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
 
 
 def _last_allocation_date(allocations: QuerySet[Allocation], group_by: str) -> Subquery:
@@ -57,7 +57,9 @@ def refresh_balances(
 
     Set-based: two UPDATE statements per kind of row, whatever the number of rows.
     """
-    invoice_batches = [None] if invoice_ids is None else list(_chunks(invoice_ids))
+    invoice_batches: list[list[int] | None] = (
+        [None] if invoice_ids is None else list(_chunks(invoice_ids))
+    )
     for batch in invoice_batches:
         invoices = Invoice.objects.all() if batch is None else Invoice.objects.filter(pk__in=batch)
         received = Allocation.objects.filter(invoice=OuterRef("pk"))
@@ -73,9 +75,13 @@ def refresh_balances(
             F("issue_date"),
         )
         invoices.update(
-            settled_on=Case(When(open_amount=0, then=last_date), default=None, output_field=DateField())
+            settled_on=Case(
+                When(open_amount=0, then=last_date), default=None, output_field=DateField()
+            )
         )
-    payment_batches = [None] if payment_ids is None else list(_chunks(payment_ids))
+    payment_batches: list[list[int] | None] = (
+        [None] if payment_ids is None else list(_chunks(payment_ids))
+    )
     for batch in payment_batches:
         payments = Payment.objects.all() if batch is None else Payment.objects.filter(pk__in=batch)
         used = Allocation.objects.filter(payment=OuterRef("pk"))
@@ -112,7 +118,9 @@ def allocate(
     if invoice.kind != InvoiceKind.INVOICE:
         raise BadInput(f"invoice: {invoice.number} is a credit note, not an invoice")
     if amount > invoice.open_amount:
-        raise BadInput(f"amount: {amount} exceeds the open amount {invoice.open_amount} of {invoice}")
+        raise BadInput(
+            f"amount: {amount} exceeds the open amount {invoice.open_amount} of {invoice}"
+        )
     if payment is not None:
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         source_customer, source_currency = payment.customer_id, payment.currency
@@ -122,8 +130,7 @@ def allocate(
                 f"amount: {amount} exceeds the unallocated {payment.unallocated_amount} "
                 f"of payment {payment}"
             )
-    else:
-        assert credit_note is not None
+    elif credit_note is not None:
         credit_note = Invoice.objects.select_for_update().get(pk=credit_note.pk)
         if credit_note.kind != InvoiceKind.CREDIT_NOTE:
             raise BadInput(f"credit_note: {credit_note.number} is not a credit note")
@@ -137,9 +144,7 @@ def allocate(
     if source_customer != invoice.customer_id:
         raise BadInput("allocation: the invoice and the payment belong to different customers")
     if source_currency != invoice.currency:
-        raise BadInput(
-            f"allocation: currencies differ ({invoice.currency} and {source_currency})"
-        )
+        raise BadInput(f"allocation: currencies differ ({invoice.currency} and {source_currency})")
     allocation = Allocation.objects.create(
         invoice=invoice,
         payment=payment,

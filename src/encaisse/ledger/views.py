@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from encaisse.accounts.models import User
+from encaisse.accounts.permissions import acting_user
 from encaisse.core.dates import today
 from encaisse.ledger.forms import CustomerFilterForm
 from encaisse.ledger.scoping import visible_customers
@@ -26,8 +26,7 @@ from encaisse.ledger.selectors import (
 
 @login_required
 def customer_list_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = acting_user(request)
     form = CustomerFilterForm(
         request.GET or None, agencies=portfolio_agencies(user), reps=portfolio_reps(user)
     )
@@ -46,16 +45,16 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, "page": page, "filters": filters, "today": as_of}
     template = (
-        "ledger/_customer_rows.html" if request.headers.get("HX-Request") else
-        "ledger/customer_list.html"
+        "ledger/_customer_rows.html"
+        if request.headers.get("HX-Request")
+        else "ledger/customer_list.html"
     )
     return render(request, template, context)
 
 
 @login_required
 def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = acting_user(request)
     customer = get_object_or_404(
         visible_customers(user).select_related("sales_rep", "agency", "entity"), pk=pk
     )

@@ -59,8 +59,10 @@ def aged_balance_csv(report: AgedBalance) -> str:
 def aged_balance_table(report: AgedBalance) -> str:
     columns = ["label", "currency", *BUCKET_KEYS, "unallocated", "total"]
     body = [[safe_cell(line[1])[:40], *line[2:]] for line in _rows_with_totals(report)]
-    widths = [max(len(columns[i]), *(len(r[i]) for r in body)) if body else len(columns[i])
-              for i in range(len(columns))]
+    widths = [
+        max(len(columns[i]), *(len(r[i]) for r in body)) if body else len(columns[i])
+        for i in range(len(columns))
+    ]
     out = [f"Aged balance as of {report.as_of.isoformat()} by {report.by}"]
 
     def fmt(cells: list[str]) -> str:
@@ -86,16 +88,21 @@ def aged_balance_xlsx(report: AgedBalance) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Aged balance"
+    sheet = workbook.create_sheet("Aged balance", 0)
+    del workbook[workbook.sheetnames[1]]  # the default empty sheet
     sheet.append([f"Aged balance as of {report.as_of.isoformat()} by {report.by}"])
     sheet.append(HEADER)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for line in _rows_with_totals(report):
-        sheet.append([safe_cell(line[0]), safe_cell(line[1]), line[2],
-                      *(Decimal(value) for value in line[3:])])
+        sheet.append(
+            [
+                safe_cell(line[0]),
+                safe_cell(line[1]),
+                line[2],
+                *(Decimal(value) for value in line[3:]),
+            ]
+        )
     for row in sheet.iter_rows(min_row=3, min_col=4):
         for cell in row:
             cell.number_format = "#,##0.00"

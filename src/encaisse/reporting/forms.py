@@ -9,11 +9,14 @@ from encaisse.reporting.selectors import GROUPING_LABELS, Grouping
 
 class AgedBalanceForm(forms.Form):
     as_of = forms.DateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     by = forms.ChoiceField(
-        label=_("Group by"), required=False,
+        label=_("Group by"),
+        required=False,
         choices=[(grouping.value, GROUPING_LABELS[grouping]) for grouping in Grouping],
     )
     rep = forms.CharField(required=False, max_length=150, widget=forms.HiddenInput)

@@ -21,10 +21,10 @@ from encaisse.ledger.services import MONEY_FIELD, allocated_sum
 # (key, label, smallest days past due, largest days past due); None means unbounded.
 BUCKETS: tuple[tuple[str, Any, int | None, int | None], ...] = (
     ("not_due", gettext_lazy("Not due"), None, 0),
-    ("1_30", gettext_lazy("1–30 days"), 1, 30),
-    ("31_60", gettext_lazy("31–60 days"), 31, 60),
-    ("61_90", gettext_lazy("61–90 days"), 61, 90),
-    ("91_120", gettext_lazy("91–120 days"), 91, 120),
+    ("1_30", gettext_lazy("1\u201330 days"), 1, 30),
+    ("31_60", gettext_lazy("31\u201360 days"), 31, 60),
+    ("61_90", gettext_lazy("61\u201390 days"), 61, 90),
+    ("91_120", gettext_lazy("91\u2013120 days"), 91, 120),
     ("over_120", gettext_lazy("> 120 days"), 121, None),
 )
 BUCKET_KEYS = tuple(key for key, *_rest in BUCKETS)
@@ -131,14 +131,16 @@ def _open_items_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet
     received = Allocation.objects.filter(invoice=OuterRef("pk"), date__lte=as_of)
     given = Allocation.objects.filter(credit_note=OuterRef("pk"), date__lte=as_of)
     return items.annotate(
-        open_as_of=F("amount") - allocated_sum(received, "invoice") + allocated_sum(given, "credit_note")
+        open_as_of=F("amount")
+        - allocated_sum(received, "invoice")
+        + allocated_sum(given, "credit_note")
     )
 
 
 def _unallocated_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet[Payment]:
-    payments = Payment.objects.filter(
-        customer__in=customers.values("pk"), date__lte=as_of
-    ).filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+    payments = Payment.objects.filter(customer__in=customers.values("pk"), date__lte=as_of).filter(
+        Q(settled_on__isnull=True) | Q(settled_on__gt=as_of)
+    )
     if _cache_is_exact(as_of):
         return payments.annotate(unallocated_as_of=F("unallocated_amount"))
     used = Allocation.objects.filter(payment=OuterRef("pk"), date__lte=as_of)
@@ -154,10 +156,16 @@ def _group_identity(by: Grouping, values: dict[str, Any]) -> tuple[str, str, int
     if by == Grouping.REP:
         if values["customer__sales_rep_id"] is None:
             return "", str(_("No sales rep")), None
-        name = f"{values['customer__sales_rep__first_name']} {values['customer__sales_rep__last_name']}"
-        return values["customer__sales_rep__username"], name.strip() or values[
-            "customer__sales_rep__username"
-        ], None
+        first, last = (
+            values["customer__sales_rep__first_name"],
+            values["customer__sales_rep__last_name"],
+        )
+        name = f"{first} {last}"
+        return (
+            values["customer__sales_rep__username"],
+            name.strip() or values["customer__sales_rep__username"],
+            None,
+        )
     if by == Grouping.AGENCY:
         if values["customer__agency_id"] is None:
             return "", str(_("No agency")), None
@@ -177,8 +185,10 @@ def aged_balance(customers: QuerySet[Customer], *, as_of: dt.date, by: Grouping)
     group_fields = _GROUP_FIELDS[by]
     item_sums = {
         key: Coalesce(
-            Sum(Case(When(condition, then=F("open_as_of")), default=Value(ZERO)),
-                output_field=MONEY_FIELD),
+            Sum(
+                Case(When(condition, then=F("open_as_of")), default=Value(ZERO)),
+                output_field=MONEY_FIELD,
+            ),
             Value(ZERO),
             output_field=MONEY_FIELD,
         )
@@ -188,14 +198,18 @@ def aged_balance(customers: QuerySet[Customer], *, as_of: dt.date, by: Grouping)
         _open_items_as_of(customers, as_of)
         .order_by()
         .values(*group_fields, "currency")
-        .annotate(**{f"b_{key}": value for key, value in item_sums.items()},
-                  n=Count("pk", filter=~Q(open_as_of=0)))
+        .annotate(
+            **{f"b_{key}": value for key, value in item_sums.items()},
+            n=Count("pk", filter=~Q(open_as_of=0)),
+        )
     )
     payment_rows = (
         _unallocated_as_of(customers, as_of)
         .order_by()
         .values(*group_fields, "currency")
-        .annotate(unallocated=Coalesce(Sum("unallocated_as_of"), Value(ZERO), output_field=MONEY_FIELD))
+        .annotate(
+            unallocated=Coalesce(Sum("unallocated_as_of"), Value(ZERO), output_field=MONEY_FIELD)
+        )
     )
     rows: dict[tuple[str, str], AgedRow] = {}
 
@@ -203,8 +217,9 @@ def aged_balance(customers: QuerySet[Customer], *, as_of: dt.date, by: Grouping)
         key, label, customer_id = _group_identity(by, values)
         currency = values["currency"]
         if (key, currency) not in rows:
-            rows[key, currency] = AgedRow(key=key, label=label, currency=currency,
-                                          customer_id=customer_id)
+            rows[key, currency] = AgedRow(
+                key=key, label=label, currency=currency, customer_id=customer_id
+            )
         return rows[key, currency]
 
     for values in item_rows:
@@ -228,4 +243,3 @@ def _totals(rows: Iterable[AgedRow]) -> list[AgedRow]:
         )
         total.add(row)
     return [totals[currency] for currency in sorted(totals)]
-

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from encaisse.accounts.models import User
+from encaisse.accounts.permissions import acting_user
 from encaisse.core.dates import today
 from encaisse.core.money import money_str
 from encaisse.ledger.models import Customer
@@ -39,11 +39,13 @@ DRILL_PARAM = {Grouping.REP: "rep", Grouping.AGENCY: "agency", Grouping.SEGMENT:
 def _chart(report: AgedBalance) -> str:
     """Bucket totals of the main currency, for the chart (amounts as strings, never floats)."""
     total = report.totals[0] if report.totals else AgedRow(key="", label="", currency="EUR")
-    return json.dumps({
-        "labels": [str(label) for _key, label, *_rest in BUCKETS],
-        "values": [money_str(total.buckets[key]) for key, *_rest in BUCKETS],
-        "currency": total.currency,
-    })
+    return json.dumps(
+        {
+            "labels": [str(label) for _key, label, *_rest in BUCKETS],
+            "values": [money_str(total.buckets[key]) for key, *_rest in BUCKETS],
+            "currency": total.currency,
+        }
+    )
 
 
 def _narrowed(customers: QuerySet[Customer], data: dict[str, str]) -> QuerySet[Customer]:
@@ -69,8 +71,7 @@ EXPORTS = {
 
 @login_required
 def aged_balance_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = acting_user(request)
     form = AgedBalanceForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     as_of = data.get("as_of") or today()
@@ -105,8 +106,7 @@ def aged_balance_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = acting_user(request)
     as_of = today()
     customers = visible_customers(user)
     report = aged_balance(customers, as_of=as_of, by=Grouping.TOTAL)
@@ -116,7 +116,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "total": report.totals[0] if report.totals else None,
         "over_90": (
             report.totals[0].buckets["91_120"] + report.totals[0].buckets["over_120"]
-            if report.totals else None
+            if report.totals
+            else None
         ),
         "buckets": BUCKETS,
         "chart": _chart(report),

@@ -29,8 +29,13 @@ def single_total(as_of=AS_OF):
 
 def invoice_due(customer, days_past_due, amount="100.00", **kwargs):
     due = AS_OF - dt.timedelta(days=days_past_due)
-    return InvoiceFactory(customer=customer, issue_date=due - dt.timedelta(days=30), due_date=due,
-                          amount=Decimal(amount), **kwargs)
+    return InvoiceFactory(
+        customer=customer,
+        issue_date=due - dt.timedelta(days=30),
+        due_date=due,
+        amount=Decimal(amount),
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -40,9 +45,20 @@ def customer(entity):
 
 @pytest.mark.parametrize(
     ("days_past_due", "bucket"),
-    [(-10, "not_due"), (0, "not_due"), (1, "1_30"), (30, "1_30"), (31, "31_60"), (60, "31_60"),
-     (61, "61_90"), (90, "61_90"), (91, "91_120"), (120, "91_120"), (121, "over_120"),
-     (400, "over_120")],
+    [
+        (-10, "not_due"),
+        (0, "not_due"),
+        (1, "1_30"),
+        (30, "1_30"),
+        (31, "31_60"),
+        (60, "31_60"),
+        (61, "61_90"),
+        (90, "61_90"),
+        (91, "91_120"),
+        (120, "91_120"),
+        (121, "over_120"),
+        (400, "over_120"),
+    ],
 )
 def test_invoice_lands_in_the_bucket_of_its_days_past_due(customer, days_past_due, bucket):
     invoice_due(customer, days_past_due)
@@ -63,8 +79,9 @@ def test_credit_note_is_aged_by_its_due_date_as_a_negative_amount(customer):
 
 def test_partial_payment_reduces_the_invoice_in_its_bucket(customer):
     invoice = invoice_due(customer, 70, "1000.00")
-    payment = PaymentFactory(customer=customer, date=AS_OF - dt.timedelta(days=20),
-                             amount=Decimal("400.00"))
+    payment = PaymentFactory(
+        customer=customer, date=AS_OF - dt.timedelta(days=20), amount=Decimal("400.00")
+    )
     allocate(invoice=invoice, payment=payment, amount=Decimal("400.00"))
     total = single_total()
     assert total.buckets["61_90"] == Decimal("600.00")
@@ -83,9 +100,12 @@ def test_unallocated_payment_lowers_the_total_not_a_bucket(customer):
 
 def test_credit_note_allocated_to_an_invoice_closes_both(customer):
     invoice = invoice_due(customer, 40, "300.00")
-    credit_note = CreditNoteFactory(customer=customer, issue_date=AS_OF - dt.timedelta(days=35),
-                                    due_date=AS_OF - dt.timedelta(days=35),
-                                    amount=Decimal("-300.00"))
+    credit_note = CreditNoteFactory(
+        customer=customer,
+        issue_date=AS_OF - dt.timedelta(days=35),
+        due_date=AS_OF - dt.timedelta(days=35),
+        amount=Decimal("-300.00"),
+    )
     allocate(invoice=invoice, credit_note=credit_note, amount=Decimal("300.00"))
     assert report().totals == []
     invoice.refresh_from_db()
@@ -113,8 +133,9 @@ def test_past_as_of_date_ignores_later_payments_and_later_invoices(customer):
 
 def test_payment_received_before_its_allocation_is_unallocated_until_then(customer):
     invoice = invoice_due(customer, 10, "100.00")
-    payment = PaymentFactory(customer=customer, date=AS_OF - dt.timedelta(days=8),
-                             amount=Decimal("100.00"))
+    payment = PaymentFactory(
+        customer=customer, date=AS_OF - dt.timedelta(days=8), amount=Decimal("100.00")
+    )
     allocate(invoice=invoice, payment=payment, amount=Decimal("100.00"), on=AS_OF)
     between = single_total(AS_OF - dt.timedelta(days=5))
     assert between.buckets["1_30"] == Decimal("100.00")
@@ -136,8 +157,11 @@ def test_grouping_by_rep_agency_and_segment_adds_up_to_the_total(portfolios):
         rows = report(dt.date(2026, 12, 31), by=by).rows
         assert sum(row.total for row in rows) == overall
     by_rep = {row.key: row.total for row in report(dt.date(2026, 12, 31), by=Grouping.REP).rows}
-    assert by_rep == {"remi": Decimal("2000.00"), "sarah": Decimal("2000.00"),
-                      "paul": Decimal("2000.00")}
+    assert by_rep == {
+        "remi": Decimal("2000.00"),
+        "sarah": Decimal("2000.00"),
+        "paul": Decimal("2000.00"),
+    }
 
 
 def test_customer_grouping_links_each_row_to_its_customer(portfolios):

@@ -25,15 +25,30 @@ class Command(EncaisseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("report", choices=["aged-balance"], help="which report")
-        parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
-                            help="the date of the balance (default: today)")
-        parser.add_argument("--by", choices=[g.value for g in Grouping], default="total",
-                            help="grouping (default: total)")
-        parser.add_argument("--format", choices=FORMATS, default="table",
-                            help="output format (default: table); xlsx needs --output")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            metavar="YYYY-MM-DD",
+            help="the date of the balance (default: today)",
+        )
+        parser.add_argument(
+            "--by",
+            choices=[g.value for g in Grouping],
+            default="total",
+            help="grouping (default: total)",
+        )
+        parser.add_argument(
+            "--format",
+            choices=FORMATS,
+            default="table",
+            help="output format (default: table); xlsx needs --output",
+        )
         parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
-        parser.add_argument("--user", metavar="USERNAME",
-                            help="limit to the portfolio this user sees (default: every customer)")
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="limit to the portfolio this user sees (default: every customer)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = parse_iso_date(options["as_of"], field="--as-of") if options["as_of"] else today()
@@ -58,11 +73,12 @@ class Command(EncaisseCommand):
         if options["output"]:
             try:
                 mode = "wb" if isinstance(content, bytes) else "w"
-                with open(options["output"], mode) as handle:  # noqa: PTH123
+                with open(options["output"], mode) as handle:
                     handle.write(content)
             except OSError as error:
-                raise CommandError(f"--output: cannot write {options['output']}: {error.strerror}")
+                raise CommandError(
+                    f"--output: cannot write {options['output']}: {error.strerror}", returncode=2
+                ) from None
             self.stderr.write(f"Wrote {options['output']}")
-        else:
-            assert isinstance(content, str)
+        elif isinstance(content, str):
             sys.stdout.write(content)
