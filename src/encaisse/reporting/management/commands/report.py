@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -81,4 +80,4 @@ class Command(EncaisseCommand):
                 ) from None
             self.stderr.write(f"Wrote {options['output']}")
         elif isinstance(content, str):
-            sys.stdout.write(content)
+            self.stdout.write(content, ending="")
