@@ -16,6 +16,11 @@ def can_see_team_reports(user: User) -> bool:
     return user.is_authenticated and user.role in MANAGES_PEOPLE | {Role.VIEWER}
 
 
+def can_import_ledger(user: User) -> bool:
+    """Feeding the ledger (files, statements) is finance's and the administrator's job."""
+    return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}
+
+
 def is_read_only(user: User) -> bool:
     return user.role == Role.VIEWER
 

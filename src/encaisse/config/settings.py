@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "encaisse.core",
     "encaisse.accounts",
     "encaisse.ledger",
+    "encaisse.imports",
     "encaisse.reporting",
     "encaisse.demo",
     "encaisse.bench",
