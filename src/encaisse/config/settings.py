@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "encaisse.accounts",
     "encaisse.ledger",
     "encaisse.imports",
+    "encaisse.collaboration",
+    "encaisse.dunning",
     "encaisse.reporting",
     "encaisse.demo",
     "encaisse.bench",

@@ -1,0 +1,33 @@
+"""The dunning engine: pure functions from a customer's open items to the actions due.
+
+No Django, no clock, no I/O: dataclasses in, dataclasses out (an import-linter contract
+keeps it so). See ``plan_actions``.
+"""
+
+from encaisse.dunning.engine.model import (
+    Actor,
+    Channel,
+    CustomerSnapshot,
+    OpenItem,
+    PlannedAction,
+    StepRule,
+)
+from encaisse.dunning.engine.planning import (
+    PauseReason,
+    next_step_index,
+    pause_reason,
+    plan_actions,
+)
+
+__all__ = [
+    "Actor",
+    "Channel",
+    "CustomerSnapshot",
+    "OpenItem",
+    "PauseReason",
+    "PlannedAction",
+    "StepRule",
+    "next_step_index",
+    "pause_reason",
+    "plan_actions",
+]

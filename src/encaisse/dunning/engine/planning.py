@@ -1,0 +1,94 @@
+"""plan_actions: the rules of dunning, in one pure function.
+
+For each open item of a customer, on a given date:
+- nothing if it is paid or credited (open amount <= 0), disputed, on hold, under an
+  unexpired promise to pay, or if the customer is not to be contacted or is on hold;
+- nothing while the outcome of a human step (call, task) is awaited;
+- otherwise the most advanced step already due that comes after the last step done: steps
+  go in order and each at most once, and a scenario applied to an old invoice starts at
+  the step the invoice has reached instead of sending every earlier step at once.
+Items reaching the same step are grouped into one action per customer; an action below
+the step's minimum amount waits (its items are not marked, they will come again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from encaisse.dunning.engine.model import (
+    CustomerSnapshot,
+    OpenItem,
+    PlannedAction,
+    PlannedItem,
+    StepRule,
+)
+
+
+class PauseReason(StrEnum):
+    PAID = "paid"
+    DO_NOT_CONTACT = "do_not_contact"
+    CUSTOMER_ON_HOLD = "customer_on_hold"
+    DISPUTED = "disputed"
+    ON_HOLD = "on_hold"
+    PROMISED = "promised"
+    AWAITING_OUTCOME = "awaiting_outcome"
+
+
+def pause_reason(snapshot: CustomerSnapshot, item: OpenItem, as_of: dt.date) -> PauseReason | None:
+    """Why the item gets no step today, or None when it may."""
+    if item.open_amount <= 0:
+        return PauseReason.PAID
+    if snapshot.do_not_contact:
+        return PauseReason.DO_NOT_CONTACT
+    if snapshot.on_hold:
+        return PauseReason.CUSTOMER_ON_HOLD
+    if item.disputed:
+        return PauseReason.DISPUTED
+    if item.on_hold:
+        return PauseReason.ON_HOLD
+    if item.promised_until is not None and item.promised_until >= as_of:
+        return PauseReason.PROMISED
+    if item.awaiting_outcome:
+        return PauseReason.AWAITING_OUTCOME
+    return None
+
+
+def next_step_index(steps: tuple[StepRule, ...], item: OpenItem, as_of: dt.date) -> int | None:
+    """Index of the step the item should get today, or None."""
+    last_done = max((i for i, step in enumerate(steps) if step.key in item.done_steps), default=-1)
+    reached = None
+    for index, step in enumerate(steps):
+        if item.due_date + dt.timedelta(days=step.offset_days) <= as_of:
+            reached = index
+    if reached is None or reached <= last_done:
+        return None
+    return reached
+
+
+def plan_actions(snapshot: CustomerSnapshot, as_of: dt.date) -> list[PlannedAction]:
+    """The actions due for one customer on ``as_of``, one per step, in step order."""
+    by_step: dict[int, list[PlannedItem]] = {}
+    for item in sorted(snapshot.items, key=lambda i: (i.due_date, i.number)):
+        if pause_reason(snapshot, item, as_of) is not None:
+            continue
+        index = next_step_index(snapshot.steps, item, as_of)
+        if index is None:
+            continue
+        by_step.setdefault(index, []).append(
+            PlannedItem(
+                invoice_id=item.invoice_id,
+                number=item.number,
+                days_past_due=(as_of - item.due_date).days,
+                open_amount=item.open_amount,
+            )
+        )
+    actions = []
+    for index in sorted(by_step):
+        step = snapshot.steps[index]
+        action = PlannedAction(
+            customer_id=snapshot.customer_id, step=step, items=tuple(by_step[index])
+        )
+        if action.amount >= step.min_amount:
+            actions.append(action)
+    return actions

@@ -1,0 +1,222 @@
+"""Scenarios and their steps, message templates, runs and the actions they planned.
+
+Never twice: an action has a unique key (customer, step, invoice set) and each invoice
+gets each step at most once (unique invoice + step on ActionItem), both enforced by the
+database, so a second run or two runs at once cannot plan the same thing again.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from encaisse.accounts.models import User
+from encaisse.dunning.engine import Actor, Channel
+from encaisse.ledger.models import Customer, Invoice, Segment
+
+
+class Scenario(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_default = models.BooleanField(
+        _("default scenario"), default=False,
+        help_text=_("Applies to customers whose segment no other scenario takes."),
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_scenario"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScenarioSegment(models.Model):
+    """A segment belongs to one scenario at a time."""
+
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices, unique=True)
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="segments")
+
+    class Meta:
+        verbose_name = _("scenario segment")
+        verbose_name_plural = _("scenario segments")
+
+    def __str__(self) -> str:
+        return f"{self.segment} → {self.scenario}"
+
+
+class Step(models.Model):
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    key = models.SlugField(_("key"), max_length=50)
+    offset_days = models.SmallIntegerField(
+        _("days from due date"), help_text=_("Negative: a courtesy reminder before the due date.")
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=[(c.value, c.value) for c in Channel]
+    )
+    actor = models.CharField(
+        _("actor"), max_length=20, choices=[(a.value, a.value) for a in Actor],
+        default=Actor.FINANCE.value,
+    )  # fmt: skip
+    template = models.SlugField(_("template"), max_length=50, blank=True)
+    requires_approval = models.BooleanField(_("finance approves before it goes out"), default=False)
+    min_amount = models.DecimalField(
+        _("minimum amount"), max_digits=14, decimal_places=2, default=0
+    )
+
+    class Meta:
+        ordering = ["scenario", "position"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "key"], name="step_key_unique_in_scenario"),
+            models.UniqueConstraint(
+                fields=["scenario", "position"], name="step_position_unique_in_scenario"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} / {self.key}"
+
+
+class MessageTemplate(models.Model):
+    """Subject and body of a message, per language; Django template syntax for variables."""
+
+    key = models.SlugField(_("key"), max_length=50)
+    language = models.CharField(_("language"), max_length=5, default="fr")
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"))
+
+    class Meta:
+        ordering = ["key", "language"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="template_key_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"
+
+
+class DunningProfile(models.Model):
+    """How one customer is dunned, when it differs from its segment's scenario."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="dunning_profile"
+    )
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="customers",
+    )  # fmt: skip
+    do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    on_hold_until = models.DateField(_("on hold until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dunning profile")
+        verbose_name_plural = _("dunning profiles")
+
+    def __str__(self) -> str:
+        return str(self.customer)
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DunningRun(models.Model):
+    as_of = models.DateField(_("as of"))
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    customers = models.PositiveIntegerField(default=0)
+    actions = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("dunning run")
+        verbose_name_plural = _("dunning runs")
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.status})"
+
+
+class ActionState(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    PLANNED = "planned", _("Planned")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DONE = "done", _("Done")  # a human step whose outcome is recorded
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DunningAction(models.Model):
+    """One step for one customer over the invoices that reached it."""
+
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    run = models.ForeignKey(DunningRun, on_delete=models.SET_NULL, null=True, related_name="+")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
+        related_name="dunning_actions",
+    )  # fmt: skip
+    step = models.ForeignKey(Step, verbose_name=_("step"), on_delete=models.PROTECT,
+                             related_name="actions")  # fmt: skip
+    planned_for = models.DateField(_("planned for"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=ActionState.choices, default=ActionState.PLANNED
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-planned_for", "customer"]
+        verbose_name = _("dunning action")
+        verbose_name_plural = _("dunning actions")
+        indexes = [
+            models.Index(fields=["state", "planned_for"], name="action_state_idx"),
+            models.Index(fields=["customer", "planned_for"], name="action_customer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} / {self.step.key} ({self.planned_for})"
+
+
+class ActionItem(models.Model):
+    """An invoice listed in an action. An invoice gets each step at most once."""
+
+    action = models.ForeignKey(DunningAction, on_delete=models.CASCADE, related_name="items")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="dunning_items")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
+    open_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    days_past_due = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("dunned invoice")
+        verbose_name_plural = _("dunned invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "step"], name="invoice_gets_step_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} / {self.step.key}"

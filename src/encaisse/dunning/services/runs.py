@@ -1,0 +1,187 @@
+"""Dunning runs: plan what is due and record it, never twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from encaisse.accounts.models import User
+from encaisse.dunning.engine import PlannedAction, plan_actions
+from encaisse.dunning.models import (
+    ActionItem,
+    ActionState,
+    DunningAction,
+    DunningRun,
+    RunStatus,
+)
+from encaisse.dunning.selectors import (
+    ScenarioBook,
+    customer_id_batches,
+    scenario_book,
+    snapshots_for,
+)
+from encaisse.ledger.models import Customer
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """A planned action as reports and the CLI show it."""
+
+    customer_id: int
+    customer: str  # external id
+    step: str
+    channel: str
+    actor: str
+    requires_approval: bool
+    invoices: tuple[tuple[str, int, Decimal], ...]  # number, days past due, open amount
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((amount for _n, _d, amount in self.invoices), Decimal("0"))
+
+
+@dataclass
+class RunResult:
+    as_of: dt.date
+    dry_run: bool
+    run_id: int | None = None
+    customers: int = 0
+    actions: list[ActionLine] = field(default_factory=list)
+
+
+def action_key(customer_id: int, step_id: int, invoice_ids: Sequence[int]) -> str:
+    """The unique key of an action: the same customer, step and invoices are one action."""
+    text = f"{customer_id}:{step_id}:{','.join(str(i) for i in sorted(invoice_ids))}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plan_batch(
+    customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
+) -> list[tuple[PlannedAction, int]]:
+    batch = snapshots_for(customer_ids, as_of=as_of, book=book)
+    planned = []
+    for snapshot, scenario_id in batch.snapshots:
+        for action in plan_actions(snapshot, as_of):
+            planned.append((action, book.step_ids[scenario_id, action.step.key]))
+    return planned
+
+
+def _record(planned: list[tuple[PlannedAction, int]], *, as_of: dt.date, run: DunningRun) -> None:
+    actions = [
+        DunningAction(
+            key=action_key(action.customer_id, step_id, action.invoice_ids),
+            run=run,
+            customer_id=action.customer_id,
+            step_id=step_id,
+            planned_for=as_of,
+            amount=action.amount,
+            state=(
+                ActionState.AWAITING_APPROVAL
+                if action.step.requires_approval
+                else ActionState.PLANNED
+            ),
+        )
+        for action, step_id in planned
+    ]
+    DunningAction.objects.bulk_create(actions)
+    ids = dict(
+        DunningAction.objects.filter(key__in=[a.key for a in actions]).values_list("key", "pk")
+    )
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            action_id=ids[record.key],
+            invoice_id=item.invoice_id,
+            step_id=step_id,
+            open_amount=item.open_amount,
+            days_past_due=item.days_past_due,
+        )
+        for record, (action, step_id) in zip(actions, planned, strict=True)
+        for item in action.items
+    )
+
+
+def _lines(planned: list[tuple[PlannedAction, int]]) -> list[ActionLine]:
+    external_ids = dict(
+        Customer.objects.filter(pk__in={a.customer_id for a, _s in planned}).values_list(
+            "pk", "external_id"
+        )
+    )
+    return [
+        ActionLine(
+            customer_id=action.customer_id,
+            customer=external_ids[action.customer_id],
+            step=action.step.key,
+            channel=action.step.channel.value,
+            actor=action.step.actor.value,
+            requires_approval=action.step.requires_approval,
+            invoices=tuple((i.number, i.days_past_due, i.open_amount) for i in action.items),
+        )
+        for action, _step_id in planned
+    ]
+
+
+def execute_dunning_run(
+    *,
+    as_of: dt.date,
+    dry_run: bool = False,
+    started_by: User | None = None,
+    customer_ids: Sequence[int] | None = None,
+) -> RunResult:
+    """Plan the actions due on ``as_of`` and (unless ``dry_run``) record them.
+
+    Customers are handled in batches. For a real run each batch is one transaction that
+    first locks its customers' rows, then reads what was already done: a second run, or
+    one running at the same time, finds the actions recorded and plans nothing again. The
+    database's unique keys are the last guard; a batch that hits one is read again.
+    """
+    book = scenario_book()
+    result = RunResult(as_of=as_of, dry_run=dry_run)
+    run = None
+    if not dry_run:
+        run = DunningRun.objects.create(as_of=as_of, started_by=started_by)
+        result.run_id = run.pk
+    try:
+        for batch in customer_id_batches(customer_ids):
+            result.customers += len(batch)
+            if dry_run:
+                result.actions += _lines(_plan_batch(batch, as_of=as_of, book=book))
+                continue
+            assert run is not None  # noqa: S101  (a real run has its row)
+            result.actions += _lines(_record_batch(batch, as_of=as_of, book=book, run=run))
+    except Exception as error:
+        if run is not None:
+            DunningRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            )
+        raise
+    if run is not None:
+        DunningRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE,
+            customers=result.customers,
+            actions=len(result.actions),
+            finished_at=timezone.now(),
+        )
+    return result
+
+
+def _record_batch(
+    batch: list[int], *, as_of: dt.date, book: ScenarioBook, run: DunningRun
+) -> list[tuple[PlannedAction, int]]:
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                list(Customer.objects.select_for_update().filter(pk__in=batch).order_by("pk")
+                     .values_list("pk", flat=True))  # fmt: skip
+                planned = _plan_batch(batch, as_of=as_of, book=book)
+                _record(planned, as_of=as_of, run=run)
+                return planned
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return []

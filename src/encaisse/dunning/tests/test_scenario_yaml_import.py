@@ -1,0 +1,85 @@
+"""Scenarios imported from YAML: checked line by line, updated by name, segments taken over."""
+
+from __future__ import annotations
+
+import pytest
+
+from encaisse.core.errors import BadInput
+from encaisse.dunning.models import Scenario, ScenarioSegment
+from encaisse.dunning.services.scenarios import export_scenario, import_scenario
+
+STANDARD = """\
+name: Standard
+segments: [sme, small]
+steps:
+  - {key: courtesy, offset_days: -5, channel: email, actor: finance, template: courtesy}
+  - {key: reminder_1, offset_days: 15, channel: email, actor: finance, template: reminder_1}
+  - {key: call, offset_days: 30, channel: call, actor: sales_rep}
+  - {key: formal_notice, offset_days: 45, channel: letter, actor: finance, template: formal_notice, requires_approval: true}
+"""  # noqa: E501
+
+
+def test_import_creates_the_scenario_with_its_steps_in_order(db):
+    report = import_scenario(STANDARD)
+    assert report.created
+    steps = list(report.scenario.steps.values_list("key", "offset_days", "requires_approval"))
+    assert steps == [("courtesy", -5, False), ("reminder_1", 15, False), ("call", 30, False),
+                     ("formal_notice", 45, True)]  # fmt: skip
+    assert set(report.scenario.segments.values_list("segment", flat=True)) == {"sme", "small"}
+
+
+def test_reimporting_the_same_name_updates_it(db):
+    import_scenario(STANDARD)
+    report = import_scenario(STANDARD.replace("offset_days: 15", "offset_days: 10"))
+    assert not report.created
+    assert Scenario.objects.count() == 1
+    assert report.scenario.steps.get(key="reminder_1").offset_days == 10
+
+
+def test_a_segment_moves_to_the_scenario_that_names_it_and_says_so(db):
+    import_scenario(STANDARD)
+    report = import_scenario(STANDARD.replace("name: Standard", "name: Small only").replace(
+        "[sme, small]", "[small]"))  # fmt: skip
+    assert report.notes == ["segment 'small' moves from scenario 'Standard'"]
+    assert ScenarioSegment.objects.get(segment="small").scenario.name == "Small only"
+    assert ScenarioSegment.objects.get(segment="sme").scenario.name == "Standard"
+
+
+def test_a_scenario_without_segments_is_the_default(db):
+    report = import_scenario(STANDARD.replace("segments: [sme, small]\n", ""))
+    assert report.scenario.is_default
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("channel: call", "channel: pigeon"), "line 6: unknown channel 'pigeon'"),
+        (("actor: sales_rep", "actor: intern"), "line 6: unknown actor 'intern'"),
+        (("{key: call, ", "{"), "line 6: step field 'key' is required"),
+        (("key: call", "key: courtesy"), "line 6: key 'courtesy' is already used at line 4"),
+        (("offset_days: 30", "offset_days: 10"), "line 6: offset_days 10 must come after"),
+        (("offset_days: 30", "offset_days: soon"), "line 6: offset_days 'soon' must be"),
+        (("[sme, small]", "[sme, galaxy]"), "line 2: unknown segment 'galaxy'"),
+        (("name: Standard", "nom: Standard"), "unknown field 'nom'"),
+        ((", template: courtesy", ""), "line 4: an email step needs a template"),
+        (("steps:", "steps: [oops"), "not valid YAML"),
+    ],
+)
+def test_a_bad_scenario_is_refused_naming_the_line(db, change, message):
+    with pytest.raises(BadInput, match=message.replace("[", r"\[")):
+        import_scenario(STANDARD.replace(*change))
+    assert Scenario.objects.count() == 0
+
+
+def test_export_reads_back_as_the_same_scenario(db):
+    scenario = import_scenario(STANDARD).scenario
+    exported = export_scenario(scenario)
+    again = import_scenario(exported)
+    assert not again.created
+    assert export_scenario(again.scenario) == exported
+
+
+def test_the_shipped_scenarios_cover_every_segment(shipped_scenarios):
+    assert set(ScenarioSegment.objects.values_list("segment", flat=True)) == {
+        "sme", "small", "key_account", "public",
+    }  # fmt: skip
