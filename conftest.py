@@ -116,3 +116,22 @@ def portfolios(entity, rep_remi, rep_sarah, rep_paul, lyon, marseille):
             InvoiceFactory(customer=customer, number=f"F-{rep.username}-{index}")
             customers[f"{rep.username}{index}"] = customer
     return customers
+
+
+@pytest.fixture
+def worker_env(tmp_path):
+    """Environment for a real `encaisse` process sharing this test's database."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{s['NAME']}"
+    else:
+        auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+        url = f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "ENCAISSE_DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+ENCAISSE_COMMAND = ["-c", "from encaisse.cli import main; main()"]

@@ -194,5 +194,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Dunning: late-payment interest (ECB rate + 10 points by default, art. L441-10 C. com.),
+# the SMS gateway, and how long a message may stay claimed before another worker retries it.
+ENCAISSE_LATE_INTEREST_RATE = os.environ.get("ENCAISSE_LATE_INTEREST_RATE", "12.15")
+ENCAISSE_SMS_BACKEND = os.environ.get(
+    "ENCAISSE_SMS_BACKEND", "encaisse.dunning.channels.RecordingSmsBackend"
+)
+ENCAISSE_OUTBOX_STALE_SECONDS = int(os.environ.get("ENCAISSE_OUTBOX_STALE_SECONDS", "600"))
+ENCAISSE_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("ENCAISSE_OUTBOX_MAX_ATTEMPTS", "5"))
+
 # Rows per page in lists; the UI keeps pages light for phones.
 PAGE_SIZE = 25

@@ -20,9 +20,10 @@ class Scenario(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_default = models.BooleanField(
-        _("default scenario"), default=False,
+        _("default scenario"),
+        default=False,
         help_text=_("Applies to customers whose segment no other scenario takes."),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,9 +68,11 @@ class Step(models.Model):
         _("channel"), max_length=10, choices=[(c.value, c.value) for c in Channel]
     )
     actor = models.CharField(
-        _("actor"), max_length=20, choices=[(a.value, a.value) for a in Actor],
+        _("actor"),
+        max_length=20,
+        choices=[(a.value, a.value) for a in Actor],
         default=Actor.FINANCE.value,
-    )  # fmt: skip
+    )
     template = models.SlugField(_("template"), max_length=50, blank=True)
     requires_approval = models.BooleanField(_("finance approves before it goes out"), default=False)
     min_amount = models.DecimalField(
@@ -118,9 +121,13 @@ class DunningProfile(models.Model):
         Customer, on_delete=models.CASCADE, related_name="dunning_profile"
     )
     scenario = models.ForeignKey(
-        Scenario, verbose_name=_("scenario"), on_delete=models.SET_NULL, null=True, blank=True,
+        Scenario,
+        verbose_name=_("scenario"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="customers",
-    )  # fmt: skip
+    )
     do_not_contact = models.BooleanField(_("do not contact"), default=False)
     on_hold_until = models.DateField(_("on hold until"), null=True, blank=True)
 
@@ -175,11 +182,14 @@ class DunningAction(models.Model):
     key = models.CharField(max_length=64, unique=True, editable=False)
     run = models.ForeignKey(DunningRun, on_delete=models.SET_NULL, null=True, related_name="+")
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
         related_name="dunning_actions",
-    )  # fmt: skip
-    step = models.ForeignKey(Step, verbose_name=_("step"), on_delete=models.PROTECT,
-                             related_name="actions")  # fmt: skip
+    )
+    step = models.ForeignKey(
+        Step, verbose_name=_("step"), on_delete=models.PROTECT, related_name="actions"
+    )
     planned_for = models.DateField(_("planned for"))
     state = models.CharField(
         _("state"), max_length=20, choices=ActionState.choices, default=ActionState.PLANNED
@@ -220,3 +230,47 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} / {self.step.key}"
+
+
+class MessageState(models.TextChoices):
+    PENDING = "pending", _("To send")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboundMessage(models.Model):
+    """The e-mail, letter or SMS of an action, and its sending log.
+
+    pending → sending (claimed by one worker) → sent, or back to pending with a delay after
+    an error, or failed after the last attempt. A worker that dies leaves its message in
+    ``sending``; once the claim is stale the message is sent again with the same Message-ID.
+    """
+
+    action = models.OneToOneField(DunningAction, on_delete=models.CASCADE, related_name="message")
+    channel = models.CharField(_("channel"), max_length=10)
+    language = models.CharField(_("language"), max_length=5, default="fr")
+    recipient = models.CharField(_("recipient"), max_length=500, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"))
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=MessageState.choices, default=MessageState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    document = models.CharField(_("document"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="message_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient or '?'} ({self.state})"

@@ -176,8 +176,12 @@ def _record_batch(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                list(Customer.objects.select_for_update().filter(pk__in=batch).order_by("pk")
-                     .values_list("pk", flat=True))  # fmt: skip
+                list(
+                    Customer.objects.select_for_update()
+                    .filter(pk__in=batch)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
                 planned = _plan_batch(batch, as_of=as_of, book=book)
                 _record(planned, as_of=as_of, run=run)
                 return planned

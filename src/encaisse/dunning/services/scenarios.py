@@ -26,8 +26,15 @@ from encaisse.dunning.engine import Actor, Channel
 from encaisse.dunning.models import Scenario, ScenarioSegment, Step
 from encaisse.ledger.models import Segment
 
-STEP_FIELDS = {"key", "offset_days", "channel", "actor", "template", "requires_approval",
-               "min_amount"}  # fmt: skip
+STEP_FIELDS = {
+    "key",
+    "offset_days",
+    "channel",
+    "actor",
+    "template",
+    "requires_approval",
+    "min_amount",
+}
 TOP_FIELDS = {"name", "description", "segments", "steps"}
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 
@@ -94,8 +101,10 @@ def parse_scenario(text: str) -> ScenarioSpec:
     top = _mapping(root, "the scenario", errors)
     for key, node in top.items():
         if key not in TOP_FIELDS:
-            errors.append(f"line {_line(node)}: unknown field '{key}' "
-                          f"(expected {', '.join(sorted(TOP_FIELDS))})")  # fmt: skip
+            errors.append(
+                f"line {_line(node)}: unknown field '{key}' "
+                f"(expected {', '.join(sorted(TOP_FIELDS))})"
+            )
     name = _scalar(top["name"]) if "name" in top else None
     if not isinstance(name, str) or not name.strip():
         errors.append(f"line {_line(top.get('name', root))}: 'name' is required (text)")
@@ -110,8 +119,10 @@ def parse_scenario(text: str) -> ScenarioSpec:
             for item in node.value:
                 value = str(_scalar(item))
                 if value not in Segment.values:
-                    errors.append(f"line {_line(item)}: unknown segment '{value}' "
-                                  f"(expected {', '.join(Segment.values)})")  # fmt: skip
+                    errors.append(
+                        f"line {_line(item)}: unknown segment '{value}' "
+                        f"(expected {', '.join(Segment.values)})"
+                    )
                 elif value in segments:
                     errors.append(f"line {_line(item)}: segment '{value}' is listed twice")
                 else:
@@ -119,8 +130,9 @@ def parse_scenario(text: str) -> ScenarioSpec:
     steps = _parse_steps(top.get("steps"), root, errors)
     if errors:
         raise BadInput("; ".join(errors))
-    return ScenarioSpec(name=name.strip(), description=description, segments=tuple(segments),
-                        steps=tuple(steps))  # fmt: skip
+    return ScenarioSpec(
+        name=name.strip(), description=description, segments=tuple(segments), steps=tuple(steps)
+    )
 
 
 def _parse_steps(node: yaml.Node | None, root: yaml.Node, errors: list[str]) -> list[StepSpec]:
@@ -150,12 +162,16 @@ def _parse_steps(node: yaml.Node | None, root: yaml.Node, errors: list[str]) -> 
             offset = None
         channel = str(values.get("channel") or "")
         if channel and channel not in Channel.__members__.values():
-            errors.append(f"line {line}: unknown channel '{channel}' "
-                          f"(expected {', '.join(c.value for c in Channel)})")  # fmt: skip
+            errors.append(
+                f"line {line}: unknown channel '{channel}' "
+                f"(expected {', '.join(c.value for c in Channel)})"
+            )
         actor = str(values.get("actor") or Actor.FINANCE.value)
         if actor not in Actor.__members__.values():
-            errors.append(f"line {line}: unknown actor '{actor}' "
-                          f"(expected {', '.join(a.value for a in Actor)})")  # fmt: skip
+            errors.append(
+                f"line {line}: unknown actor '{actor}' "
+                f"(expected {', '.join(a.value for a in Actor)})"
+            )
         template = str(values.get("template") or "")
         if channel in {"email", "letter", "sms"} and not template:
             article = "an" if channel[0] in "aeiou" else "a"
@@ -169,17 +185,26 @@ def _parse_steps(node: yaml.Node | None, root: yaml.Node, errors: list[str]) -> 
             if min_amount < 0 or not min_amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            errors.append(f"line {line}: min_amount '{values.get('min_amount')}' "
-                          "must be a positive amount")  # fmt: skip
+            errors.append(
+                f"line {line}: min_amount '{values.get('min_amount')}' must be a positive amount"
+            )
             min_amount = Decimal(0)
         if isinstance(offset, int) and steps and offset <= steps[-1].offset_days:
             errors.append(
                 f"line {line}: offset_days {offset} must come after the previous step's "
                 f"{steps[-1].offset_days} (steps go in order of days)"
             )
-        steps.append(StepSpec(key=key, offset_days=offset if isinstance(offset, int) else 0,
-                              channel=channel, actor=actor, template=template,
-                              requires_approval=approval, min_amount=min_amount))  # fmt: skip
+        steps.append(
+            StepSpec(
+                key=key,
+                offset_days=offset if isinstance(offset, int) else 0,
+                channel=channel,
+                actor=actor,
+                template=template,
+                requires_approval=approval,
+                min_amount=min_amount,
+            )
+        )
     return steps
 
 
@@ -256,9 +281,11 @@ def export_scenario(scenario: Scenario) -> str:
     data["steps"] = []
     for step in scenario.steps.order_by("position"):
         entry: dict[str, Any] = {
-            "key": step.key, "offset_days": step.offset_days, "channel": step.channel,
+            "key": step.key,
+            "offset_days": step.offset_days,
+            "channel": step.channel,
             "actor": step.actor,
-        }  # fmt: skip
+        }
         if step.template:
             entry["template"] = step.template
         if step.requires_approval:

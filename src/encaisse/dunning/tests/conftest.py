@@ -16,3 +16,35 @@ def shipped_scenarios(db):
         path.stem: import_scenario(path.read_text(encoding="utf-8")).scenario
         for path in sorted(SCENARIOS.glob("*.yaml"))
     }
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """Django sends through a real SMTP server on 127.0.0.1 for this test."""
+    from encaisse.dunning.tests.smtp import Inbox, start_smtp_server
+
+    inbox = Inbox()
+    controller = start_smtp_server(inbox)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    inbox.port = controller.port
+    yield inbox
+    inbox.release.set()
+    controller.stop()
+
+
+@pytest.fixture
+def dunning_ready(db, entity, settings, tmp_path):
+    """Shipped scenarios and templates, a creditor with bank details, a temporary data folder."""
+    from encaisse.dunning.services.setup import install_shipped_dunning
+
+    settings.DATA_DIR = tmp_path
+    entity.iban = "FR7630006000011234567890189"
+    entity.bic = "AGRIFRPP"
+    entity.email = "relances@transports-rhone-loire.fr"
+    entity.address = "12 quai Perrache\n69002 Lyon"
+    entity.save()
+    install_shipped_dunning()
+    return entity

@@ -23,17 +23,28 @@ def customers(shipped_scenarios, entity):
     sme = CustomerFactory(entity=entity, segment="sme", external_id="SME-1")
     key = CustomerFactory(entity=entity, segment="key_account", external_id="KEY-1")
     for number, due in (("FA-1", dt.date(2026, 3, 5)), ("FA-2", dt.date(2026, 3, 10))):
-        InvoiceFactory(customer=sme, number=number, issue_date=dt.date(2026, 2, 1),
-                       due_date=due, amount=Decimal("1000.00"))  # fmt: skip
-    InvoiceFactory(customer=key, number="FA-3", issue_date=dt.date(2026, 2, 1),
-                   due_date=dt.date(2026, 3, 5), amount=Decimal("50000.00"))  # fmt: skip
+        InvoiceFactory(
+            customer=sme,
+            number=number,
+            issue_date=dt.date(2026, 2, 1),
+            due_date=due,
+            amount=Decimal("1000.00"),
+        )
+    InvoiceFactory(
+        customer=key,
+        number="FA-3",
+        issue_date=dt.date(2026, 2, 1),
+        due_date=dt.date(2026, 3, 5),
+        amount=Decimal("50000.00"),
+    )
     return {"sme": sme, "key": key}
 
 
 def run_json(*args):
     out = io.StringIO()
-    call_command("dunning", "run", "--as-of", AS_OF.isoformat(), "--format", "json", *args,
-                 stdout=out)  # fmt: skip
+    call_command(
+        "dunning", "run", "--as-of", AS_OF.isoformat(), "--format", "json", *args, stdout=out
+    )
     return json.loads(out.getvalue())
 
 
@@ -71,16 +82,21 @@ def test_a_dry_run_records_nothing(customers):
 
 def test_a_disputed_invoice_is_skipped(customers):
     sme = customers["sme"]
-    open_dispute(customer=sme, invoices=[sme.invoices.get(number="FA-1")], reason="price",
-                 opened_on=AS_OF)  # fmt: skip
+    open_dispute(
+        customer=sme, invoices=[sme.invoices.get(number="FA-1")], reason="price", opened_on=AS_OF
+    )
     (action,) = [a for a in run_json()["actions"] if a["customer"] == "SME-1"]
     assert [i["number"] for i in action["invoices"]] == ["FA-2"]
 
 
 def test_a_promise_to_pay_pauses_until_its_date(customers):
     sme = customers["sme"]
-    record_promise(customer=sme, invoices=list(sme.invoices.all()), recorded_on=AS_OF,
-                   promised_for=dt.date(2026, 3, 25))  # fmt: skip
+    record_promise(
+        customer=sme,
+        invoices=list(sme.invoices.all()),
+        recorded_on=AS_OF,
+        promised_for=dt.date(2026, 3, 25),
+    )
     assert [a["customer"] for a in run_json()["actions"]] == ["KEY-1"]
     later = execute_dunning_run(as_of=dt.date(2026, 3, 26))
     # FA-1 (21 days late) has reached the second reminder, FA-2 (16 days) the first.

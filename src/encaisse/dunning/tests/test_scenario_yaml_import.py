@@ -23,8 +23,12 @@ def test_import_creates_the_scenario_with_its_steps_in_order(db):
     report = import_scenario(STANDARD)
     assert report.created
     steps = list(report.scenario.steps.values_list("key", "offset_days", "requires_approval"))
-    assert steps == [("courtesy", -5, False), ("reminder_1", 15, False), ("call", 30, False),
-                     ("formal_notice", 45, True)]  # fmt: skip
+    assert steps == [
+        ("courtesy", -5, False),
+        ("reminder_1", 15, False),
+        ("call", 30, False),
+        ("formal_notice", 45, True),
+    ]
     assert set(report.scenario.segments.values_list("segment", flat=True)) == {"sme", "small"}
 
 
@@ -38,8 +42,9 @@ def test_reimporting_the_same_name_updates_it(db):
 
 def test_a_segment_moves_to_the_scenario_that_names_it_and_says_so(db):
     import_scenario(STANDARD)
-    report = import_scenario(STANDARD.replace("name: Standard", "name: Small only").replace(
-        "[sme, small]", "[small]"))  # fmt: skip
+    report = import_scenario(
+        STANDARD.replace("name: Standard", "name: Small only").replace("[sme, small]", "[small]")
+    )
     assert report.notes == ["segment 'small' moves from scenario 'Standard'"]
     assert ScenarioSegment.objects.get(segment="small").scenario.name == "Small only"
     assert ScenarioSegment.objects.get(segment="sme").scenario.name == "Standard"
@@ -81,5 +86,8 @@ def test_export_reads_back_as_the_same_scenario(db):
 
 def test_the_shipped_scenarios_cover_every_segment(shipped_scenarios):
     assert set(ScenarioSegment.objects.values_list("segment", flat=True)) == {
-        "sme", "small", "key_account", "public",
-    }  # fmt: skip
+        "sme",
+        "small",
+        "key_account",
+        "public",
+    }

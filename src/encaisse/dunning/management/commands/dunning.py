@@ -50,8 +50,10 @@ def as_json(result: RunResult) -> str:
 
 def as_table(result: RunResult) -> str:
     mode = "dry run: nothing recorded" if result.dry_run else f"run #{result.run_id} recorded"
-    lines = [f"Dunning as of {result.as_of.isoformat()} ({mode}); "
-             f"{result.customers} customers with open invoices"]  # fmt: skip
+    lines = [
+        f"Dunning as of {result.as_of.isoformat()} ({mode}); "
+        f"{result.customers} customers with open invoices"
+    ]
     rows = summary(result)
     if not rows:
         lines.append("Nothing is due.")
@@ -73,8 +75,12 @@ class Command(EncaisseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["run"])
-        parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
-                            help="the date to plan for (default: today)")  # fmt: skip
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            metavar="YYYY-MM-DD",
+            help="the date to plan for (default: today)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="plan without recording")
         parser.add_argument("--format", choices=["table", "json"], default="table")
 

@@ -82,10 +82,11 @@ def test_actions_respect_the_steps_minimum_amount(snapshot, as_of):
 def test_day_by_day_each_item_gets_each_step_at_most_once_and_in_order(steps, dues, days):
     """Run every day for a while, feeding back what was done, as the real runs do."""
     items = {
-        index: OpenItem(invoice_id=index, number=f"F{index}", due_date=due,
-                        open_amount=Decimal("1000"))
+        index: OpenItem(
+            invoice_id=index, number=f"F{index}", due_date=due, open_amount=Decimal("1000")
+        )
         for index, due in enumerate(dues, start=1)
-    }  # fmt: skip
+    }
     history: dict[int, list[str]] = {index: [] for index in items}
     order = {step.key: index for index, step in enumerate(steps)}
     day = min(dues) - dt.timedelta(days=20)

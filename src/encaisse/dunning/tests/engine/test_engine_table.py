@@ -20,15 +20,21 @@ STANDARD = (
     StepRule("courtesy", -5, Channel.EMAIL),
     StepRule("reminder_1", 15, Channel.EMAIL),
     StepRule("call", 30, Channel.CALL, Actor.SALES_REP),
-    StepRule("formal_notice", 45, Channel.LETTER, requires_approval=True,
-             min_amount=Decimal("200")),
-)  # fmt: skip
+    StepRule(
+        "formal_notice", 45, Channel.LETTER, requires_approval=True, min_amount=Decimal("200")
+    ),
+)
 DUE = dt.date(2026, 3, 1)
 
 
 def item(number="F1", due=DUE, amount="1000", **kwargs):
-    return OpenItem(invoice_id=int(number[1:]), number=number, due_date=due,
-                    open_amount=Decimal(amount), **kwargs)  # fmt: skip
+    return OpenItem(
+        invoice_id=int(number[1:]),
+        number=number,
+        due_date=due,
+        open_amount=Decimal(amount),
+        **kwargs,
+    )
 
 
 def steps_of(actions):

@@ -24,8 +24,13 @@ def steps_on(day: dt.date) -> list[str]:
 @pytest.fixture
 def sme_invoice(shipped_scenarios, entity):
     customer = CustomerFactory(entity=entity, segment="sme", external_id="SME-1")
-    return InvoiceFactory(customer=customer, number="FA-1", issue_date=dt.date(2026, 1, 30),
-                          due_date=dt.date(2026, 3, 1), amount=Decimal("2400.00"))  # fmt: skip
+    return InvoiceFactory(
+        customer=customer,
+        number="FA-1",
+        issue_date=dt.date(2026, 1, 30),
+        due_date=dt.date(2026, 3, 1),
+        amount=Decimal("2400.00"),
+    )
 
 
 def test_the_scenario_unfolds_one_step_at_a_time(sme_invoice):
