@@ -72,9 +72,11 @@ def test_bad_input_gives_one_line_and_a_non_zero_exit(tmp_path, args, env, expec
 
 def test_unreachable_database_is_one_line(tmp_path):
     result = encaisse(
-        "report", "aged-balance",
-        tmp_path=tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
-    )  # fmt: skip
+        "report",
+        "aged-balance",
+        tmp_path=tmp_path,
+        DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
+    )
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr

@@ -11,11 +11,22 @@ from encaisse.ledger.tests.factories import ContactFactory, CustomerFactory, Inv
 @pytest.fixture
 def big_late_customer(portfolios, entity, rep_remi, lyon):
     customer = CustomerFactory(
-        entity=entity, sales_rep=rep_remi, agency=lyon, name="Béton Express", segment="key_account",
-        external_id="BETON", credit_limit=Decimal("5000.00"), siren="732829320",
-    )  # fmt: skip
-    InvoiceFactory(customer=customer, number="F-BIG", amount=Decimal("12345.67"),
-                   issue_date=dt.date(2026, 1, 1), due_date=dt.date(2026, 1, 31))  # fmt: skip
+        entity=entity,
+        sales_rep=rep_remi,
+        agency=lyon,
+        name="Béton Express",
+        segment="key_account",
+        external_id="BETON",
+        credit_limit=Decimal("5000.00"),
+        siren="732829320",
+    )
+    InvoiceFactory(
+        customer=customer,
+        number="F-BIG",
+        amount=Decimal("12345.67"),
+        issue_date=dt.date(2026, 1, 1),
+        due_date=dt.date(2026, 1, 31),
+    )
     ContactFactory(customer=customer, name="Jeanne Compta", phone="+33 4 72 00 00 00")
     return customer
 

@@ -37,8 +37,15 @@ def test_json_has_the_bucket_keys_and_amounts_as_strings(ledger):
     assert data["as_of"] == "2026-04-15"
     (total,) = data["totals"]
     assert set(total) >= {
-        "not_due", "1_30", "31_60", "61_90", "91_120", "over_120", "unallocated", "total",
-    }  # fmt: skip
+        "not_due",
+        "1_30",
+        "31_60",
+        "61_90",
+        "91_120",
+        "over_120",
+        "unallocated",
+        "total",
+    }
     # Six invoices of 1000.00 due 2026-01-31 (74 days), one of 1234.56 due 2026-03-31 (15 days).
     assert total["61_90"] == "6000.00"
     assert total["1_30"] == "1234.56"
@@ -63,8 +70,11 @@ def test_by_rep_rows_add_up_to_the_total(ledger):
 
 
 def test_csv_has_a_header_and_a_total_line(ledger):
-    rows = list(csv.DictReader(io.StringIO(run("--as-of", "2026-04-15", "--format", "csv",
-                                                "--by", "agency"))))  # fmt: skip
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("--as-of", "2026-04-15", "--format", "csv", "--by", "agency"))
+        )
+    )
     assert [row["label"] for row in rows] == ["Agence Lyon", "Agence Marseille", "Total"]
     assert rows[-1]["total"] == "7200.00"
 
@@ -77,8 +87,17 @@ def test_table_is_readable(ledger):
 
 def test_xlsx_is_written_to_a_file(ledger, tmp_path):
     target = tmp_path / "aged.xlsx"
-    call_command("report", "aged-balance", "--as-of", "2026-04-15", "--format", "xlsx",
-                 "--output", str(target), stderr=io.StringIO())  # fmt: skip
+    call_command(
+        "report",
+        "aged-balance",
+        "--as-of",
+        "2026-04-15",
+        "--format",
+        "xlsx",
+        "--output",
+        str(target),
+        stderr=io.StringIO(),
+    )
     sheet = load_workbook(target).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[1][:3] == ["key", "label", "currency"]
@@ -86,8 +105,9 @@ def test_xlsx_is_written_to_a_file(ledger, tmp_path):
 
 
 def test_user_option_limits_the_report_to_that_portfolio(ledger):
-    data = json.loads(run("--as-of", "2026-04-15", "--format", "json", "--by", "customer",
-                          "--user", "paul"))  # fmt: skip
+    data = json.loads(
+        run("--as-of", "2026-04-15", "--format", "json", "--by", "customer", "--user", "paul")
+    )
     assert {row["key"] for row in data["rows"]} == {"PAUL-1", "PAUL-2"}
 
 
