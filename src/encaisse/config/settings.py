@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -181,6 +182,28 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "encaisse@localhost")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Jobs: Celery on Redis in production; without REDIS_URL, tasks run in-process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is given to another worker
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The daily dunning run (HH:MM, company time zone) and how many partitions share it.
+ENCAISSE_DUNNING_RUN_AT = os.environ.get("ENCAISSE_DUNNING_RUN_AT", "06:00")
+ENCAISSE_DUNNING_PARTITIONS = int(os.environ.get("ENCAISSE_DUNNING_PARTITIONS", "4"))
+_run_hour, _, _run_minute = ENCAISSE_DUNNING_RUN_AT.partition(":")
+# The one place the schedule is declared (Celery beat; the in-process scheduler reads the
+# same ENCAISSE_DUNNING_RUN_AT).
+CELERY_BEAT_SCHEDULE = {
+    "daily-dunning-run": {
+        "task": "encaisse.dunning.tasks.execute_dunning_run_task",
+        "schedule": crontab(hour=int(_run_hour), minute=int(_run_minute or 0)),
+    },
+    "send-outbox": {"task": "encaisse.dunning.tasks.send_outbox_task", "schedule": 60.0},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from encaisse.collaboration.models import Dispute, PromiseStatus, PromiseToPay
 from encaisse.dunning.engine import Actor, Channel, CustomerSnapshot, OpenItem, StepRule
 from encaisse.dunning.models import (
@@ -67,14 +69,23 @@ class SnapshotBatch:
 
 
 def customer_id_batches(
-    customers: Sequence[int] | None = None, size: int = BATCH_SIZE
+    customers: Sequence[int] | None = None,
+    size: int = BATCH_SIZE,
+    partition: tuple[int, int] | None = None,
 ) -> Iterator[list[int]]:
-    """Ids of customers with something open, in batches (keyset pagination, bounded memory)."""
+    """Ids of customers with something open, in batches (keyset pagination, bounded memory).
+
+    ``partition=(index, count)`` keeps the customers whose id modulo count is index, so
+    several workers can share a run without meeting on the same customer.
+    """
     open_items = Invoice.objects.filter(
         settled_on__isnull=True, kind=InvoiceKind.INVOICE, open_amount__gt=0
     )
     if customers is not None:
         open_items = open_items.filter(customer_id__in=customers)
+    if partition is not None:
+        index, count = partition
+        open_items = open_items.annotate(slot=F("customer_id") % count).filter(slot=index)
     last = 0
     while True:
         batch = list(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from encaisse.accounts.models import User
@@ -132,6 +133,8 @@ def execute_dunning_run(
     dry_run: bool = False,
     started_by: User | None = None,
     customer_ids: Sequence[int] | None = None,
+    partition: tuple[int, int] | None = None,
+    run: DunningRun | None = None,
 ) -> RunResult:
     """Plan the actions due on ``as_of`` and (unless ``dry_run``) record them.
 
@@ -142,12 +145,13 @@ def execute_dunning_run(
     """
     book = scenario_book()
     result = RunResult(as_of=as_of, dry_run=dry_run)
-    run = None
-    if not dry_run:
+    shared_run = run is not None  # one worker's share of a run its caller opens and closes
+    if not dry_run and run is None:
         run = DunningRun.objects.create(as_of=as_of, started_by=started_by)
+    if run is not None:
         result.run_id = run.pk
     try:
-        for batch in customer_id_batches(customer_ids):
+        for batch in customer_id_batches(customer_ids, partition=partition):
             result.customers += len(batch)
             if dry_run:
                 result.actions += _lines(_plan_batch(batch, as_of=as_of, book=book))
@@ -160,7 +164,12 @@ def execute_dunning_run(
                 status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
             )
         raise
-    if run is not None:
+    if run is not None and shared_run:
+        DunningRun.objects.filter(pk=run.pk).update(
+            customers=F("customers") + result.customers,
+            actions=F("actions") + len(result.actions),
+        )
+    elif run is not None:
         DunningRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE,
             customers=result.customers,
