@@ -57,7 +57,6 @@ def test_a_run_shared_by_partitions_plans_every_customer_once(dunning_ready):
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_on_redis_shares_the_run(dunning_ready, worker_env):
     import redis
-
     from celery import Celery
 
     url = "redis://127.0.0.1:6379/14"
