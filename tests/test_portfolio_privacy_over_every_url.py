@@ -1,9 +1,10 @@
 """A sales rep walks every URL of the project and never meets a customer outside their portfolio.
 
-The walk is generic: every route is collected from the URL resolver, its parameters are
-filled with the ids of another rep's customer, invoice and payment, and each page that
-answers is read with every query parameter the project knows (search, filters, groupings,
-exports). A new URL is covered the day it is added.
+The walk is generic: every route is collected from the URL resolver; a route with
+parameters is tried with the id of every row, of every model with a customer, that belongs
+to another rep's customers (invoices, payments, dunning actions, messages, disputes,
+holds...); a route without is read with every query parameter the project knows (search,
+filters, groupings, exports). A new URL or a new model is covered the day it is added.
 """
 
 from __future__ import annotations
@@ -57,13 +58,6 @@ def _routes(patterns=None, prefix: str = "") -> Iterator[str]:
             yield prefix + route
 
 
-def _fill(route: str, ids: dict[str, object]) -> str | None:
-    """A concrete URL for a route, with the foreign ids; None for regex routes of the admin."""
-    if route.startswith("^") or "(?P" in route:
-        return None
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: str(ids.get(m.group(2), ids["pk"])), route)
-
-
 def _body_text(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if content[:2] == b"PK":  # an xlsx workbook: read the shared strings and sheets
@@ -77,9 +71,13 @@ def _body_text(response) -> str:
 
 
 @pytest.fixture
-def pauls_secrets(portfolios, rep_paul):
+def pauls_secrets(portfolios, rep_paul, settings, tmp_path):
+    """Paul's customers with everything the project records about a customer."""
+    settings.DATA_DIR = tmp_path
     for index in (1, 2):
         PaymentFactory(customer=portfolios[f"paul{index}"], reference=f"VIR-paul-{index}")
+    _install_dunning()
+    _record_everything(portfolios, rep_paul)
     return [
         "Client Paul",
         "PAUL-1",
@@ -93,42 +91,109 @@ def pauls_secrets(portfolios, rep_paul):
     ]
 
 
-def test_rep_never_sees_a_customer_outside_the_portfolio_on_any_url(
-    client, portfolios, rep_remi, rep_paul, marseille, pauls_secrets
+def _install_dunning():
+    from encaisse.dunning.services.setup import install_shipped_dunning
+
+    install_shipped_dunning()
+
+
+def _record_everything(portfolios, rep_paul):
+    import datetime as dt
+
+    from encaisse.collaboration.services import open_dispute, record_promise
+    from encaisse.dunning.services.decisions import request_hold
+    from encaisse.dunning.services.outbox import send_outbox
+    from encaisse.dunning.services.runs import execute_dunning_run
+
+    execute_dunning_run(as_of=dt.date(2026, 2, 10))
+    send_outbox()
+    paul1, paul2 = portfolios["paul1"], portfolios["paul2"]
+    today = dt.date(2026, 2, 11)
+    open_dispute(
+        customer=paul1, invoices=list(paul1.invoices.all()), reason="price", opened_on=today
+    )
+    record_promise(
+        customer=paul2,
+        invoices=list(paul2.invoices.all()),
+        recorded_on=today,
+        promised_for=today + dt.timedelta(days=5),
+    )
+    request_hold(
+        customer=paul2,
+        invoices=list(paul2.invoices.all()),
+        reason="Paul knows",
+        hold_until=today + dt.timedelta(days=10),
+        requested_by=rep_paul,
+        today=today,
+    )
+
+
+def _foreign_ids(customers) -> list[int]:
+    """The ids of every row, of every model with a customer, that belongs to ``customers``."""
+    from django.apps import apps
+
+    from encaisse.ledger.models import Customer
+
+    ids = {customer.pk for customer in customers}
+    for model in apps.get_models():
+        field = next(
+            (
+                f
+                for f in model._meta.get_fields()
+                if f.name == "customer" and getattr(f, "related_model", None) is Customer
+            ),
+            None,
+        )
+        if field is not None and field.concrete:
+            ids |= set(model.objects.filter(customer__in=customers).values_list("pk", flat=True))
+    from encaisse.dunning.models import OutboundMessage
+
+    ids |= set(
+        OutboundMessage.objects.filter(action__customer__in=customers).values_list("pk", flat=True)
+    )
+    return sorted(ids)
+
+
+@pytest.mark.parametrize("viewer", ["rep_remi", "manager_maud", "agency_manager_anna"])
+def test_no_one_sees_a_customer_outside_their_portfolio_on_any_url(
+    client, request, viewer, portfolios, rep_paul, marseille, pauls_secrets
 ):
-    client.force_login(rep_remi)
-    foreign = portfolios["paul1"]
-    ids = {
-        "pk": foreign.pk,
-        "customer_id": foreign.pk,
-        "object_id": foreign.pk,
-        "invoice_id": foreign.invoices.first().pk,
-        "payment_id": foreign.payments.first().pk,
-        "external_id": foreign.external_id,
-        "app_label": "ledger",
-        "model_name": "customer",
-    }
+    client.force_login(request.getfixturevalue(viewer))
+    foreign = [portfolios["paul1"], portfolios["paul2"]]
+    candidates = _foreign_ids(foreign)
+    from encaisse.dunning.models import OutboundMessage
+
+    assert OutboundMessage.objects.filter(action__customer__in=foreign).exists()
     checked = []
     for route in _routes():
-        url = _fill(route, ids)
-        if url is None:
-            continue
-        for variant in QUERY_VARIANTS:
-            query = variant.format(agency_pk=marseille.pk, rep_pk=rep_paul.pk)
-            response = client.get(url + query)
-            checked.append(url + query)
-            if response.status_code in (301, 302):
-                location = response["Location"]
-                assert location.startswith("/"), f"{url + query} redirects off-site"
-                assert not any(secret in location for secret in pauls_secrets)
-                continue
-            if response.status_code in (404, 405):
-                continue
-            assert response.status_code == 200, f"{url + query}: {response.status_code}"
-            text = _body_text(response)
-            for secret in pauls_secrets:
-                assert secret not in text, f"{url + query} shows {secret!r}"
-    assert len(checked) > 50
+        if route.startswith("admin/"):
+            continue  # staff only: see test_admin_site_is_closed_to_reps
+        if "<" in route:
+            urls = ["/" + re.sub(r"<(?:(\w+):)?(\w+)>", str(pk), route) for pk in candidates]
+            variants = ["", "?export=csv"]
+        else:
+            urls = ["/" + route]
+            variants = QUERY_VARIANTS
+        for url in urls:
+            for variant in variants:
+                target = url + variant.format(agency_pk=marseille.pk, rep_pk=rep_paul.pk)
+                checked.append(target)
+                _assert_nothing_leaks(client.get(target), target, pauls_secrets)
+    assert len(checked) > 100
+
+
+def _assert_nothing_leaks(response, url, secrets):
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        assert location.startswith("/"), f"{url} redirects off-site"
+        assert not any(secret in location for secret in secrets)
+        return
+    if response.status_code in (404, 405):
+        return
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    text = _body_text(response)
+    for secret in secrets:
+        assert secret not in text, f"{url} shows {secret!r}"
 
 
 def test_rep_gets_404_not_403_for_another_reps_customer(client, portfolios, rep_remi):

@@ -21,6 +21,11 @@ def can_import_ledger(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}
 
 
+def can_run_dunning(user: User) -> bool:
+    """Approving letters, deciding holds, reading the outbox: finance's decisions."""
+    return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}
+
+
 def is_read_only(user: User) -> bool:
     return user.role == Role.VIEWER
 

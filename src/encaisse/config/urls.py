@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("encaisse.accounts.urls")),
     path("customers/", include("encaisse.ledger.urls")),
     path("reports/", include("encaisse.reporting.urls")),
+    path("dunning/", include("encaisse.dunning.urls")),
     path("imports/", include("encaisse.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

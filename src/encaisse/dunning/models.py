@@ -274,3 +274,52 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient or '?'} ({self.state})"
+
+
+class HoldStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for finance")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class HoldRequest(models.Model):
+    """A sales rep asks finance to hold reminders on invoices (they know something finance
+    does not). While the request waits and once approved, the invoices are not dunned
+    until ``hold_until``; a refusal lets dunning go on."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="holds"
+    )
+    invoices = models.ManyToManyField(Invoice, verbose_name=_("invoices"), related_name="holds")
+    step_key = models.SlugField(_("step"), max_length=50, blank=True)
+    reason = models.TextField(_("reason"))
+    hold_until = models.DateField(_("hold until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=HoldStatus.choices, default=HoldStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("hold request")
+        verbose_name_plural = _("hold requests")
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.get_status_display()}"

@@ -6,20 +6,34 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 
+from encaisse.accounts.models import User
 from encaisse.collaboration.models import Dispute, PromiseStatus, PromiseToPay
-from encaisse.dunning.engine import Actor, Channel, CustomerSnapshot, OpenItem, StepRule
+from encaisse.dunning.engine import (
+    Actor,
+    Channel,
+    CustomerSnapshot,
+    OpenItem,
+    StepRule,
+    forecast,
+)
 from encaisse.dunning.models import (
     ActionItem,
     ActionState,
+    DunningAction,
     DunningProfile,
+    HoldRequest,
+    HoldStatus,
+    OutboundMessage,
     Scenario,
     ScenarioSegment,
     Step,
 )
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
+from encaisse.ledger.scoping import visible_customers
 
 BATCH_SIZE = 1000
 
@@ -118,10 +132,9 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
     for invoice_id, key, channel, state in ActionItem.objects.filter(
         invoice__customer_id__in=customer_ids
     ).values_list("invoice_id", "step__key", "step__channel", "action__state"):
-        if state == ActionState.CANCELLED:
-            continue
+        # A cancelled step counts as done: finance decided to skip it, it does not come back.
         done[invoice_id].add(key)
-        if Channel(channel).is_human and state not in {ActionState.DONE}:
+        if Channel(channel).is_human and state not in {ActionState.DONE, ActionState.CANCELLED}:
             awaiting.add(invoice_id)
     disputed = set(
         Dispute.invoices.through.objects.filter(
@@ -134,6 +147,13 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
         promisetopay__status=PromiseStatus.PENDING,
     ).values_list("invoice_id", "promisetopay__promised_for"):
         promised[invoice_id] = max(promised_for, promised.get(invoice_id, promised_for))
+    held = set(
+        HoldRequest.invoices.through.objects.filter(
+            holdrequest__customer_id__in=customer_ids,
+            holdrequest__status__in=[HoldStatus.PENDING, HoldStatus.APPROVED],
+            holdrequest__hold_until__gte=as_of,
+        ).values_list("invoice_id", flat=True)
+    )
     profiles = {
         row[0]: row[1:]
         for row in DunningProfile.objects.filter(customer_id__in=customer_ids).values_list(
@@ -152,6 +172,7 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
                 done_steps=frozenset(done.get(pk, ())),
                 awaiting_outcome=pk in awaiting,
                 disputed=pk in disputed,
+                on_hold=pk in held,
                 promised_until=promised.get(pk),
             )
         )
@@ -174,3 +195,108 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
             )
         )
     return SnapshotBatch(snapshots=snapshots)
+
+
+@dataclass(frozen=True)
+class UpcomingAction:
+    day: dt.date
+    customer_id: int
+    customer_name: str
+    sales_rep: str
+    step: StepRule
+    invoices: tuple[tuple[int, str, int, Decimal], ...]  # id, number, days past due, open
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((open_amount for *_rest, open_amount in self.invoices), Decimal("0"))
+
+    @property
+    def invoice_ids(self) -> str:
+        return ",".join(str(invoice_id) for invoice_id, *_rest in self.invoices)
+
+
+def upcoming_actions(
+    customers: QuerySet[Customer], *, start: dt.date, days: int = 7
+) -> list[UpcomingAction]:
+    """What the runs of the next ``days`` days will plan for these customers (from the
+    caller's portfolio), day by day: what sales can still stop."""
+    book = scenario_book()
+    window = [start + dt.timedelta(days=offset) for offset in range(days)]
+    ids = list(customers.values_list("pk", flat=True))
+    upcoming: list[UpcomingAction] = []
+    for batch in customer_id_batches(ids):
+        names = {
+            row[0]: row[1:]
+            for row in Customer.objects.filter(pk__in=batch).values_list(
+                "pk", "name", "sales_rep__first_name", "sales_rep__last_name"
+            )
+        }
+        for snapshot, _scenario in snapshots_for(batch, as_of=start, book=book).snapshots:
+            name, first, last = names[snapshot.customer_id]
+            for day, action in forecast(snapshot, window):
+                upcoming.append(
+                    UpcomingAction(
+                        day=day,
+                        customer_id=snapshot.customer_id,
+                        customer_name=name,
+                        sales_rep=f"{first or ''} {last or ''}".strip(),
+                        step=action.step,
+                        invoices=tuple(
+                            (i.invoice_id, i.number, i.days_past_due, i.open_amount)
+                            for i in action.items
+                        ),
+                    )
+                )
+    upcoming.sort(key=lambda a: (a.day, -a.amount))
+    return upcoming
+
+
+def actions_awaiting_approval(customers: QuerySet[Customer]) -> QuerySet[DunningAction]:
+    return (
+        DunningAction.objects.filter(
+            customer__in=customers.values("pk"), state=ActionState.AWAITING_APPROVAL
+        )
+        .select_related("customer", "step", "customer__sales_rep")
+        .prefetch_related("items__invoice")
+        .order_by("planned_for", "customer__name")
+    )
+
+
+def pending_holds(customers: QuerySet[Customer]) -> QuerySet[HoldRequest]:
+    return (
+        HoldRequest.objects.filter(customer__in=customers.values("pk"), status=HoldStatus.PENDING)
+        .select_related("customer", "requested_by")
+        .prefetch_related("invoices")
+    )
+
+
+def outbox_messages(customers: QuerySet[Customer], state: str = "") -> QuerySet[OutboundMessage]:
+    messages = OutboundMessage.objects.filter(
+        action__customer__in=customers.values("pk")
+    ).select_related("action__customer", "action__step")
+    if state:
+        messages = messages.filter(state=state)
+    return messages.order_by("-created_at")
+
+
+def customer_dunning_history(customer: Customer) -> QuerySet[DunningAction]:
+    return (
+        DunningAction.objects.filter(customer=customer)
+        .select_related("step", "message")
+        .prefetch_related("items__invoice")
+        .order_by("-planned_for", "-pk")
+    )
+
+
+def visible_actions(user: User) -> QuerySet[DunningAction]:
+    return DunningAction.objects.filter(customer__in=visible_customers(user).values("pk"))
+
+
+def visible_holds(user: User) -> QuerySet[HoldRequest]:
+    return HoldRequest.objects.filter(customer__in=visible_customers(user).values("pk"))
+
+
+def visible_messages(user: User) -> QuerySet[OutboundMessage]:
+    return OutboundMessage.objects.filter(
+        action__customer__in=visible_customers(user).values("pk")
+    ).select_related("action__customer", "action__step")

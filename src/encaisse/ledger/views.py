@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from encaisse.accounts.permissions import acting_user
 from encaisse.core.dates import today
+from encaisse.core.panels import render_customer_panels
 from encaisse.ledger.forms import CustomerFilterForm
 from encaisse.ledger.scoping import visible_customers
 from encaisse.ledger.selectors import (
@@ -66,6 +67,7 @@ def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "payments": customer_payments(customer)[:20],
         "paid_invoices": customer_paid_invoices(customer)[:20],
         "contacts": customer.contacts.all(),
+        "panels": render_customer_panels(request, customer),
         "today": as_of,
     }
     return render(request, "ledger/customer_detail.html", context)

@@ -14,6 +14,7 @@ from encaisse.dunning.engine.model import (
 )
 from encaisse.dunning.engine.planning import (
     PauseReason,
+    forecast,
     next_step_index,
     pause_reason,
     plan_actions,
@@ -27,6 +28,7 @@ __all__ = [
     "PauseReason",
     "PlannedAction",
     "StepRule",
+    "forecast",
     "next_step_index",
     "pause_reason",
     "plan_actions",

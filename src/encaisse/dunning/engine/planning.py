@@ -6,7 +6,8 @@ For each open item of a customer, on a given date:
 - nothing while the outcome of a human step (call, task) is awaited;
 - otherwise the most advanced step already due that comes after the last step done: steps
   go in order and each at most once, and a scenario applied to an old invoice starts at
-  the step the invoice has reached instead of sending every earlier step at once.
+  the step the invoice has reached instead of sending every earlier step at once;
+- a courtesy step (before the due date) never goes out once the invoice is late.
 Items reaching the same step are grouped into one action per customer; an action below
 the step's minimum amount waits (its items are not marked, they will come again).
 """
@@ -14,6 +15,7 @@ the step's minimum amount waits (its items are not marked, they will come again)
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from enum import StrEnum
 
 from encaisse.dunning.engine.model import (
@@ -63,6 +65,8 @@ def next_step_index(steps: tuple[StepRule, ...], item: OpenItem, as_of: dt.date)
             reached = index
     if reached is None or reached <= last_done:
         return None
+    if steps[reached].offset_days < 0 and as_of > item.due_date:
+        return None  # a courtesy reminder is pointless once the invoice is late
     return reached
 
 
@@ -92,3 +96,38 @@ def plan_actions(snapshot: CustomerSnapshot, as_of: dt.date) -> list[PlannedActi
         if action.amount >= step.min_amount:
             actions.append(action)
     return actions
+
+
+def forecast(
+    snapshot: CustomerSnapshot, days: list[dt.date]
+) -> list[tuple[dt.date, PlannedAction]]:
+    """What the runs of the coming ``days`` would plan, if nothing else happened meanwhile.
+
+    Each simulated day feeds the next: a step planned on Monday is done on Tuesday, and a
+    call planned on Monday makes the following steps wait for its outcome.
+    """
+    planned: list[tuple[dt.date, PlannedAction]] = []
+    current = snapshot
+    for day in days:
+        actions = plan_actions(current, day)
+        if not actions:
+            continue
+        planned.extend((day, action) for action in actions)
+        reached = {
+            invoice_id: action.step for action in actions for invoice_id in action.invoice_ids
+        }
+        current = replace(
+            current,
+            items=tuple(
+                replace(
+                    item,
+                    done_steps=item.done_steps | {reached[item.invoice_id].key},
+                    awaiting_outcome=item.awaiting_outcome
+                    or reached[item.invoice_id].channel.is_human,
+                )
+                if item.invoice_id in reached
+                else item
+                for item in current.items
+            ),
+        )
+    return planned

@@ -114,3 +114,11 @@ def test_an_old_invoice_gets_one_step_not_a_burst(steps, due, as_of):
     if actions:
         reached = [s for s in steps if due + dt.timedelta(days=s.offset_days) <= as_of]
         assert actions[0].step == reached[-1]
+
+
+@given(snapshots(), dates)
+def test_a_courtesy_reminder_never_goes_out_after_the_due_date(snapshot, as_of):
+    items = {item.invoice_id: item for item in snapshot.items}
+    for action in plan_actions(snapshot, as_of):
+        if action.step.offset_days < 0:
+            assert all(as_of <= items[i].due_date for i in action.invoice_ids)

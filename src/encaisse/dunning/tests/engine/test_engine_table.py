@@ -94,3 +94,15 @@ def test_pause_reasons_say_why():
     assert pause_reason(snapshot, item(on_hold=True), on) == PauseReason.ON_HOLD
     assert pause_reason(snapshot, item(promised_until=on), on) == PauseReason.PROMISED
     assert pause_reason(snapshot, item(), on) is None
+
+
+def test_the_week_ahead_shows_each_step_on_its_day_and_waits_after_a_call():
+    from encaisse.dunning.engine import forecast
+
+    days = [dt.date(2026, 3, 14) + dt.timedelta(days=n) for n in range(20)]
+    snapshot = CustomerSnapshot(
+        customer_id=7, items=(item(done_steps=frozenset({"courtesy"})),), steps=STANDARD
+    )
+    planned = [(day, action.step.key) for day, action in forecast(snapshot, days)]
+    # The formal notice (day 45) is beyond the window; after the call everything waits anyway.
+    assert planned == [(dt.date(2026, 3, 16), "reminder_1"), (dt.date(2026, 3, 31), "call")]

@@ -1,0 +1,33 @@
+"""Panels that higher apps add to a lower app's page without the lower app importing them.
+
+The customer page belongs to the ledger, but dunning, collaboration and risk have things to
+show there. Each registers a panel (in its AppConfig.ready); the ledger's view renders them
+in order. Dependencies keep pointing one way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+CustomerPanel = Callable[[HttpRequest, Any], str | None]
+_customer_panels: list[tuple[int, CustomerPanel]] = []
+
+
+def register_customer_panel(panel: CustomerPanel, *, order: int = 100) -> None:
+    if all(existing is not panel for _order, existing in _customer_panels):
+        _customer_panels.append((order, panel))
+        _customer_panels.sort(key=lambda entry: entry[0])
+
+
+def render_customer_panels(request: HttpRequest, customer: Any) -> list[SafeString]:
+    """The HTML of every registered panel for a customer the user may already see."""
+    rendered = []
+    for _order, panel in _customer_panels:
+        html = panel(request, customer)
+        if html:
+            rendered.append(SafeString(html))
+    return rendered

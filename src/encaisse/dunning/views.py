@@ -1,0 +1,224 @@
+"""Dunning pages: what goes out next, approvals and holds, the outbox. Thin adapters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from encaisse.accounts.models import User
+from encaisse.accounts.permissions import acting_user, can_run_dunning, is_read_only
+from encaisse.core.dates import today
+from encaisse.core.errors import BadInput
+from encaisse.dunning.forms import DecisionForm, HoldRequestForm
+from encaisse.dunning.models import MessageState
+from encaisse.dunning.selectors import (
+    actions_awaiting_approval,
+    customer_dunning_history,
+    outbox_messages,
+    pending_holds,
+    upcoming_actions,
+    visible_actions,
+    visible_holds,
+    visible_messages,
+)
+from encaisse.dunning.services.decisions import (
+    approve_action,
+    cancel_action,
+    decide_hold,
+    request_hold,
+)
+from encaisse.ledger.models import Customer
+from encaisse.ledger.scoping import visible_customers, visible_invoices
+
+
+def _finance_only(user: User) -> None:
+    if not can_run_dunning(user):
+        raise Http404
+
+
+@login_required
+def upcoming_view(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    customers = visible_customers(user)
+    customer_pk = request.GET.get("customer", "")
+    if customer_pk.isdigit():
+        customers = customers.filter(pk=int(customer_pk))
+    start = today()
+    upcoming = upcoming_actions(customers, start=start, days=7)
+    days: dict[object, list[object]] = {}
+    for action in upcoming:
+        days.setdefault(action.day, []).append(action)
+    return render(
+        request,
+        "dunning/upcoming.html",
+        {
+            "days": days,
+            "start": start,
+            "count": len(upcoming),
+            "can_hold": not is_read_only(user),
+            "default_until": HoldRequestForm.default_until(start),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_hold_view(request: HttpRequest, customer_pk: int) -> HttpResponse:
+    user = acting_user(request)
+    customer = get_object_or_404(visible_customers(user), pk=customer_pk)
+    form = HoldRequestForm(request.POST)
+    if form.is_valid():
+        invoices = list(visible_invoices(user).filter(customer=customer, pk__in=form.invoice_ids()))
+        try:
+            request_hold(
+                customer=customer,
+                invoices=invoices,
+                reason=form.cleaned_data["reason"],
+                hold_until=form.cleaned_data["hold_until"],
+                requested_by=user,
+                today=today(),
+                step_key=form.cleaned_data.get("step") or "",
+            )
+        except BadInput as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Hold requested: finance will decide; until then "
+                    "nothing goes out on these invoices."
+                ),
+            )
+    else:
+        messages.error(request, _("Say why and until when the reminder should wait."))
+    return redirect(request.POST.get("next") or "dunning-upcoming")
+
+
+@login_required
+def approvals_view(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    _finance_only(user)
+    customers = visible_customers(user)
+    return render(
+        request,
+        "dunning/approvals.html",
+        {
+            "actions": actions_awaiting_approval(customers),
+            "holds": pending_holds(customers),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide_action_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    _finance_only(user)
+    action = get_object_or_404(visible_actions(user), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                approve_action(action=action, approved_by=user)
+                messages.success(request, _("Approved: it goes out with the next outbox."))
+            else:
+                cancel_action(action=action, cancelled_by=user)
+                messages.success(request, _("Cancelled: this step will not be sent."))
+        except BadInput as error:
+            messages.error(request, str(error))
+    return redirect("dunning-approvals")
+
+
+@login_required
+@require_POST
+def decide_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    _finance_only(user)
+    hold = get_object_or_404(visible_holds(user), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decide_hold(
+                hold=hold,
+                approve=form.cleaned_data["decision"] == "approve",
+                decided_by=user,
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Decision recorded."))
+        except BadInput as error:
+            messages.error(request, str(error))
+    return redirect("dunning-approvals")
+
+
+@login_required
+def outbox_view(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    _finance_only(user)
+    state = request.GET.get("state", "")
+    state = state if state in MessageState.values else ""
+    page = Paginator(outbox_messages(visible_customers(user), state), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "dunning/outbox.html",
+        {
+            "page": page,
+            "state": state,
+            "states": MessageState.choices,
+        },
+    )
+
+
+@login_required
+def message_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    _finance_only(user)
+    return render(
+        request,
+        "dunning/message.html",
+        {"message": get_object_or_404(visible_messages(user), pk=pk)},
+    )
+
+
+@login_required
+def letter_pdf_view(request: HttpRequest, pk: int) -> FileResponse:
+    user = acting_user(request)
+    _finance_only(user)
+    message = get_object_or_404(visible_messages(user), pk=pk)
+    path = Path(settings.DATA_DIR) / message.document
+    if not message.document or not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        content_type="application/pdf",
+        filename=f"{message.action.customer.external_id}-{message.pk}.pdf",
+    )
+
+
+def customer_dunning_panel(request: HttpRequest, customer: Customer) -> str:
+    """The dunning part of the customer page: what comes next and what was done."""
+    user = acting_user(request)
+    start = today()
+    upcoming = upcoming_actions(visible_customers(user).filter(pk=customer.pk), start=start, days=7)
+    return render_to_string(
+        "dunning/_customer_panel.html",
+        {
+            "customer": customer,
+            "upcoming": upcoming,
+            "history": customer_dunning_history(customer)[:10],
+            "can_hold": not is_read_only(user),
+            "is_finance": can_run_dunning(user),
+            "default_until": HoldRequestForm.default_until(start),
+        },
+        request=request,
+    )
