@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,7 @@ from encaisse.dunning.services.runs import execute_dunning_run
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory
 
 TODAY = dt.date(2026, 3, 5)
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def remis_customer(dunning_ready, rep_remi, lyon):
     return customer
 
 
-@time_machine.travel(dt.datetime(2026, 3, 5, 9, 0), tick=False)
+@time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=PARIS), tick=False)
 def test_the_rep_sees_the_reminder_coming_on_its_day(client, rep_remi, remis_customer):
     client.force_login(rep_remi)
     page = client.get("/dunning/upcoming/")
@@ -53,7 +55,7 @@ def test_the_rep_sees_the_reminder_coming_on_its_day(client, rep_remi, remis_cus
     assert "Garage Rémi" in page.content.decode()
 
 
-@time_machine.travel(dt.datetime(2026, 3, 5, 9, 0), tick=False)
+@time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=PARIS), tick=False)
 def test_a_hold_asked_by_the_rep_stops_the_reminder_while_finance_decides(
     client, rep_remi, remis_customer, finance_fanny
 ):
