@@ -26,6 +26,14 @@ def encaisse(*args: str, tmp_path, **env: str) -> subprocess.CompletedProcess[st
     )
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A data folder with a migrated database, shared by the read-only command tests."""
+    folder = tmp_path_factory.mktemp("migrated")
+    assert encaisse("migrate", "-v0", tmp_path=folder).returncode == 0
+    return folder
+
+
 def test_help_lists_the_main_commands(tmp_path):
     result = encaisse("--help", tmp_path=tmp_path)
     assert result.returncode == 0
@@ -58,11 +66,15 @@ def test_migrate_then_report_on_an_empty_ledger(tmp_path):
         (("report", "aged-balance"), {"DATABASE_URL": "mysql://u@localhost/db"}, "DATABASE_URL"),
         (("report", "aged-balance"), {"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
         (("report", "aged-balance", "--format", "xlsx"), {}, "--output"),
+        (("dunning", "run", "--as-of", "tomorrow"), {}, "--as-of"),
+        (("dunning", "plan"), {}, "invalid choice"),
+        (("scenario", "import", "/nonexistent/scenario.yaml"), {}, "cannot read"),
+        (("scenario", "export", "Nope"), {}, "no scenario named"),
+        (("outbox", "send", "--stale-after", "soon"), {}, "--stale-after"),
     ],
 )
-def test_bad_input_gives_one_line_and_a_non_zero_exit(tmp_path, args, env, expected):
-    encaisse("migrate", "-v0", tmp_path=tmp_path)
-    result = encaisse(*args, tmp_path=tmp_path, **env)
+def test_bad_input_gives_one_line_and_a_non_zero_exit(migrated, args, env, expected):
+    result = encaisse(*args, tmp_path=migrated, **env)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -80,3 +92,13 @@ def test_unreachable_database_is_one_line(tmp_path):
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bad_scenario_file_is_refused_naming_the_line(migrated, tmp_path):
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("name: Bad\nsteps:\n  - {key: a, offset_days: 5, channel: fax}\n")
+    result = encaisse("scenario", "import", str(scenario), tmp_path=migrated)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: line 3: unknown channel 'fax' (expected email, letter, sms, call, task)"
+    ]
