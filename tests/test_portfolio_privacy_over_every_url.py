@@ -100,7 +100,7 @@ def _install_dunning():
 def _record_everything(portfolios, rep_paul):
     import datetime as dt
 
-    from encaisse.collaboration.services import open_dispute, record_promise
+    from encaisse.collaboration.services import create_task, open_dispute, record_promise
     from encaisse.dunning.services.decisions import request_hold
     from encaisse.dunning.services.outbox import send_outbox
     from encaisse.dunning.services.runs import execute_dunning_run
@@ -117,6 +117,14 @@ def _record_everything(portfolios, rep_paul):
         invoices=list(paul2.invoices.all()),
         recorded_on=today,
         promised_for=today + dt.timedelta(days=5),
+    )
+    create_task(  # a call in Paul's day, and the notification that told him
+        customer=paul1,
+        kind="call",
+        title="Call Client Paul 1 about F-paul-1",
+        due_on=today,
+        invoices=list(paul1.invoices.all()),
+        assignee=rep_paul,
     )
     request_hold(
         customer=paul2,

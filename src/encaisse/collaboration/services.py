@@ -1,4 +1,5 @@
-"""Recording what people learn about a customer."""
+"""Recording what people learn about a customer, and the tasks and notifications that ask
+them to act."""
 
 from __future__ import annotations
 
@@ -6,12 +7,36 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from encaisse.accounts.models import User
-from encaisse.collaboration.models import Dispute, DisputeReason, PromiseToPay
+from encaisse.collaboration.models import (
+    CallOutcome,
+    Dispute,
+    DisputeReason,
+    Notification,
+    PromiseToPay,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from encaisse.collaboration.permissions import can_record_task_outcome
 from encaisse.core.errors import BadInput
-from encaisse.ledger.models import Customer, Invoice
+from encaisse.core.jobs import enqueue
+from encaisse.core.money import ZERO
+from encaisse.core.templatetags.encaisse import money
+from encaisse.ledger.models import Customer, Invoice, InvoiceKind
+from encaisse.ledger.scoping import visible_customers
+
+# The audience is French companies; a per-user language, once users have one, wins.
+DEFAULT_NOTIFICATION_LANGUAGE = "fr"
 
 
 def _check_invoices(customer: Customer, invoices: Sequence[Invoice]) -> None:
@@ -77,3 +102,264 @@ def record_promise(
     )
     promise.invoices.set(invoices)
     return promise
+
+
+# --- Tasks -------------------------------------------------------------------------------
+
+
+def _language_of(user: User) -> str:
+    return str(getattr(user, "language", "") or DEFAULT_NOTIFICATION_LANGUAGE)
+
+
+def _task_headline(task: Task, invoices: Sequence[Invoice]) -> str:
+    """The notification's title, e.g. "Call Béton Express: 3 invoices, 12 345,67 € overdue",
+    in the active language; overdue on the day the task is due (no clock read, so a run as
+    of a past date says the same)."""
+    count = len(invoices)
+    overdue = sum((i.open_amount for i in invoices if i.due_date < task.due_on), ZERO)
+    currency = invoices[0].currency if invoices else "EUR"
+    if task.kind == TaskKind.CALL:
+        verb = gettext("Call %(customer)s") % {"customer": task.customer.name}
+    else:
+        verb = gettext("To do for %(customer)s") % {"customer": task.customer.name}
+    if not invoices:
+        return f"{verb}: {task.title}"
+    what = ngettext("%(count)d invoice", "%(count)d invoices", count) % {"count": count}
+    if overdue:
+        amount = gettext("%(amount)s overdue") % {"amount": money(overdue, currency)}
+    else:
+        open_amount = sum((i.open_amount for i in invoices), ZERO)
+        amount = gettext("%(amount)s open") % {"amount": money(open_amount, currency)}
+    return f"{verb}: {what}, {amount}"
+
+
+def notify(
+    *,
+    recipient: User,
+    title: str,
+    body: str = "",
+    url: str = "",
+    customer: Customer | None = None,
+    task: Task | None = None,
+) -> Notification:
+    """Tell ``recipient`` in the app now, and by e-mail once the transaction commits."""
+    notification = Notification.objects.create(
+        recipient=recipient, title=title[:250], body=body, url=url, customer=customer, task=task
+    )
+    transaction.on_commit(
+        lambda: enqueue(
+            "encaisse.collaboration.services.send_notification_email",
+            notification_id=notification.pk,
+        )
+    )
+    return notification
+
+
+@transaction.atomic
+def create_task(
+    *,
+    customer: Customer,
+    kind: TaskKind | str,
+    title: str,
+    due_on: dt.date,
+    invoices: Sequence[Invoice],
+    assignee: User | None = None,
+    instructions: str = "",
+    source: str = "",
+) -> Task:
+    """Give a person something to do about a customer and notify them.
+
+    Idempotent by ``source``: when a task already has that source it is returned unchanged
+    (and nobody is notified again). Without an assignee the task goes to finance's queue.
+    The assignee must have the customer in their portfolio.
+    """
+    if source:
+        existing = Task.objects.filter(source=source).first()
+        if existing is not None:
+            return existing
+    if kind not in TaskKind.values:
+        raise BadInput(f"kind: {kind!r} is not a kind of task ({', '.join(TaskKind.values)})")
+    if not title.strip():
+        raise BadInput("title: say what to do")
+    invoices = list(invoices)
+    if invoices:
+        _check_invoices(customer, invoices)
+    if assignee is not None and not visible_customers(assignee).filter(pk=customer.pk).exists():
+        raise BadInput(f"assignee: {assignee} does not have {customer} in their portfolio")
+    try:
+        with transaction.atomic():  # a savepoint: a twin created meanwhile wins
+            task = Task.objects.create(
+                customer=customer,
+                assignee=assignee,
+                kind=kind,
+                title=title.strip(),
+                instructions=instructions,
+                due_on=due_on,
+                source=source,
+            )
+    except IntegrityError:
+        if source:
+            return Task.objects.get(source=source)
+        raise
+    task.invoices.set(invoices)
+    if assignee is not None:
+        with translation.override(_language_of(assignee)):
+            notify(
+                recipient=assignee,
+                title=_task_headline(task, invoices),
+                body=task.title + (f"\n{instructions}" if instructions else ""),
+                url=reverse("task-detail", kwargs={"task_id": task.pk}),
+                customer=customer,
+                task=task,
+            )
+    return task
+
+
+def _invoices_for_outcome(task: Task) -> list[Invoice]:
+    """The task's invoices still open; else all of them; else the customer's open invoices
+    (a task about no invoice in particular is about the whole balance)."""
+    invoices = list(task.invoices.all())
+    still_open = [invoice for invoice in invoices if invoice.settled_on is None]
+    if still_open or invoices:
+        return still_open or invoices
+    return list(task.customer.invoices.filter(settled_on__isnull=True, kind=InvoiceKind.INVOICE))
+
+
+@transaction.atomic
+def record_task_outcome(
+    *,
+    task: Task,
+    outcome: CallOutcome | str,
+    by: User,
+    note: str = "",
+    on: dt.date,
+    promised_for: dt.date | None = None,
+    promised_amount: Decimal | None = None,
+    dispute_reason: DisputeReason | str | None = None,
+) -> Task:
+    """Say how a task went; the task is done and whoever waits for it may go on.
+
+    A promise records a PromiseToPay and a dispute opens a Dispute on the task's invoices,
+    in the same transaction. Only the assignee, their manager, or finance may do it
+    (PermissionDenied otherwise); a task is done once (BadInput the second time).
+    """
+    # Locked, so two taps (or two people) cannot both close it.
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("customer", "assignee")
+        .get(pk=task.pk)
+    )
+    if not can_record_task_outcome(by, task):
+        raise PermissionDenied
+    if task.status != TaskStatus.OPEN:
+        raise BadInput(f"status: this task is already {task.status}")
+    if outcome not in CallOutcome.values:
+        raise BadInput(f"outcome: {outcome!r} is not an outcome ({', '.join(CallOutcome.values)})")
+    note = note.strip()
+    if outcome == CallOutcome.PROMISE:
+        if promised_for is None:
+            raise BadInput("promised_for: give the date the customer promised to pay by")
+        if promised_for < on:
+            raise BadInput(f"promised_for: {promised_for.isoformat()} is already past")
+        if promised_amount is not None and promised_amount <= 0:
+            raise BadInput(f"promised_amount: {promised_amount} must be positive")
+        task.promise = record_promise(
+            customer=task.customer,
+            invoices=_invoices_for_outcome(task),
+            promised_for=promised_for,
+            recorded_on=on,
+            amount=promised_amount,
+            recorded_by=by,
+            note=note,
+        )
+    elif outcome == CallOutcome.DISPUTE:
+        if not dispute_reason:
+            raise BadInput("dispute_reason: choose why the customer disputes the invoices")
+        if dispute_reason not in DisputeReason.values:
+            raise BadInput(f"dispute_reason: {dispute_reason!r} is not a dispute reason")
+        task.dispute = open_dispute(
+            customer=task.customer,
+            invoices=_invoices_for_outcome(task),
+            reason=dispute_reason,
+            opened_on=on,
+            opened_by=by,
+            note=note,
+        )
+    task.status = TaskStatus.DONE
+    task.outcome = outcome
+    task.outcome_note = note
+    task.done_on = on
+    task.done_by = by
+    task.save(
+        update_fields=[
+            "status",
+            "outcome",
+            "outcome_note",
+            "done_on",
+            "done_by",
+            "promise",
+            "dispute",
+        ]
+    )
+    task.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return task
+
+
+@transaction.atomic
+def cancel_task(*, task: Task, note: str = "") -> Task:
+    """Nothing left to do (the invoices were paid, the scenario stopped): the task leaves
+    everyone's day. A task already done stays done."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status != TaskStatus.OPEN:
+        return task
+    task.status = TaskStatus.CANCELLED
+    task.outcome_note = note
+    task.save(update_fields=["status", "outcome_note"])
+    task.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return task
+
+
+# --- Notifications -----------------------------------------------------------------------
+
+
+def mark_notifications_read(*, user: User, ids: Sequence[int] | None = None) -> int:
+    """Mark ``user``'s unread notifications read (only those ``ids`` when given); how many."""
+    notifications = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        notifications = notifications.filter(pk__in=list(ids))
+    return notifications.update(read_at=timezone.now())
+
+
+def send_notification_email(*, notification_id: int) -> bool:
+    """E-mail a notification to its recipient, once: whether it was sent now.
+
+    The notification is claimed (``emailed_at`` set) before sending, so two workers never
+    both send it; if sending fails the claim is released and the error raised for a retry.
+    """
+    claimed_at = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, emailed_at__isnull=True, recipient__email__gt=""
+    ).update(emailed_at=claimed_at)
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    link = settings.ENCAISSE_BASE_URL.rstrip("/") + notification.url if notification.url else ""
+    with translation.override(_language_of(recipient)):
+        message = render_to_string(
+            "collaboration/email/notification.txt",
+            {"notification": notification, "recipient": recipient, "link": link},
+        )
+    try:
+        send_mail(
+            subject=notification.title,
+            message=message,
+            from_email=None,
+            recipient_list=[recipient.email],
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
+            emailed_at=None
+        )
+        raise
+    return True

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "encaisse.core.context_processors.navigation",
+                "encaisse.collaboration.context_processors.notifications",
             ],
             "builtins": ["encaisse.core.templatetags.encaisse"],
         },
@@ -180,6 +181,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "encaisse@localhost")
+# Where people reach Encaisse: links in e-mails are built on it.
+ENCAISSE_BASE_URL = os.environ.get("ENCAISSE_BASE_URL", "http://127.0.0.1:8000")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 logger = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
@@ -33,7 +33,8 @@ def _run(path: str, kwargs: dict[str, Any]) -> Any:
         logger.exception("background job %s failed", path)
         raise
     finally:
-        close_old_connections()
+        # A job thread must not keep a connection open (it would outlive the job's work).
+        connections.close_all()
 
 
 def enqueue(path: str, **kwargs: Any) -> Future[Any]:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.accounts.models import User
+from encaisse.collaboration.models import Task
 from encaisse.dunning.engine import Actor, Channel
 from encaisse.ledger.models import Customer, Invoice, Segment
 
@@ -196,6 +197,15 @@ class DunningAction(models.Model):
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    # A call or task step: the person's task; the scenario waits until it is done.
+    task = models.OneToOneField(
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dunning_action",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

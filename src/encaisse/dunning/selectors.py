@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import F, QuerySet
 
 from encaisse.accounts.models import User
-from encaisse.collaboration.models import Dispute, PromiseStatus, PromiseToPay
+from encaisse.collaboration.models import Dispute, PromiseStatus, PromiseToPay, TaskStatus
 from encaisse.dunning.engine import (
     Actor,
     Channel,
@@ -129,12 +129,15 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
     )
     done: dict[int, set[str]] = defaultdict(set)
     awaiting: set[int] = set()
-    for invoice_id, key, channel, state in ActionItem.objects.filter(
+    finished = {ActionState.DONE, ActionState.CANCELLED, TaskStatus.DONE, TaskStatus.CANCELLED}
+    for invoice_id, key, channel, state, task_status in ActionItem.objects.filter(
         invoice__customer_id__in=customer_ids
-    ).values_list("invoice_id", "step__key", "step__channel", "action__state"):
+    ).values_list(
+        "invoice_id", "step__key", "step__channel", "action__state", "action__task__status"
+    ):
         # A cancelled step counts as done: finance decided to skip it, it does not come back.
         done[invoice_id].add(key)
-        if Channel(channel).is_human and state not in {ActionState.DONE, ActionState.CANCELLED}:
+        if Channel(channel).is_human and state not in finished and task_status not in finished:
             awaiting.add(invoice_id)
     disputed = set(
         Dispute.invoices.through.objects.filter(

@@ -11,9 +11,13 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from encaisse.accounts.models import User
-from encaisse.dunning.engine import PlannedAction, plan_actions
+from encaisse.collaboration.models import TaskKind, TaskStatus
+from encaisse.collaboration.services import create_task
+from encaisse.core.errors import BadInput
+from encaisse.dunning.engine import Actor, Channel, PlannedAction, plan_actions
 from encaisse.dunning.models import (
     ActionItem,
     ActionState,
@@ -27,7 +31,7 @@ from encaisse.dunning.selectors import (
     scenario_book,
     snapshots_for,
 )
-from encaisse.ledger.models import Customer
+from encaisse.ledger.models import Customer, Invoice
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,83 @@ def _record(planned: list[tuple[PlannedAction, int]], *, as_of: dt.date, run: Du
         for record, (action, step_id) in zip(actions, planned, strict=True)
         for item in action.items
     )
+    human = [
+        (ids[record.key], action)
+        for record, (action, _step_id) in zip(actions, planned, strict=True)
+        if action.step.channel.is_human
+    ]
+    if human:
+        _create_tasks(human, as_of=as_of)
+
+
+def _assignee(customer: Customer, actor: Actor) -> User | None:
+    """Who does a human step: the rep, their manager, the agency's manager, or finance (None)."""
+    rep = customer.sales_rep
+    if actor == Actor.SALES_REP:
+        return rep
+    if actor == Actor.SALES_MANAGER:
+        return rep.manager if rep is not None else None
+    if actor == Actor.AGENCY_MANAGER and customer.agency is not None:
+        return customer.agency.managers.filter(is_active=True).order_by("pk").first()
+    return None
+
+
+def _create_tasks(human: list[tuple[int, PlannedAction]], *, as_of: dt.date) -> None:
+    """A call or task step becomes a task for its person, who is notified; one per action."""
+    customers = Customer.objects.select_related("sales_rep__manager", "agency").in_bulk(
+        {action.customer_id for _pk, action in human}
+    )
+    for action_pk, action in human:
+        customer = customers[action.customer_id]
+        invoices = list(Invoice.objects.filter(pk__in=action.invoice_ids))
+        kind = TaskKind.CALL if action.step.channel == Channel.CALL else TaskKind.TASK
+        title = (
+            _("Call %(customer)s about %(count)d overdue invoice(s)")
+            if kind == TaskKind.CALL
+            else _("Follow up %(customer)s: %(count)d overdue invoice(s)")
+        ) % {"customer": customer.name, "count": len(invoices)}
+        instructions = _(
+            "Dunning step '%(step)s'. Record the outcome: the scenario waits for it."
+        ) % {"step": action.step.key}
+        source = f"dunning-action:{action_pk}"
+        assignee = _assignee(customer, action.step.actor)
+        try:
+            task = create_task(
+                customer=customer,
+                kind=kind,
+                title=title,
+                due_on=as_of,
+                invoices=invoices,
+                source=source,
+                instructions=instructions,
+                assignee=assignee,
+            )
+        except BadInput:  # the person cannot see the customer: finance's queue takes it
+            task = create_task(
+                customer=customer,
+                kind=kind,
+                title=title,
+                due_on=as_of,
+                invoices=invoices,
+                source=source,
+                instructions=instructions,
+                assignee=None,
+            )
+        DunningAction.objects.filter(pk=action_pk).update(task=task)
+
+
+def sync_task_outcomes() -> int:
+    """Human steps whose task is done or cancelled are done: the scenario goes on."""
+    finished = DunningAction.objects.filter(
+        state=ActionState.PLANNED,
+        task__status__in=[TaskStatus.DONE, TaskStatus.CANCELLED],
+    )
+    count = 0
+    for action_pk, outcome in finished.values_list("pk", "task__outcome"):
+        count += DunningAction.objects.filter(pk=action_pk).update(
+            state=ActionState.DONE, outcome=outcome or ""
+        )
+    return count
 
 
 def _lines(planned: list[tuple[PlannedAction, int]]) -> list[ActionLine]:
@@ -143,6 +224,8 @@ def execute_dunning_run(
     one running at the same time, finds the actions recorded and plans nothing again. The
     database's unique keys are the last guard; a batch that hits one is read again.
     """
+    if not dry_run:
+        sync_task_outcomes()
     book = scenario_book()
     result = RunResult(as_of=as_of, dry_run=dry_run)
     shared_run = run is not None  # one worker's share of a run its caller opens and closes
