@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 from typing import Protocol
@@ -66,3 +67,17 @@ class RecordingSmsBackend:
 def sms_backend() -> SmsBackend:
     backend: SmsBackend = import_string(settings.ENCAISSE_SMS_BACKEND)()
     return backend
+
+
+def letters_in_one_pdf(documents: list[str]) -> bytes:
+    """The letters' PDFs one after the other, to print the day's batch in one go."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for relative in documents:
+        path = Path(settings.DATA_DIR) / relative
+        if path.is_file():
+            writer.append(str(path))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

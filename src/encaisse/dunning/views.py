@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from encaisse.accounts.models import User
 from encaisse.accounts.permissions import acting_user, can_run_dunning, is_read_only
 from encaisse.core.dates import today
 from encaisse.core.errors import BadInput
+from encaisse.dunning.channels import letters_in_one_pdf
 from encaisse.dunning.forms import DecisionForm, HoldRequestForm
 from encaisse.dunning.models import MessageState
 from encaisse.dunning.selectors import (
@@ -181,8 +183,8 @@ def outbox_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def message_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """What was sent: finance and the people who see the customer (sales sees what went out)."""
     user = acting_user(request)
-    _finance_only(user)
     return render(
         request,
         "dunning/message.html",
@@ -193,7 +195,6 @@ def message_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def letter_pdf_view(request: HttpRequest, pk: int) -> FileResponse:
     user = acting_user(request)
-    _finance_only(user)
     message = get_object_or_404(visible_messages(user), pk=pk)
     path = Path(settings.DATA_DIR) / message.document
     if not message.document or not path.is_file():
@@ -203,6 +204,27 @@ def letter_pdf_view(request: HttpRequest, pk: int) -> FileResponse:
         content_type="application/pdf",
         filename=f"{message.action.customer.external_id}-{message.pk}.pdf",
     )
+
+
+@login_required
+def letters_batch_view(request: HttpRequest) -> HttpResponse:
+    """Every letter generated on a day, in one PDF to print."""
+    user = acting_user(request)
+    _finance_only(user)
+    day = parse_date(request.GET.get("date", "")) or today()
+    documents = list(
+        visible_messages(user)
+        .filter(channel="letter", state=MessageState.SENT, sent_at__date=day)
+        .exclude(document="")
+        .order_by("action__customer__name")
+        .values_list("document", flat=True)
+    )
+    if not documents:
+        messages.info(request, _("No letter was generated on that day."))
+        return redirect("dunning-outbox")
+    response = HttpResponse(letters_in_one_pdf(documents), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letters-{day.isoformat()}.pdf"'
+    return response
 
 
 def customer_dunning_panel(request: HttpRequest, customer: Customer) -> str:

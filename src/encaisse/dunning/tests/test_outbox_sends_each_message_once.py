@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -177,3 +178,28 @@ def test_a_worker_killed_while_sending_is_recovered_without_duplicate_or_loss(
     ids = smtp_inbox.message_ids()
     assert len(ids) == len(set(ids)) == 5
     assert OutboundMessage.objects.filter(state=MessageState.SENT).count() == 5
+
+
+def test_finance_prints_the_days_letters_in_one_pdf_and_the_rep_reads_what_was_sent(
+    client, dunning_ready, smtp_inbox, finance_fanny, rep_remi
+):
+    from pypdf import PdfReader
+
+    for index in (1, 2):
+        customer, _day = customer_with_late_invoices(
+            dunning_ready, f"L-{index}", f"l{index}@client.fr", days_late=50
+        )
+        customer.sales_rep = rep_remi
+        customer.save()
+    execute_dunning_run(as_of=dt.date(2026, 4, 20))
+    DunningAction.objects.filter(step__key="formal_notice").update(state=ActionState.PLANNED)
+    send_outbox()
+    client.force_login(finance_fanny)
+    response = client.get("/dunning/letters/print.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == 2
+    client.force_login(rep_remi)
+    letter = OutboundMessage.objects.filter(channel="letter").first()
+    assert client.get(f"/dunning/messages/{letter.pk}/").status_code == 200
+    assert client.get(f"/dunning/messages/{letter.pk}/letter.pdf").status_code == 200
+    assert client.get("/dunning/letters/print.pdf").status_code == 404
