@@ -125,7 +125,7 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
             issue_date__lte=as_of,
         )
         .order_by("customer_id", "due_date", "number")
-        .values_list("pk", "customer_id", "number", "due_date", "open_amount")
+        .values_list("pk", "customer_id", "number", "due_date", "open_amount", "disputed")
     )
     done: dict[int, set[str]] = defaultdict(set)
     awaiting: set[int] = set()
@@ -165,7 +165,7 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
     }
     segments = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "segment"))
     items_by_customer: dict[int, list[OpenItem]] = defaultdict(list)
-    for pk, customer_id, number, due_date, open_amount in invoices:
+    for pk, customer_id, number, due_date, open_amount, disputed_in_erp in invoices:
         items_by_customer[customer_id].append(
             OpenItem(
                 invoice_id=pk,
@@ -174,7 +174,7 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
                 open_amount=open_amount,
                 done_steps=frozenset(done.get(pk, ())),
                 awaiting_outcome=pk in awaiting,
-                disputed=pk in disputed,
+                disputed=disputed_in_erp or pk in disputed,
                 on_hold=pk in held,
                 promised_until=promised.get(pk),
             )

@@ -1,3 +1,10 @@
 from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from encaisse.imports import views
+
+urlpatterns = [
+    path("", views.import_list_view, name="import-list"),
+    path("new/", views.import_new_view, name="import-new"),
+    path("<int:pk>/", views.import_detail_view, name="import-detail"),
+    path("<int:pk>/rejects/", views.import_rejects_view, name="import-rejects"),
+]

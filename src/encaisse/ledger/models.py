@@ -172,6 +172,11 @@ class Invoice(models.Model):
     due_date = models.DateField(_("due date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    disputed = models.BooleanField(
+        _("disputed in the accounting system"),
+        default=False,
+        help_text=_("Set by the ERP or an import; disputes recorded in Encaisse come on top."),
+    )
     # Cache of amount minus allocations (see module docstring); zero once settled.
     open_amount = models.DecimalField(_("open amount"), max_digits=14, decimal_places=2)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)

@@ -21,7 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 
 from encaisse.core.errors import BadInput
 from encaisse.core.money import ZERO, to_money
@@ -65,9 +65,14 @@ def refresh_balances(
         received = Allocation.objects.filter(invoice=OuterRef("pk"))
         given = Allocation.objects.filter(credit_note=OuterRef("pk"))
         invoices.update(
-            open_amount=F("amount")
-            - allocated_sum(received, "invoice")
-            + allocated_sum(given, "credit_note")
+            # Rounded in SQL: SQLite computes with floats (1000 - 999.99 - 0.01 is not 0).
+            open_amount=Round(
+                F("amount")
+                - allocated_sum(received, "invoice")
+                + allocated_sum(given, "credit_note"),
+                2,
+                output_field=MONEY_FIELD,
+            )
         )
         last_date = Coalesce(
             _last_allocation_date(received, "invoice"),
@@ -85,7 +90,11 @@ def refresh_balances(
     for batch in payment_batches:
         payments = Payment.objects.all() if batch is None else Payment.objects.filter(pk__in=batch)
         used = Allocation.objects.filter(payment=OuterRef("pk"))
-        payments.update(unallocated_amount=F("amount") - allocated_sum(used, "payment"))
+        payments.update(
+            unallocated_amount=Round(
+                F("amount") - allocated_sum(used, "payment"), 2, output_field=MONEY_FIELD
+            )
+        )
         payments.update(
             settled_on=Case(
                 When(unallocated_amount=0, then=_last_allocation_date(used, "payment")),

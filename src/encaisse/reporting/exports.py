@@ -8,14 +8,8 @@ import json
 from typing import Any
 
 from encaisse.core.money import money_str
+from encaisse.core.spreadsheets import safe_cell
 from encaisse.reporting.selectors import BUCKET_KEYS, AgedBalance, AgedRow
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """Defuse spreadsheet formula injection in text cells (a customer named '=HYPERLINK(...)')."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _row_dict(row: AgedRow) -> dict[str, Any]:

@@ -114,6 +114,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     context = {
         "report": report,
         "total": report.totals[0] if report.totals else None,
+        "currency": report.totals[0].currency if report.totals else "EUR",
         "over_90": (
             report.totals[0].buckets["91_120"] + report.totals[0].buckets["over_120"]
             if report.totals

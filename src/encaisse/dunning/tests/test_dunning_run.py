@@ -117,3 +117,10 @@ def test_the_table_says_what_was_recorded(customers):
     text = out.getvalue()
     assert "reminder_1" in text
     assert "2000.00" in text
+
+
+def test_an_invoice_disputed_in_the_erp_is_skipped(customers):
+    sme = customers["sme"]
+    sme.invoices.filter(number="FA-2").update(disputed=True)
+    (action,) = [a for a in run_json()["actions"] if a["customer"] == "SME-1"]
+    assert [i["number"] for i in action["invoices"]] == ["FA-1"]

@@ -50,3 +50,10 @@ def test_dashboard_shows_the_scope_totals(client, rep_remi, portfolios):
     response = client.get("/")
     assert response.context["customer_count"] == 2
     assert response.context["total"].total == 2000
+
+
+def test_dashboard_of_an_empty_ledger_shows_zeros(client, finance_fanny):
+    client.force_login(finance_fanny)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert "0,00\u00a0€" in response.content.decode()

@@ -1,0 +1,151 @@
+"""Customers by external id, with their sales rep (by e-mail) and agency (by code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from encaisse.accounts.models import Agency, Role, User
+from encaisse.imports.fields import Kind
+from encaisse.imports.loaders.base import Loader, column, model_field, quote
+from encaisse.imports.parsers import Row
+from encaisse.ledger.models import Customer
+
+
+class CustomerLoader(Loader):
+    kind = Kind.CUSTOMERS
+    model = Customer
+    key_field = "external_id"
+    fields = (
+        ("name", "text", "name"),
+        ("siren", "text", "siren"),
+        ("siret", "text", "siret"),
+        ("vat_number", "text", "vat_number"),
+        ("segment", "text", "segment"),
+        ("payment_terms_days", "int", "payment_terms_days"),
+        ("credit_limit", "money", "credit_limit"),
+        ("sales_rep_id", "int", "sales_rep_email"),
+        ("agency_id", "int", "agency_code"),
+        ("address", "text", "address"),
+        ("postal_code", "text", "postal_code"),
+        ("city", "text", "city"),
+        ("country", "text", "country"),
+        ("email", "text", "email"),
+        ("phone", "text", "phone"),
+    )
+    extra_columns = (("refresh", "bool"), ("rep_email", "text"), ("agency_code", "text"))
+    # An empty cell clears these; for the others (not blank in the ledger) it keeps the value.
+    KEEP_WHEN_EMPTY = frozenset({"name", "segment", "payment_terms_days", "country"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reps: dict[str, list[int]] = {}
+        for pk, email in User.objects.exclude(email="").values_list("pk", Lower("email")):
+            self.reps.setdefault(email, []).append(pk)
+        self.agencies = {code.upper(): pk for pk, code in Agency.objects.values_list("pk", "code")}
+        self.new_reps: set[str] = set()
+        self.new_agencies: dict[str, str] = {}  # upper code -> code as written in the file
+        self.defaults = {
+            name: model_field(Customer, name).get_default() for name, _t, _s in self.fields
+        }
+
+    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+        v = row.values
+        values: dict[str, Any] = dict(current) if current else dict(self.defaults)
+        for name, _kind, source in self.fields:
+            if source not in self.file_fields or source in ("sales_rep_email", "agency_code"):
+                continue
+            value = v.get(source)
+            if value is None:
+                if name in self.KEEP_WHEN_EMPTY:
+                    continue
+                value = self.defaults[name]
+            values[name] = value
+        if "sales_rep_email" in self.file_fields:
+            values["sales_rep_id"] = self._rep(row, v.get("sales_rep_email"), values)
+        if "agency_code" in self.file_fields:
+            values["agency_id"] = self._agency(row, v.get("agency_code"), values)
+        return None if row.problems else values
+
+    def _rep(self, row: Row, email: str | None, values: dict[str, Any]) -> int | None:
+        if not email:
+            return None
+        pks = self.reps.get(email.lower(), [])
+        if len(pks) == 1:
+            return pks[0]
+        if len(pks) > 1:
+            row.problem("sales_rep_email", "several users have this e-mail")
+        elif self.create_missing:
+            self.new_reps.add(email.lower())
+            values["rep_email"] = email.lower()
+            values["_force_update"] = True
+        else:
+            row.problem(
+                "sales_rep_email",
+                "unknown sales rep (create the user first, or import with --create-missing)",
+            )
+        return None
+
+    def _agency(self, row: Row, code: str | None, values: dict[str, Any]) -> int | None:
+        if not code:
+            return None
+        pk = self.agencies.get(code.upper())
+        if pk is not None:
+            return pk
+        if self.create_missing:
+            self.new_agencies.setdefault(code.upper(), code)
+            values["agency_code"] = code.upper()
+            values["_force_update"] = True
+        else:
+            row.problem(
+                "agency_code",
+                "unknown agency (create it first, or import with --create-missing)",
+            )
+        return None
+
+    def before_write(self) -> None:
+        for email in sorted(self.new_reps):
+            username, suffix = email[:150], 1
+            while User.objects.filter(username=username).exists():
+                suffix += 1
+                username = f"{email[:140]}-{suffix}"
+            local = email.split("@")[0].replace("_", ".").split(".")
+            rep = User(
+                username=username,
+                email=email,
+                role=Role.SALES_REP,
+                first_name=local[0].title()[:150],
+                last_name=" ".join(part.title() for part in local[1:])[:150],
+            )
+            rep.set_unusable_password()
+            rep.save()
+            self.note(f"sales rep {email} created (no password yet: set one to let them in)")
+        for code in sorted(self.new_agencies.values()):
+            Agency.objects.create(code=code, name=code)
+            self.note(f"agency {code} created (give it a name in the administration)")
+        user_table, agency_table = quote(User._meta.db_table), quote(Agency._meta.db_table)
+        if self.new_reps:
+            self.stage.execute(
+                f"UPDATE {{stage}} SET sales_rep_id = (SELECT u.id FROM {user_table} u "  # noqa: S608
+                "WHERE LOWER(u.email) = {stage}.rep_email) WHERE rep_email IS NOT NULL"
+            )
+        if self.new_agencies:
+            self.stage.execute(
+                f"UPDATE {{stage}} SET agency_id = (SELECT a.id FROM {agency_table} a "  # noqa: S608
+                "WHERE UPPER(a.code) = {stage}.agency_code) WHERE agency_code IS NOT NULL"
+            )
+
+    def insert_extras(self) -> dict[str, str]:
+        return {column(Customer, "created_at"): "%s", column(Customer, "updated_at"): "%s"}
+
+    def insert_params(self) -> list[Any]:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        return [now, now]
+
+    def update_extras(self) -> dict[str, Any]:
+        return {
+            column(Customer, "updated_at"): connection.ops.adapt_datetimefield_value(timezone.now())
+        }

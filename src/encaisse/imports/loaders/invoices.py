@@ -1,0 +1,98 @@
+"""Invoices and credit notes by number; the open-amount cache follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from encaisse.imports.fields import Kind
+from encaisse.imports.loaders.base import CustomerIds, Loader, column, quote
+from encaisse.imports.parsers import Row
+from encaisse.ledger.models import Invoice, InvoiceKind
+from encaisse.ledger.services import refresh_balances
+
+
+class InvoiceLoader(Loader):
+    kind = Kind.INVOICES
+    model = Invoice
+    key_field = "number"
+    fields = (
+        ("customer_id", "int", None),
+        ("kind", "text", None),
+        ("issue_date", "date", None),
+        ("due_date", "date", None),
+        ("amount", "money", None),
+        ("currency", "text", None),
+        ("disputed", "bool", "disputed"),
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.customers = CustomerIds(self.entity)
+
+    def compared_fields(self) -> list[str]:
+        return [*super().compared_fields(), "open_amount"]
+
+    def prefetch(self, rows: list[Row]) -> None:
+        self.customers.load(
+            {r.values["customer_external_id"] for r in rows if r.values.get("customer_external_id")}
+        )
+
+    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+        v = row.values
+        customer = self.customers.get(v.get("customer_external_id"))
+        if customer is None and v.get("customer_external_id"):
+            row.problem("customer_external_id", "unknown customer (import the customers first)")
+        if row.problems or customer is None:
+            return None
+        amount: Decimal = v["amount"]
+        issued: dt.date = v["issue_date"]
+        due = v.get("due_date") or issued + dt.timedelta(days=customer[1])
+        values = {
+            "customer_id": customer[0],
+            "kind": InvoiceKind.CREDIT_NOTE if amount < 0 else InvoiceKind.INVOICE,
+            "issue_date": issued,
+            "due_date": due,
+            "amount": amount,
+            "currency": v.get("currency") or self.entity.currency,
+            "disputed": bool(v.get("disputed")),
+        }
+        # The open-amount cache is written as for a new invoice (open = amount); the invoices
+        # where that is not the whole story go through refresh_balances after the write:
+        # those already lettered, and those of zero amount (settled on their issue date).
+        if current is not None:
+            self._check_lettered(row, current, values)
+            lettered = current["amount"] != current["open_amount"]
+            values["refresh"] = lettered or amount == 0 or current["amount"] == 0
+        else:
+            values["refresh"] = amount == 0
+        return None if row.problems else values
+
+    @staticmethod
+    def _check_lettered(row: Row, current: dict[str, Any], values: dict[str, Any]) -> None:
+        lettered = current["amount"] - current["open_amount"]  # what payments or credit settled
+        if not lettered:
+            return
+        for name, field_name, what in (
+            ("customer_id", "customer_external_id", "customer"),
+            ("currency", "currency", "currency"),
+            ("kind", "amount", "sign"),
+        ):
+            if values[name] != current[name]:
+                row.problem(
+                    field_name,
+                    f"the {what} of {current['number']} cannot change: it is already lettered",
+                )
+        if values["kind"] == current["kind"] and abs(values["amount"]) < abs(lettered):
+            row.problem("amount", f"below the {abs(lettered)} already lettered")
+
+    def insert_extras(self) -> dict[str, str]:
+        # The cache columns, as refresh_balances would compute them for an unlettered invoice.
+        return {column(Invoice, "open_amount"): "amount", column(Invoice, "settled_on"): "NULL"}
+
+    def update_expressions(self) -> dict[str, str]:
+        return {column(Invoice, "open_amount"): "{stage}.amount"}
+
+    def after_write(self) -> None:
+        refresh_balances(invoice_ids=self._touched(quote(Invoice._meta.db_table), "refresh"))

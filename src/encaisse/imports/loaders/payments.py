@@ -1,0 +1,183 @@
+"""Payments by reference, lettered to the invoice a row names."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model
+
+from encaisse.core.money import ZERO
+from encaisse.imports.fields import Kind
+from encaisse.imports.loaders.base import (
+    CustomerIds,
+    Loader,
+    batches,
+    column,
+    lookup_batch_size,
+    quote,
+    records_by_key,
+)
+from encaisse.imports.parsers import Row
+from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
+from encaisse.ledger.services import refresh_balances
+
+
+class PaymentLoader(Loader):
+    kind = Kind.PAYMENTS
+    model = Payment
+    key_field = "reference"
+    fields = (
+        ("customer_id", "int", None),
+        ("date", "date", None),
+        ("amount", "money", None),
+        ("currency", "text", None),
+    )
+    extra_columns = (
+        ("refresh", "bool"),
+        ("invoice_id", "int"),
+        ("allocated", "money"),
+        ("allocated_on", "date"),
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.customers = CustomerIds(self.entity)
+        self.invoices: dict[str, dict[str, Any]] = {}
+        self.allocated_now: dict[int, Decimal] = {}  # invoice id -> lettered by this import
+        self.pairs: set[tuple[int, int]] = set()  # (payment, invoice) already lettered
+
+    def compared_fields(self) -> list[str]:
+        return [*super().compared_fields(), "unallocated_amount"]
+
+    def prefetch(self, rows: list[Row]) -> None:
+        self.customers.load(
+            {r.values["customer_external_id"] for r in rows if r.values.get("customer_external_id")}
+        )
+        numbers = {r.values["invoice_number"] for r in rows if r.values.get("invoice_number")}
+        self.invoices = {}
+        if numbers and self.entity.pk is not None:
+            for record in records_by_key(
+                Invoice,
+                entity_id=self.entity.pk,
+                key_field="number",
+                keys=numbers,
+                names=["id", "number", "customer_id", "kind", "currency", "open_amount",
+                       "issue_date"],
+            ):  # fmt: skip
+                self.invoices[record["number"]] = record
+        references = {r.values["reference"] for r in rows if r.values.get("reference")}
+        self.pairs = set()
+        if references and self.invoices and self.entity.pk is not None:
+            for batch in batches(sorted(references), lookup_batch_size()):
+                self.pairs |= set(
+                    Allocation.objects.filter(
+                        payment__entity_id=self.entity.pk, payment__reference__in=batch
+                    ).values_list("payment_id", "invoice_id")
+                )
+
+    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+        v = row.values
+        customer = self.customers.get(v.get("customer_external_id"))
+        if customer is None and v.get("customer_external_id"):
+            row.problem("customer_external_id", "unknown customer (import the customers first)")
+        amount: Decimal | None = v.get("amount")
+        if amount is not None and amount <= 0:
+            row.problem("amount", "a payment must be a positive amount")
+        invoice = None
+        if v.get("invoice_number"):
+            invoice = self.invoices.get(v["invoice_number"])
+            if invoice is None:
+                row.problem("invoice_number", "unknown invoice")
+            elif invoice["kind"] != InvoiceKind.INVOICE:
+                row.problem("invoice_number", "a credit note, not an invoice")
+            elif customer is not None and invoice["customer_id"] != customer[0]:
+                row.problem("invoice_number", "the invoice belongs to another customer")
+        if row.problems or customer is None or amount is None:
+            return None
+        values: dict[str, Any] = {
+            "customer_id": customer[0],
+            "date": v["date"],
+            "amount": amount,
+            "currency": v.get("currency") or self.entity.currency,
+        }
+        available = amount
+        if current is not None:
+            lettered = current["amount"] - current["unallocated_amount"]
+            if lettered:
+                if values["customer_id"] != current["customer_id"]:
+                    row.problem("customer_external_id", "cannot change: the payment is lettered")
+                if values["currency"] != current["currency"]:
+                    row.problem("currency", "cannot change: the payment is lettered")
+                if amount < lettered:
+                    row.problem("amount", f"below the {lettered} already lettered")
+            available = amount - lettered
+            # unallocated = amount is written as for a new payment; a lettered one is refreshed
+            values["refresh"] = bool(lettered)
+        if invoice is not None and not row.problems:
+            self._allocate(row, values, invoice, current, available)
+        return None if row.problems else values
+
+    def _allocate(
+        self,
+        row: Row,
+        values: dict[str, Any],
+        invoice: dict[str, Any],
+        current: dict[str, Any] | None,
+        available: Decimal,
+    ) -> None:
+        if current is not None and (current["id"], invoice["id"]) in self.pairs:
+            return  # lettered by an earlier import of this payment
+        if values["currency"] != invoice["currency"]:
+            row.problem("currency", f"the invoice is in {invoice['currency']}")
+            return
+        still_open = invoice["open_amount"] - self.allocated_now.get(invoice["id"], ZERO)
+        share = min(available, still_open)
+        if share <= 0:
+            self.note(
+                f"row {row.number}: {invoice['number']} is already settled; "
+                f"payment {row.values['reference']} stays unallocated"
+            )
+            return
+        self.allocated_now[invoice["id"]] = self.allocated_now.get(invoice["id"], ZERO) + share
+        values.update(
+            invoice_id=invoice["id"],
+            allocated=share,
+            allocated_on=max(values["date"], invoice["issue_date"]),
+            refresh=True,
+            _force_update=True,
+        )
+
+    @property
+    def analyzed_models(self) -> list[type[Model]]:
+        return [Payment, Allocation]
+
+    def insert_extras(self) -> dict[str, str]:
+        return {
+            column(Payment, "unallocated_amount"): "amount",
+            column(Payment, "settled_on"): "NULL",
+        }
+
+    def update_expressions(self) -> dict[str, str]:
+        return {column(Payment, "unallocated_amount"): "{stage}.amount"}
+
+    def after_write(self) -> None:
+        payment_table = quote(Payment._meta.db_table)
+        allocation_table = quote(Allocation._meta.db_table)
+        reference = column(Payment, "reference")
+        self.stage.execute(
+            f"INSERT INTO {allocation_table} ({column(Allocation, 'invoice')}, "  # noqa: S608
+            f"{column(Allocation, 'payment')}, {column(Allocation, 'credit_note')}, "
+            f"{column(Allocation, 'amount')}, {column(Allocation, 'date')}) "
+            f"SELECT {{stage}}.invoice_id, p.id, NULL, {{stage}}.allocated, {{stage}}.allocated_on "
+            f"FROM {{stage}} JOIN {payment_table} p ON p.{reference} = {{stage}}.key "
+            f"AND p.{column(Payment, 'entity')} = %s "
+            f"WHERE {{stage}}.allocated IS NOT NULL ORDER BY {{stage}}.row_no",
+            [self.entity.pk],
+        )
+        invoice_ids = self.stage.ids(
+            "SELECT DISTINCT invoice_id FROM {stage} WHERE invoice_id IS NOT NULL"
+        )
+        refresh_balances(
+            invoice_ids=invoice_ids, payment_ids=self._touched(payment_table, "refresh")
+        )

@@ -1,0 +1,167 @@
+"""`encaisse import customers|invoices|payments FILE`: a thin adapter over imports.services."""
+# ruff: noqa: N999  (the module is named after the command, `encaisse import`)
+
+from __future__ import annotations
+
+import sys
+from argparse import RawDescriptionHelpFormatter
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser, DjangoHelpFormatter
+
+from encaisse.core.commands import EncaisseCommand
+from encaisse.core.errors import BadInput
+from encaisse.imports.fields import (
+    Kind,
+    Mapping,
+    fields_help,
+    load_mapping,
+    parse_column_options,
+)
+from encaisse.imports.parsers import describe_format
+from encaisse.imports.services import ImportResult, import_file
+
+
+class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
+    """Django's option order, with the field lists kept as written."""
+
+
+EPILOG = f"""canonical fields (a column named so, or a usual French header such as
+"N° facture", "Code client", "Date facture", "Échéance", "Montant TTC", is found without
+a mapping; other columns are ignored):
+
+customers (key: external_id)
+{fields_help(Kind.CUSTOMERS)}
+
+invoices (key: number; a negative amount is a credit note)
+{fields_help(Kind.INVOICES)}
+
+payments (key: reference)
+{fields_help(Kind.PAYMENTS)}
+
+mapping file (TOML), every line optional:
+  delimiter = ";"                 # ',', ';', 'tab' (default: detected)
+  decimal_separator = ","         # ',' or '.' (default: detected)
+  date_format = "dd/mm/yyyy"      # or "%d/%m/%Y" (default: ISO and dd/mm/yyyy)
+  encoding = "cp1252"             # default: UTF-8 (with or without BOM) or Windows-1252
+  sheet = "Factures"              # the sheet of an .xlsx (default: the first)
+  [columns]
+  number = "Num. pièce"           # field = "the file's column"
+
+Importing the same file twice changes nothing; a changed row updates the record. Without
+--partial, one bad row and nothing is written: each problem is listed as
+"row N, column X: value 'V': reason" and the exit status is 2. See docs/imports.md."""
+
+
+class Command(EncaisseCommand):
+    help = (
+        "Import customers, invoices (and credit notes) or payments from a CSV or Excel (.xlsx) "
+        "file into the ledger, by external id, invoice number or payment reference."
+    )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        kwargs.setdefault("epilog", EPILOG)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "kind", choices=[kind.value for kind in Kind], help="what the file holds"
+        )
+        parser.add_argument("file", metavar="FILE", help="a .csv (or .txt) or .xlsx file")
+        parser.add_argument(
+            "--mapping", metavar="MAPPING.toml", help="column names and file format (TOML)"
+        )
+        parser.add_argument(
+            "--map",
+            metavar="FIELD=COLUMN",
+            action="append",
+            default=[],
+            help="the file's column for a field, e.g. --map number='N° pièce' (repeatable; "
+            "overrides --mapping)",
+        )
+        parser.add_argument(
+            "--entity", metavar="CODE", help="the legal entity (default: the only one there is)"
+        )
+        parser.add_argument(
+            "--partial",
+            action="store_true",
+            help="import the good rows; write the rejected ones to a CSV with a reason column",
+        )
+        parser.add_argument(
+            "--rejects",
+            metavar="FILE",
+            help="where --partial writes the rejected rows (default: FILE.rejects.csv)",
+        )
+        parser.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="create the sales reps (by e-mail), agencies and legal entity the file names "
+            "but Encaisse does not know yet (default: reject those rows)",
+        )
+        parser.add_argument(
+            "--quiet", action="store_true", help="print only the summary line and problems"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind = Kind(options["kind"])
+        mapping = self._mapping(kind, options["mapping"])
+        if options["map"]:
+            mapping = mapping.with_columns(parse_column_options(options["map"], kind=kind))
+        if options["rejects"] and not options["partial"]:
+            raise BadInput("--rejects: only with --partial (without it nothing is imported)")
+        path = Path(options["file"])
+        show_progress = not options["quiet"] and sys.stderr.isatty()
+        result = import_file(
+            kind=kind,
+            path=path,
+            entity=options["entity"],
+            mapping=mapping,
+            partial=options["partial"],
+            create_missing=options["create_missing"],
+            rejects_path=options["rejects"],
+            on_progress=self._show_progress if show_progress else None,
+        )
+        if show_progress:
+            self.stderr.write("\r\033[K", ending="")
+        self._report(result, quiet=options["quiet"])
+
+    @staticmethod
+    def _mapping(kind: Kind, mapping_path: str | None) -> Mapping:
+        if not mapping_path:
+            return Mapping()
+        try:
+            text = Path(mapping_path).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise BadInput(f"--mapping: no such file {mapping_path}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise BadInput(f"--mapping: cannot read {mapping_path}: {error}") from None
+        return load_mapping(text, kind=kind, origin=f"--mapping {Path(mapping_path).name}")
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.stderr.write(f"\r  {done:,} / ~{total:,} rows checked", ending="")
+        self.stderr.flush()
+
+    def _report(self, result: ImportResult, *, quiet: bool) -> None:
+        for problem in result.problems:
+            self.stderr.write(str(problem))
+        hidden = result.problem_count - len(result.problems)
+        if hidden > 0:
+            self.stderr.write(f"... and {hidden:,} more problems")
+        if not result.ok:
+            raise CommandError(f"{result.file_name}: {result.message}", returncode=2)
+        if not quiet:
+            if result.file_format:
+                self.stdout.write(
+                    f"Read {result.file_name} as {describe_format(result.file_format)}"
+                )
+            for note in result.notes:
+                self.stdout.write(f"Note: {note}")
+        self.stdout.write(
+            f"Imported {result.kind} from {result.file_name}: {result.created:,} created, "
+            f"{result.updated:,} updated, {result.unchanged:,} unchanged, "
+            f"{result.rejected:,} rejected (import #{result.run_id})"
+        )
+        if result.rejects_file:
+            self.stdout.write(f"Rejected rows, with the reason, written to {result.rejects_file}")

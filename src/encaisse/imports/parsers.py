@@ -1,0 +1,538 @@
+"""Reading ledger files: bytes in, rows of canonical fields (and row problems) out.
+
+Pure: no Django, no database. A file is read as a stream, whatever its size: the encoding
+is checked over the whole file first (cheaply, in 1 MiB blocks), then rows come out one at a
+time. What can be told from the file alone is checked here (dates, amounts, SIREN/VAT,
+required values, a due date before the issue date); what needs the ledger (unknown
+customer, duplicate number, unknown rep) is the loader's job.
+
+Later formats (FEC, bank statements, Factur-X) produce the same ``Row`` objects with the
+same canonical fields (``fields.SCHEMAS``), so the loaders serve them unchanged.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
+from typing import IO, Any
+
+from encaisse.core.errors import BadInput
+from encaisse.imports.fields import SCHEMAS, Kind, Mapping, header_key
+from encaisse.imports.values import (
+    DateReader,
+    MoneyReader,
+    ValueProblem,
+    cell_text,
+    decimal_votes,
+    parse_country,
+    parse_currency,
+    parse_days,
+    parse_email,
+    parse_flag,
+    parse_segment,
+    parse_siren,
+    parse_siret,
+    parse_vat_number,
+    text_reader,
+)
+
+MAX_LINE_CHARS = 100_000  # a ledger line is a few hundred characters; more is not a CSV
+MAX_PROBLEM_VALUE = 60  # characters of a bad value quoted in a message
+SAMPLE_ROWS = 200  # rows read ahead to detect the decimal separator
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one cell (or with the file, row 0)."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        value = self.value
+        if len(value) > MAX_PROBLEM_VALUE:
+            value = value[: MAX_PROBLEM_VALUE - 1] + "…"
+        value = value.encode("unicode_escape").decode("ascii") if not value.isprintable() else value
+        return f"row {self.row}, column {self.column}: value '{value}': {self.reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class Row:
+    """One row of a file: canonical values (None: empty cell), the raw cells, what is wrong."""
+
+    number: int
+    values: dict[str, Any]
+    cells: list[str]
+    problems: list[Problem]
+    columns: dict[str, str]  # field -> the file's column header, for messages
+    positions: dict[str, int]  # field -> index of its cell
+
+    def sort_problems(self) -> None:
+        """Problems in the file's column order, as a reader goes along the row."""
+        order = {header: self.positions[name] for name, header in self.columns.items()}
+        self.problems.sort(key=lambda problem: order.get(problem.column, len(order)))
+
+    def problem(self, field_name: str, reason: str, value: object = None) -> None:
+        """Add a problem on a field; the value shown is the cell as written in the file."""
+        position = self.positions.get(field_name)
+        if value is not None:
+            shown = value
+        elif position is not None and position < len(self.cells):
+            shown = self.cells[position]
+        else:
+            shown = self.values.get(field_name)
+        self.problems.append(
+            Problem(
+                row=self.number,
+                column=self.columns.get(field_name, field_name),
+                value=cell_text(shown),
+                reason=reason,
+            )
+        )
+
+
+@dataclass
+class Table:
+    """An opened file: its header, which column holds which field, and its rows (once)."""
+
+    kind: Kind
+    header: list[str]
+    columns: dict[str, int]  # field -> index in the row
+    ignored_columns: list[str]
+    detected: dict[str, str]
+    estimated_rows: int
+    _records: Iterator[tuple[int, list[Any]]]
+    _readers: dict[str, Callable[[object], Any]]
+    _dates: DateReader
+    _text_cells: bool = False  # CSV cells are text already
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(self.columns)
+
+    def rows(self) -> Iterator[Row]:
+        specs = {spec.name: spec for spec in SCHEMAS[self.kind]}
+        plan = sorted(  # in the file's column order, so problems read left to right
+            (
+                (name, index, specs[name], self._readers[name])
+                for name, index in self.columns.items()
+            ),
+            key=lambda step: step[1],
+        )
+        headers = {name: self.header[index] for name, index in self.columns.items()}
+        width = len(self.header)
+        for number, cells in self._records:
+            values: dict[str, Any] = {}
+            problems: list[Problem] = []
+            for name, index, spec, reader in plan:
+                cell = cells[index] if index < len(cells) else None
+                if cell is None or (type(cell) is str and not (cell := cell.strip())):
+                    values[name] = None
+                    if spec.required:
+                        problems.append(Problem(number, headers[name], "", "empty (required)"))
+                    continue
+                try:
+                    values[name] = reader(cell)
+                except ValueProblem as error:
+                    values[name] = None
+                    problems.append(Problem(number, headers[name], cell_text(cell), str(error)))
+            texts = cells if self._text_cells else [cell_text(cell) for cell in cells]
+            if len(texts) > width and (extra := [t for t in texts[width:] if t.strip()]):
+                problems.append(
+                    Problem(
+                        number,
+                        str(width + 1),
+                        extra[0],
+                        f"{len(texts)} values but the header has {width} "
+                        "columns (a separator inside a value without quotes?)",
+                    )
+                )
+            row = Row(number, values, texts, problems, headers, self.columns)
+            if self.kind is Kind.INVOICES:
+                issued, due = values.get("issue_date"), values.get("due_date")
+                if issued and due and due < issued:
+                    row.problem("due_date", f"due date before the issue date {issued:%d/%m/%Y}")
+            yield row
+
+    def chunks(self, size: int) -> Iterator[list[Row]]:
+        rows = self.rows()
+        while chunk := list(islice(rows, size)):
+            yield chunk
+        self.detected.update(self._date_forms())
+
+    def _date_forms(self) -> dict[str, str]:
+        if self._dates.date_format:
+            return {}
+        forms = sorted(self._dates.forms_seen)
+        return {"dates": " and ".join(forms)} if forms else {}
+
+
+def _resolve_columns(
+    header: list[str], kind: Kind, mapping: Mapping
+) -> tuple[dict[str, int], list[str]]:
+    """Which column holds which field: the mapping first, then canonical names, then synonyms."""
+    keys = [header_key(text) for text in header]
+    seen: dict[str, str] = {}
+    for text, key in zip(header, keys, strict=True):
+        if key and key in seen:
+            raise BadInput(f"row 1 (header): the column {text!r} appears twice")
+        seen[key] = text
+    columns: dict[str, int] = {}
+    taken: set[int] = set()
+    for name, wanted in mapping.columns.items():
+        matches = [i for i, text in enumerate(header) if text.strip() == wanted.strip()]
+        matches = matches or [i for i, key in enumerate(keys) if key == header_key(wanted)]
+        if not matches:
+            raise BadInput(
+                f"row 1 (header), column {wanted}: not in the file (mapped to {name}); "
+                f"the columns are: {', '.join(repr(h) for h in header if h.strip())}"
+            )
+        columns[name] = matches[0]
+        taken.add(matches[0])
+    candidates = []
+    for rank_base, spec in enumerate(SCHEMAS[kind]):
+        if spec.name in columns:
+            continue
+        names = (header_key(spec.name), *spec.synonyms)
+        for rank, synonym in enumerate(names):
+            for index, key in enumerate(keys):
+                if key == synonym:
+                    candidates.append((rank, rank_base, spec.name, index))
+    for _rank, _base, name, index in sorted(candidates):
+        if name not in columns and index not in taken:
+            columns[name] = index
+            taken.add(index)
+    missing = [spec for spec in SCHEMAS[kind] if spec.required and spec.name not in columns]
+    if missing:
+        spec = missing[0]
+        example = spec.synonyms[0] if spec.synonyms else spec.name
+        raise BadInput(
+            f"row 1 (header), column {spec.name}: missing required column "
+            f"(name it {spec.name!r} or {example!r}, or map it: --map {spec.name}=COLUMN); "
+            f"the columns are: {', '.join(repr(h) for h in header if h.strip()) or 'none'}"
+        )
+    ignored = [text for index, text in enumerate(header) if index not in taken and text.strip()]
+    return columns, ignored
+
+
+def _find_header(records: list[tuple[int, list[Any]]], kind: Kind) -> int:
+    """The index of the header among the first records: the first that names two fields
+    (an export may start with a title line), else the first non-empty one."""
+    known = {header_key(spec.name) for spec in SCHEMAS[kind]}
+    known |= {synonym for spec in SCHEMAS[kind] for synonym in spec.synonyms}
+    first = None
+    for position, (_number, cells) in enumerate(records[:10]):
+        texts = [cell_text(cell) for cell in cells]
+        if not any(text.strip() for text in texts):
+            continue
+        if first is None:
+            first = position
+        if sum(header_key(text) in known for text in texts) >= 2:
+            return position
+    if first is None:
+        raise BadInput("the file has no rows (only empty lines)")
+    return first
+
+
+def _open_records(
+    records: Iterator[tuple[int, list[Any]]],
+    *,
+    kind: Kind,
+    mapping: Mapping,
+    detected: dict[str, str],
+    estimated_lines: int,
+    default_decimal: str,
+    text_cells: bool,
+) -> Table:
+    head = list(islice(records, 10))
+    if not head:
+        raise BadInput("the file has no rows")
+    header_at = _find_header(head, kind)
+    header_number, header_cells = head[header_at]
+    header = [cell_text(cell).strip() for cell in header_cells]
+    while header and not header[-1]:
+        header.pop()
+    columns, ignored = _resolve_columns(header, kind, mapping)
+    rest = chain(head[header_at + 1 :], records)
+    sample = list(islice(rest, SAMPLE_ROWS))
+    money_fields = [
+        spec.name for spec in SCHEMAS[kind] if spec.reader == "money" and spec.name in columns
+    ]
+    decimal = mapping.format.decimal_separator
+    if decimal is None and text_cells:  # Excel numbers are numbers already
+        votes = [
+            cells[columns[name]]
+            for _n, cells in sample
+            for name in money_fields
+            if columns[name] < len(cells) and isinstance(cells[columns[name]], str)
+        ]
+        decimal = decimal_votes(votes)
+        detected["decimal separator"] = (
+            "comma" if (decimal or default_decimal) == "," else "point"
+        ) + ("" if decimal else " (assumed)")
+    dates = DateReader(mapping.format.date_format)
+    money = MoneyReader(mapping.format.decimal_separator, default=decimal or default_decimal)
+    readers: dict[str, Callable[[object], Any]] = {}
+    for spec in SCHEMAS[kind]:
+        if spec.reader in ("text", "key"):
+            readers[spec.name] = text_reader(spec.max_length)
+        elif spec.reader == "money":
+            readers[spec.name] = money
+        elif spec.reader == "date":
+            readers[spec.name] = dates
+        elif spec.reader == "flag":
+            readers[spec.name] = parse_flag
+        else:
+            readers[spec.name] = _VALUE_PARSERS[spec.reader]
+    records_after_header = _skip_blank(chain(sample, rest), text_cells=text_cells)
+    return Table(
+        kind=kind,
+        header=header,
+        columns=columns,
+        ignored_columns=ignored,
+        detected=detected,
+        estimated_rows=max(estimated_lines - header_number, 0),
+        _records=records_after_header,
+        _readers=readers,
+        _dates=dates,
+        _text_cells=text_cells,
+    )
+
+
+_VALUE_PARSERS: dict[str, Callable[[object], Any]] = {
+    "siren": parse_siren,
+    "siret": parse_siret,
+    "vat_number": parse_vat_number,
+    "segment": parse_segment,
+    "email": parse_email,
+    "days": parse_days,
+    "country": parse_country,
+    "currency": parse_currency,
+}
+
+
+def _skip_blank(
+    records: Iterable[tuple[int, list[Any]]], *, text_cells: bool
+) -> Iterator[tuple[int, list[Any]]]:
+    for number, cells in records:
+        if text_cells:
+            if "".join(cells).strip():
+                yield number, cells
+        elif any(cell is not None and (type(cell) is not str or cell.strip()) for cell in cells):
+            yield number, cells
+
+
+def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None) -> Table:
+    """Open a CSV or XLSX file (seekable binary stream) as a table of ``kind`` rows.
+
+    File-level problems (empty, binary, unknown encoding, missing column...) raise BadInput
+    with a one-line message; row-level problems are reported on each ``Row``.
+    """
+    mapping = mapping or Mapping()
+    source.seek(0)
+    head = source.read(64 * 1024)
+    source.seek(0)
+    if not head:
+        raise BadInput("the file is empty (0 bytes)")
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(source, kind=kind, mapping=mapping)
+    _refuse_other_formats(head)
+    encoding, lines = _check_encoding(source, head, mapping.format.encoding)
+    detected = {"format": "CSV", "encoding": _ENCODING_NAMES.get(encoding, encoding)}
+    text = io.TextIOWrapper(source, encoding=encoding, newline="")
+    bounded = _bounded_lines(text)
+    first_lines = list(islice(bounded, 50))
+    delimiter = mapping.format.delimiter or _detect_delimiter(first_lines)
+    detected["separator"] = {"\t": "tab", ";": "semicolon", ",": "comma"}.get(delimiter, delimiter)
+    reader = csv.reader(chain(first_lines, bounded), delimiter=delimiter)
+    return _open_records(
+        _csv_records(reader),
+        kind=kind,
+        mapping=mapping,
+        detected=detected,
+        estimated_lines=lines,
+        default_decimal="," if delimiter == ";" else ".",
+        text_cells=True,
+    )
+
+
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "cp1252": "Windows-1252",
+    "utf-16": "UTF-16",
+}
+
+
+def _refuse_other_formats(head: bytes) -> None:
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise BadInput(
+            "this is an old Excel .xls workbook: save it as .xlsx or CSV and import that"
+        )
+    if head.startswith(b"%PDF"):
+        raise BadInput("this is a PDF, not a CSV or Excel file")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with a BOM ("Unicode text" from Excel)
+    if b"\x00" in head:
+        raise BadInput("this is a binary file, not a CSV or Excel file")
+
+
+def _check_encoding(source: IO[bytes], head: bytes, wanted: str | None) -> tuple[str, int]:
+    """The encoding the whole file decodes with, and its number of lines.
+
+    UTF-8 (with or without BOM), else Windows-1252, which French Excel writes; UTF-16 when
+    it starts with a BOM. A given encoding is checked, not trusted.
+    """
+    if wanted:
+        candidates = [
+            "utf-8-sig" if wanted == "utf-8" and head.startswith(codecs.BOM_UTF8) else wanted
+        ]
+    elif head.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "cp1252"]
+    failure = ""
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        source.seek(0)
+        lines = offset = 0
+        try:
+            while block := source.read(1024 * 1024):
+                decoder.decode(block)
+                lines += block.count(b"\n")
+                offset += len(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            position = offset + error.start
+            source.seek(0)
+            line = source.read(position).count(b"\n") + 1
+            failure = f"byte 0x{error.object[error.start]:02X} on line {line}"
+            continue
+        finally:
+            source.seek(0)
+        return encoding, lines + 1
+    if wanted:
+        raise BadInput(
+            f"the file is not valid {wanted} ({failure}): fix the encoding in the mapping, "
+            "or leave it out to let Encaisse detect it"
+        )
+    raise BadInput(
+        f"the file is neither UTF-8 nor Windows-1252 text ({failure}): "
+        "save it from Excel as 'CSV UTF-8' and import it again"
+    )
+
+
+def _bounded_lines(text: IO[str]) -> Iterator[str]:
+    number = 0
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise BadInput(
+                f"row {number}: the line is longer than {MAX_LINE_CHARS:,} characters; "
+                "this does not look like a CSV file"
+            )
+        if "\x00" in line:
+            raise BadInput(f"row {number}: a NUL character; this is a binary file, not a CSV")
+        yield line
+
+
+def _detect_delimiter(lines: list[str]) -> str:
+    """The separator that splits the first lines into the same, largest number of columns."""
+    sample = [line for line in lines if line.strip()][:20]
+    if not sample:
+        raise BadInput("the file has no rows (only empty lines)")
+    best, best_score = "", (0, 0)
+    for candidate in (";", "\t", ",", "|"):
+        counts = [len(row) for row in csv.reader(sample, delimiter=candidate)]
+        regular = sum(count == counts[0] for count in counts)
+        score = (counts[0], regular) if counts[0] > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = candidate, score
+    if not best:
+        raise BadInput(
+            "no column separator in the first line (expected ';', ',' or tab): is this a CSV file?"
+        )
+    return best
+
+
+def _csv_records(reader: Any) -> Iterator[tuple[int, list[Any]]]:
+    """(line number where the record starts, cells) for each record of a csv.reader."""
+    previous_end = 0
+    try:
+        for cells in reader:
+            yield previous_end + 1, cells
+            previous_end = reader.line_num
+    except csv.Error as error:
+        line = previous_end + 1
+        if "field larger than field limit" in str(error):
+            raise BadInput(
+                f"row {line}: a value is longer than {csv.field_size_limit():,} characters "
+                "(an opening quote never closed?)"
+            ) from None
+        raise BadInput(f"row {line}: the CSV cannot be read ({error})") from None
+
+
+def _read_xlsx(source: IO[bytes], *, kind: Kind, mapping: Mapping) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(source) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise BadInput("the file looks like an Excel workbook but is damaged") from None
+    if "xl/workbook.xml" not in names:
+        if "content.xml" in names:
+            raise BadInput("this is an OpenDocument spreadsheet: save it as .xlsx or CSV")
+        raise BadInput("this is a ZIP archive, not a CSV or Excel file")
+    source.seek(0)
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
+        raise BadInput(f"the Excel workbook cannot be read ({error})") from None
+    wanted = mapping.format.sheet
+    if wanted and wanted not in workbook.sheetnames:
+        raise BadInput(
+            f"sheet {wanted!r} is not in the workbook ({', '.join(workbook.sheetnames)})"
+        )
+    sheet = workbook[wanted] if wanted else workbook.worksheets[0]
+    detected = {"format": "Excel", "sheet": str(sheet.title)}
+    records = (
+        (number, list(cells))
+        for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+    )
+    return _open_records(
+        records,
+        kind=kind,
+        mapping=mapping,
+        detected=detected,
+        estimated_lines=int(sheet.max_row or 0),
+        default_decimal=".",
+        text_cells=False,
+    )
+
+
+def describe_format(detected: dict[str, str]) -> str:
+    """'CSV, Windows-1252, semicolon, decimal comma, dates dd/mm/yyyy' for a report."""
+    parts = []
+    for key, value in detected.items():
+        if key in ("format", "encoding"):
+            parts.append(value)
+        elif key == "separator":
+            parts.append(f"{value}-separated")
+        elif key == "decimal separator":
+            parts.append(f"decimal {value}")
+        else:
+            parts.append(f"{key} {value}")
+    return ", ".join(parts)

@@ -1,0 +1,399 @@
+"""Importing a file into the ledger: the one entry point of the command, the upload page
+and the bench, with its ImportRun bookkeeping.
+
+``import_file`` reads the file as a stream (``parsers``), checks it chunk by chunk against
+the ledger (``loaders``), then either writes every good row in one transaction or nothing:
+
+- default, all or nothing: one bad row and nothing is written; the run lists each problem;
+- ``partial``: the good rows are written, the rejected ones go to a CSV with a reason column.
+
+Progress (rows read) is saved on the ImportRun after each chunk, outside the write
+transaction, so a page can follow it.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from encaisse.accounts.models import User
+from encaisse.core.errors import BadInput
+from encaisse.core.jobs import enqueue
+from encaisse.core.spreadsheets import safe_cell
+from encaisse.imports.fields import Kind, Mapping, mapping_from_dict
+from encaisse.imports.loaders import LOADERS, EntityChoice
+from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
+from encaisse.imports.parsers import Problem, Row, Table, read_table
+from encaisse.ledger.models import LegalEntity
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 5000
+MAX_PROBLEMS_KEPT = 1000  # listed on the run; all of them are counted
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class ImportResult:
+    """What an import did; ``ok`` when something could be imported (maybe with rejects)."""
+
+    run_id: int
+    kind: str
+    status: str
+    file_name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    notes: list[str] = field(default_factory=list)
+    message: str = ""
+    file_format: dict[str, str] = field(default_factory=dict)
+    rejects_file: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.PARTIAL)
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged + self.rejected
+
+
+def resolve_entity(code: str | None, *, create_missing: bool = False) -> EntityChoice:
+    """The legal entity of an import: the one given, or the only one there is."""
+    if code:
+        entity = LegalEntity.objects.filter(code__iexact=code).first()
+        if entity is not None:
+            return EntityChoice(code=entity.code, pk=entity.pk, currency=entity.currency)
+        if create_missing:
+            return EntityChoice(code=code, pk=None, currency="EUR")
+        known = ", ".join(LegalEntity.objects.values_list("code", flat=True)) or "none yet"
+        raise BadInput(
+            f"--entity: no legal entity {code!r} (known: {known}; --create-missing creates it)"
+        )
+    entities = list(LegalEntity.objects.all()[:5])
+    if len(entities) == 1:
+        only = entities[0]
+        return EntityChoice(code=only.code, pk=only.pk, currency=only.currency)
+    if not entities:
+        raise BadInput(
+            "--entity: there is no legal entity yet: give --entity CODE --create-missing "
+            "to create it, or create it in the administration"
+        )
+    codes = ", ".join(entity.code for entity in entities)
+    raise BadInput(f"--entity: there are several legal entities ({codes}): choose one")
+
+
+def default_rejects_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def import_file(
+    *,
+    kind: str,
+    path: str | Path,
+    entity: str | None = None,
+    mapping: Mapping | None = None,
+    partial: bool = False,
+    create_missing: bool = False,
+    rejects_path: str | Path | None = None,
+    user: User | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Import ``path`` (CSV or XLSX) as ``kind`` rows; records an ImportRun whatever happens.
+
+    Raises nothing for bad input: the result's status says FAILED and its message or
+    problems say why. ``rejects_path`` defaults to FILE.rejects.csv next to the file.
+    """
+    path = Path(path)
+    run = ImportRun.objects.create(
+        kind=Kind(kind).value,
+        origin=ImportOrigin.COMMAND_LINE if user is None else ImportOrigin.UPLOAD,
+        created_by=user,
+        file_name=path.name[:255],
+        stored_file=str(path),
+        options=_options(mapping, partial, create_missing, entity, rejects_path),
+    )
+    return _execute(run, path, on_progress=on_progress)
+
+
+def _options(
+    mapping: Mapping | None,
+    partial: bool,
+    create_missing: bool,
+    entity: str | None,
+    rejects_path: str | Path | None,
+) -> dict[str, Any]:
+    return {
+        "mapping": (mapping or Mapping()).as_dict(),
+        "partial": partial,
+        "create_missing": create_missing,
+        "entity": entity or "",
+        "rejects_path": str(rejects_path or ""),
+    }
+
+
+def queue_upload(
+    *,
+    kind: str,
+    upload: UploadedFile,
+    user: User,
+    entity: str | None = None,
+    mapping: Mapping | None = None,
+    partial: bool = False,
+    create_missing: bool = False,
+) -> ImportRun:
+    """Save an uploaded file under DATA_DIR/imports and queue its import after commit."""
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(upload.name or "upload").name
+    run = ImportRun.objects.create(
+        kind=Kind(kind).value,
+        origin=ImportOrigin.UPLOAD,
+        created_by=user,
+        file_name=name[:255],
+        options=_options(mapping, partial, create_missing, entity, None),
+    )
+    stored = folder / f"{run.pk}-{get_valid_filename(name)[:150] or 'upload'}"
+    with stored.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    run.stored_file = str(stored)
+    run.save(update_fields=["stored_file"])
+    run_id = run.pk
+    transaction.on_commit(
+        lambda: enqueue("encaisse.imports.services.run_import", import_run_id=run_id)
+    )
+    return run
+
+
+def run_import(*, import_run_id: int) -> ImportResult:
+    """The background job of an upload: import the stored file of a queued ImportRun
+    (once: a run already started is left alone)."""
+    run = ImportRun.objects.get(pk=import_run_id)
+    if run.status != ImportStatus.QUEUED:
+        return _result(run)
+    return _execute(run, Path(run.stored_file))
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """Saves rows read on the run (its own short UPDATE, outside the write transaction)."""
+
+    def __init__(self, run: ImportRun, callback: ProgressCallback | None) -> None:
+        self.run = run
+        self.callback = callback
+
+    def __call__(self, done: int, total: int) -> None:
+        total = max(total, done)
+        ImportRun.objects.filter(pk=self.run.pk).update(progress_done=done, progress_total=total)
+        if self.callback:
+            self.callback(done, total)
+
+
+def _execute(
+    run: ImportRun, path: Path, *, on_progress: ProgressCallback | None = None
+) -> ImportResult:
+    options = run.options
+    kind = Kind(run.kind)
+    run.status = ImportStatus.CHECKING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    try:
+        mapping = mapping_from_dict(options.get("mapping") or {}, kind=kind)
+        with _open(path) as source:
+            table = read_table(source, kind=kind, mapping=mapping)
+            run.file_format = dict(table.detected)
+            entity = resolve_entity(
+                options.get("entity") or None, create_missing=bool(options.get("create_missing"))
+            )
+            if entity.pk is not None:
+                run.entity_id = entity.pk
+            _import_table(run, table, entity, path, _Progress(run, on_progress))
+    except BadInput as error:
+        _finish(run, ImportStatus.FAILED, message=str(error))
+    except DatabaseError as error:
+        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
+        _finish(run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}")
+    except Exception as error:
+        _finish(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
+        raise
+    return _result(run)
+
+
+def _open(path: Path) -> IO[bytes]:
+    try:
+        if path.is_dir():
+            raise BadInput(f"{path}: is a folder, not a file")
+        return path.open("rb")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except PermissionError:
+        raise BadInput(f"{path}: not allowed to read it") from None
+
+
+def _import_table(
+    run: ImportRun, table: Table, entity: EntityChoice, path: Path, progress: _Progress
+) -> None:
+    options = run.options
+    partial = bool(options.get("partial"))
+    loader = LOADERS[table.kind](
+        entity=entity,
+        file_fields=table.fields,
+        create_missing=bool(options.get("create_missing")),
+    )
+    problems: list[Problem] = []
+    problem_count = 0
+    rejects = _RejectsWriter(table, path, options.get("rejects_path") or "") if partial else None
+    done = 0
+    if table.ignored_columns:
+        loader.note("columns ignored: " + ", ".join(table.ignored_columns))
+    loader.stage.create()
+    try:
+        for chunk in table.chunks(CHUNK_ROWS):
+            for row in loader.check(chunk):
+                problem_count += len(row.problems)
+                room = MAX_PROBLEMS_KEPT - len(problems)
+                if room > 0:
+                    problems.extend(row.problems[:room])
+                if rejects:
+                    rejects.write(row)
+            done += len(chunk)
+            progress(done, table.estimated_rows)
+        run.file_format = dict(table.detected)
+        counts = loader.counts
+        run.problems = [problem.as_dict() for problem in problems]
+        run.problem_count = problem_count
+        if not done:
+            raise BadInput("the file has a header but no rows")
+        if counts.rejected and not partial:
+            run.rows_rejected = counts.rejected
+            _finish(
+                run,
+                ImportStatus.FAILED,
+                message=(
+                    f"nothing was imported: {_plural(problem_count, 'problem')} in "
+                    f"{counts.rejected} of {_plural(done, 'row')} (fix them, or import with "
+                    "--partial to import the good rows)"
+                ),
+                notes=loader.notes,
+            )
+            return
+        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.WRITING)
+        with transaction.atomic():
+            loader.write()
+            if rejects:
+                run.rejects_file = rejects.close()
+            if entity.pk is not None:
+                run.entity_id = entity.pk
+            run.rows_created, run.rows_updated = counts.created, counts.updated
+            run.rows_unchanged, run.rows_rejected = counts.unchanged, counts.rejected
+            run.progress_done = run.progress_total = done
+            status = ImportStatus.PARTIAL if counts.rejected else ImportStatus.SUCCEEDED
+            _finish(run, status, message=_summary(run), notes=loader.notes)
+        loader.analyze()
+    finally:
+        if rejects:
+            rejects.close()
+        loader.stage.drop()
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _summary(run: ImportRun) -> str:
+    text = (
+        f"{run.rows_created} created, {run.rows_updated} updated, "
+        f"{run.rows_unchanged} unchanged, {run.rows_rejected} rejected"
+    )
+    if run.rejects_file:
+        text += f"; rejected rows in {run.rejects_file}"
+    return text
+
+
+def _finish(run: ImportRun, status: str, *, message: str, notes: list[str] | None = None) -> None:
+    run.status = status
+    run.message = message
+    run.notes = list(notes or [])
+    run.finished_at = timezone.now()
+    if status != ImportStatus.FAILED:
+        run.progress_total = run.progress_done
+    run.save()
+
+
+def _result(run: ImportRun) -> ImportResult:
+    return ImportResult(
+        run_id=run.pk,
+        kind=run.kind,
+        status=run.status,
+        file_name=run.file_name,
+        created=run.rows_created,
+        updated=run.rows_updated,
+        unchanged=run.rows_unchanged,
+        rejected=run.rows_rejected,
+        problems=[Problem(**problem) for problem in run.problems],
+        problem_count=run.problem_count,
+        notes=list(run.notes),
+        message=run.message,
+        file_format=dict(run.file_format),
+        rejects_file=run.rejects_file,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+class _RejectsWriter:
+    """The rejected rows, as the file had them, plus the row number and the reason: fix the
+    cells, delete the two last columns (or not: unknown columns are ignored), import again."""
+
+    def __init__(self, table: Table, source: Path, wanted: str) -> None:
+        self.path = Path(wanted) if wanted else default_rejects_path(source)
+        self.table = table
+        self.handle: IO[str] | None = None
+        self.count = 0
+
+    def write(self, row: Row) -> None:
+        if self.handle is None:
+            self._open()
+        assert self.handle is not None  # noqa: S101 (narrows the type)
+        reason = "; ".join(f"{p.column}: {p.reason}" for p in row.problems)
+        cells = row.cells[: len(self.table.header)]
+        cells += [""] * (len(self.table.header) - len(cells))
+        self.writer.writerow([*(safe_cell(cell) for cell in cells), row.number, reason])
+        self.count += 1
+
+    def _open(self) -> None:
+        encoding = "utf-8-sig"
+        if self.table.detected.get("encoding") == "Windows-1252":
+            encoding = "cp1252"
+        separator = {"tab": "\t", "comma": ",", "semicolon": ";"}.get(
+            self.table.detected.get("separator", ""), ";"
+        )
+        try:
+            self.handle = self.path.open("w", encoding=encoding, errors="replace", newline="")
+        except OSError as error:
+            raise BadInput(f"--rejects: cannot write {self.path}: {error.strerror}") from None
+        self.writer = csv.writer(self.handle, delimiter=separator)
+        self.writer.writerow([*self.table.header, "row", "reason"])
+
+    def close(self) -> str:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+        return str(self.path) if self.count else ""
