@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "encaisse.imports",
     "encaisse.collaboration",
     "encaisse.dunning",
+    "encaisse.banking",
     "encaisse.reporting",
     "encaisse.demo",
     "encaisse.bench",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/", include("encaisse.reporting.urls")),
     path("dunning/", include("encaisse.dunning.urls")),
     path("imports/", include("encaisse.imports.urls")),
+    path("bank/", include("encaisse.banking.urls")),
     path("", include("encaisse.collaboration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

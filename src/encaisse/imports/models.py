@@ -13,6 +13,9 @@ class ImportKind(models.TextChoices):
     CUSTOMERS = "customers", _("Customers")
     INVOICES = "invoices", _("Invoices and credit notes")
     PAYMENTS = "payments", _("Payments")
+    FEC = "fec", _("Accounting entries (FEC)")
+    BANK = "bank", _("Bank statement")
+    FACTURX = "facturx", _("Factur-X invoice")
 
 
 class ImportStatus(models.TextChoices):

@@ -19,6 +19,7 @@ from encaisse.imports.fields import (
     load_mapping,
     parse_column_options,
 )
+from encaisse.imports.file_kinds import file_kinds, run_file_kind
 from encaisse.imports.parsers import describe_format
 from encaisse.imports.services import ImportResult, import_file
 
@@ -67,7 +68,9 @@ class Command(EncaisseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "kind", choices=[kind.value for kind in Kind], help="what the file holds"
+            "kind",
+            choices=[kind.value for kind in Kind] + sorted(file_kinds()),
+            help="what the file holds",
         )
         parser.add_argument("file", metavar="FILE", help="a .csv (or .txt) or .xlsx file")
         parser.add_argument(
@@ -105,6 +108,18 @@ class Command(EncaisseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["kind"] in file_kinds():
+            if options["mapping"] or options["map"]:
+                raise BadInput(f"--mapping/--map: not for {options['kind']} files")
+            result = run_file_kind(
+                options["kind"],
+                path=Path(options["file"]),
+                entity=options["entity"],
+                partial=options["partial"],
+                options=options,
+            )
+            self._report(result, quiet=options["quiet"])
+            return
         kind = Kind(options["kind"])
         mapping = self._mapping(kind, options["mapping"])
         if options["map"]:
