@@ -16,6 +16,11 @@ Encaisse, cash collection for B2B companies.
 Main commands:
   demo                     create (once) and serve a demo company on http://127.0.0.1:8000
   serve                    serve the application (production: set SECRET_KEY, DATABASE_URL)
+  import KIND FILE         load customers, invoices or payments (CSV, XLSX), fec, bank, facturx
+  scenario import|export   dunning scenarios as YAML
+  dunning run              plan today's reminders, letters and calls (--dry-run to preview)
+  outbox send              send what dunning planned (e-mail, PDF letters, SMS), once each
+  worker                   the daily run and the outbox in the background (Celery with REDIS_URL)
   report aged-balance      the aged balance as of a date (table, json, csv, xlsx)
   bench                    time loading and querying a generated ledger of N invoices
   migrate                  create or update the database

@@ -140,6 +140,9 @@ def _database_config() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
         }
         config["CONN_MAX_AGE"] = 0
+    else:
+        # Reports are short aggregate queries: PostgreSQL's JIT costs more than it saves.
+        config["OPTIONS"] = {"options": "-c jit=off"}
     return config
 
 
@@ -175,8 +178,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# Without EMAIL_HOST (the embedded default) mail is kept in DATA_DIR/mail, one file per
+# message, and every message stays readable on the outbox page.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = EMAIL_HOST or "localhost"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -195,6 +206,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is given to another worker
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# What `encaisse serve` and `encaisse demo` start beside the web server: without Redis, the
+# in-process scheduler (daily run, outbox); with Redis, `encaisse worker` does it.
+ENCAISSE_BACKGROUND_SERVICES = (
+    []
+    if REDIS_URL or not env_bool("ENCAISSE_SCHEDULER", default=True)
+    else ["encaisse.dunning.scheduler.start_in_thread"]
+)
 # The daily dunning run (HH:MM, company time zone) and how many partitions share it.
 ENCAISSE_DUNNING_RUN_AT = os.environ.get("ENCAISSE_DUNNING_RUN_AT", "06:00")
 ENCAISSE_DUNNING_PARTITIONS = int(os.environ.get("ENCAISSE_DUNNING_PARTITIONS", "4"))

@@ -30,7 +30,9 @@ class Timing:
         return f"{self.step:<28}{self.rows:>10,} rows {self.seconds:8.1f} s {rate:>10,.0f} rows/s"
 
 
-def run_benchmark(*, invoices: int, customers: int, folder: Path) -> list[Timing]:
+def run_benchmark(
+    *, invoices: int, customers: int, folder: Path, entity: str = "BENCH"
+) -> list[Timing]:
     """Generate the files in ``folder``; import customers, invoices, the same invoices again,
     then a version of them where every amount changed."""
     from encaisse.imports.samples import write_french_customers, write_french_invoices
@@ -52,7 +54,7 @@ def run_benchmark(*, invoices: int, customers: int, folder: Path) -> list[Timing
     )
     for step, kind, path, rows in steps:
         started = time.perf_counter()
-        result = import_file(kind=kind, path=path, entity="BENCH", create_missing=True)
+        result = import_file(kind=kind, path=path, entity=entity, create_missing=True)
         elapsed = time.perf_counter() - started
         if not result.ok:
             raise SystemExit(f"{step}: {result.message}")

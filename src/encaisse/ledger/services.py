@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     DateField,
@@ -55,8 +55,13 @@ def refresh_balances(
 ) -> None:
     """Recompute the open-amount cache of the given invoices and payments (None: all of them).
 
-    Set-based: two UPDATE statements per kind of row, whatever the number of rows.
+    Set-based: a few UPDATE statements per kind of row, whatever the number of rows. The
+    whole ledger is refreshed with one aggregate of the allocations joined to its rows, and
+    only the rows whose cache changes are written.
     """
+    if invoice_ids is None and payment_ids is None:
+        _refresh_everything()
+        return
     invoice_batches: list[list[int] | None] = (
         [None] if invoice_ids is None else list(_chunks(invoice_ids))
     )
@@ -102,6 +107,71 @@ def refresh_balances(
                 output_field=DateField(),
             )
         )
+
+
+_INVOICE_SQL = """
+WITH moves AS (
+    SELECT invoice_id AS id, -amount AS delta, date FROM {allocation}
+    UNION ALL
+    SELECT credit_note_id AS id, amount AS delta, date FROM {allocation}
+    WHERE credit_note_id IS NOT NULL
+), sums AS (
+    SELECT id, ROUND(SUM(delta), 2) AS delta, MAX(date) AS last FROM moves GROUP BY id
+)
+UPDATE {invoice} SET
+    open_amount = ROUND({invoice}.amount + sums.delta, 2),
+    settled_on = CASE WHEN ROUND({invoice}.amount + sums.delta, 2) = 0 THEN sums.last END
+FROM sums
+WHERE sums.id = {invoice}.id
+  AND ({invoice}.open_amount IS DISTINCT FROM ROUND({invoice}.amount + sums.delta, 2)
+       OR {invoice}.settled_on IS DISTINCT FROM
+          CASE WHEN ROUND({invoice}.amount + sums.delta, 2) = 0 THEN sums.last END)
+"""
+_UNALLOCATED_INVOICE_SQL = """
+UPDATE {invoice} SET
+    open_amount = amount,
+    settled_on = CASE WHEN amount = 0 THEN issue_date END
+WHERE NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.invoice_id = {invoice}.id)
+  AND NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.credit_note_id = {invoice}.id)
+  AND (open_amount IS DISTINCT FROM amount
+       OR settled_on IS DISTINCT FROM CASE WHEN amount = 0 THEN issue_date END)
+"""
+_PAYMENT_SQL = """
+WITH sums AS (
+    SELECT payment_id AS id, ROUND(SUM(amount), 2) AS used, MAX(date) AS last
+    FROM {allocation} WHERE payment_id IS NOT NULL GROUP BY payment_id
+)
+UPDATE {payment} SET
+    unallocated_amount = ROUND({payment}.amount - sums.used, 2),
+    settled_on = CASE WHEN ROUND({payment}.amount - sums.used, 2) = 0 THEN sums.last END
+FROM sums
+WHERE sums.id = {payment}.id
+  AND ({payment}.unallocated_amount IS DISTINCT FROM ROUND({payment}.amount - sums.used, 2)
+       OR {payment}.settled_on IS DISTINCT FROM
+          CASE WHEN ROUND({payment}.amount - sums.used, 2) = 0 THEN sums.last END)
+"""
+_UNALLOCATED_PAYMENT_SQL = """
+UPDATE {payment} SET unallocated_amount = amount, settled_on = NULL
+WHERE NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.payment_id = {payment}.id)
+  AND (unallocated_amount IS DISTINCT FROM amount OR settled_on IS NOT NULL)
+"""
+
+
+def _refresh_everything() -> None:
+    """refresh_balances() of the whole ledger: one hash aggregate, not a subquery per row."""
+    tables = {
+        "invoice": connection.ops.quote_name(Invoice._meta.db_table),
+        "payment": connection.ops.quote_name(Payment._meta.db_table),
+        "allocation": connection.ops.quote_name(Allocation._meta.db_table),
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in (
+            _INVOICE_SQL,
+            _UNALLOCATED_INVOICE_SQL,
+            _PAYMENT_SQL,
+            _UNALLOCATED_PAYMENT_SQL,
+        ):
+            cursor.execute(statement.format(**tables))
 
 
 @transaction.atomic

@@ -123,11 +123,10 @@ def _cache_is_exact(as_of: dt.date) -> bool:
 
 
 def _open_items_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet[Invoice]:
-    items = Invoice.objects.filter(
-        customer__in=customers.values("pk"), issue_date__lte=as_of
-    ).filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
-    if _cache_is_exact(as_of):
-        return items.annotate(open_as_of=F("open_amount"))
+    items = Invoice.objects.filter(customer__in=customers.values("pk"), issue_date__lte=as_of)
+    if _cache_is_exact(as_of):  # nothing settled after as_of: what is open today was then
+        return items.filter(settled_on__isnull=True).annotate(open_as_of=F("open_amount"))
+    items = items.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
     received = Allocation.objects.filter(invoice=OuterRef("pk"), date__lte=as_of)
     given = Allocation.objects.filter(credit_note=OuterRef("pk"), date__lte=as_of)
     return items.annotate(
@@ -138,11 +137,12 @@ def _open_items_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet
 
 
 def _unallocated_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet[Payment]:
-    payments = Payment.objects.filter(customer__in=customers.values("pk"), date__lte=as_of).filter(
-        Q(settled_on__isnull=True) | Q(settled_on__gt=as_of)
-    )
+    payments = Payment.objects.filter(customer__in=customers.values("pk"), date__lte=as_of)
     if _cache_is_exact(as_of):
-        return payments.annotate(unallocated_as_of=F("unallocated_amount"))
+        return payments.filter(settled_on__isnull=True).annotate(
+            unallocated_as_of=F("unallocated_amount")
+        )
+    payments = payments.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
     used = Allocation.objects.filter(payment=OuterRef("pk"), date__lte=as_of)
     return payments.annotate(unallocated_as_of=F("amount") - allocated_sum(used, "payment"))
 
@@ -200,7 +200,7 @@ def aged_balance(customers: QuerySet[Customer], *, as_of: dt.date, by: Grouping)
         .values(*group_fields, "currency")
         .annotate(
             **{f"b_{key}": value for key, value in item_sums.items()},
-            n=Count("pk", filter=~Q(open_as_of=0)),
+            n=Count("pk"),
         )
     )
     payment_rows = (

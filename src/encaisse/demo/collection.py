@@ -1,0 +1,99 @@
+"""The demo company's collection activity: scenarios, disputes, promises, today's run.
+
+Run after the ledger is loaded, so that a visitor finds what a team that has used
+Encaisse for a while finds: the shipped scenarios in place, a few invoices in dispute or
+under a promise to pay, and today's dunning run done, with calls waiting for the reps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from encaisse.collaboration.models import DisputeReason
+from encaisse.collaboration.services import open_dispute, record_promise
+from encaisse.dunning.services.runs import execute_dunning_run
+from encaisse.dunning.services.setup import install_shipped_dunning
+from encaisse.ledger.models import Customer, Invoice, InvoiceKind
+
+DISPUTE_SHARE = 0.04  # of the customers with overdue invoices
+PROMISE_SHARE = 0.06
+DISPUTE_NOTES = {
+    DisputeReason.PRICE: "Le client conteste le tarif appliqué (remise annuelle non déduite).",
+    DisputeReason.QUANTITY: "Livraison partielle : 2 palettes sur 12 manquantes à réception.",
+    DisputeReason.QUALITY: "Marchandise endommagée, réserves portées sur la lettre de voiture.",
+    DisputeReason.PAPERWORK: "Le client attend le bon de livraison signé pour payer.",
+}
+
+
+@dataclass
+class CollectionSummary:
+    scenarios: list[str]
+    disputes: int
+    promises: int
+    actions: int
+
+
+def seed_collection(*, today: dt.date, seed: int = 2026) -> CollectionSummary:
+    """Install the scenarios, open disputes and promises, and run today's dunning."""
+    rng = random.Random(seed)
+    setup = install_shipped_dunning()
+    overdue = Q(invoices__settled_on__isnull=True, invoices__due_date__lt=today)
+    late_customers = list(
+        Customer.objects.annotate(late=Count("invoices", filter=overdue))
+        .filter(late__gt=0)
+        .select_related("sales_rep")
+        .order_by("pk")
+    )
+    rng.shuffle(late_customers)
+    disputed = late_customers[: int(len(late_customers) * DISPUTE_SHARE)]
+    promising = late_customers[
+        len(disputed) : len(disputed) + int(len(late_customers) * PROMISE_SHARE)
+    ]
+    for customer in disputed:
+        invoice = _oldest_overdue(customer, today)
+        reason = rng.choice(list(DISPUTE_NOTES))
+        open_dispute(
+            customer=customer,
+            invoices=[invoice],
+            reason=reason,
+            opened_on=today - dt.timedelta(days=rng.randint(2, 40)),
+            opened_by=customer.sales_rep,
+            note=DISPUTE_NOTES[reason],
+        )
+    for customer in promising:
+        invoice = _oldest_overdue(customer, today)
+        record_promise(
+            customer=customer,
+            invoices=[invoice],
+            promised_for=today + dt.timedelta(days=rng.randint(2, 20)),
+            recorded_on=today - dt.timedelta(days=rng.randint(0, 10)),
+            amount=invoice.open_amount,
+            recorded_by=customer.sales_rep,
+            note="Promesse obtenue par téléphone auprès du service comptable.",
+        )
+    result = execute_dunning_run(as_of=today)
+    return CollectionSummary(
+        scenarios=setup.scenarios_added,
+        disputes=len(disputed),
+        promises=len(promising),
+        actions=len(result.actions),
+    )
+
+
+def _oldest_overdue(customer: Customer, today: dt.date) -> Invoice:
+    invoice = (
+        Invoice.objects.filter(
+            customer=customer,
+            kind=InvoiceKind.INVOICE,
+            settled_on__isnull=True,
+            due_date__lt=today,
+        )
+        .order_by("due_date", "pk")
+        .first()
+    )
+    assert invoice is not None  # noqa: S101  (the customer was chosen for it)
+    return invoice
