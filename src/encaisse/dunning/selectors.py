@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from encaisse.accounts.models import User
 from encaisse.collaboration.models import Dispute, PromiseStatus, PromiseToPay, TaskStatus
@@ -27,6 +27,7 @@ from encaisse.dunning.models import (
     DunningProfile,
     HoldRequest,
     HoldStatus,
+    MessageState,
     OutboundMessage,
     Scenario,
     ScenarioSegment,
@@ -303,3 +304,37 @@ def visible_messages(user: User) -> QuerySet[OutboundMessage]:
     return OutboundMessage.objects.filter(
         action__customer__in=visible_customers(user).values("pk")
     ).select_related("action__customer", "action__step")
+
+
+@dataclass(frozen=True)
+class FinanceQueue:
+    """What waits for finance: the dashboard's to-do card."""
+
+    awaiting_approval: int
+    pending_holds: int
+    failed_messages: int
+    retrying_messages: int
+
+    @property
+    def total(self) -> int:
+        return (
+            self.awaiting_approval
+            + self.pending_holds
+            + self.failed_messages
+            + self.retrying_messages
+        )
+
+
+def finance_queue(customers: QuerySet[Customer]) -> FinanceQueue:
+    """Counts of the approvals, hold requests and messages that finance must look at."""
+    messages = OutboundMessage.objects.filter(action__customer__in=customers.values("pk"))
+    counts = messages.aggregate(
+        failed=Count("pk", filter=Q(state=MessageState.FAILED)),
+        retrying=Count("pk", filter=Q(state=MessageState.PENDING, attempts__gt=0)),
+    )
+    return FinanceQueue(
+        awaiting_approval=actions_awaiting_approval(customers).count(),
+        pending_holds=pending_holds(customers).count(),
+        failed_messages=counts["failed"],
+        retrying_messages=counts["retrying"],
+    )

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from encaisse.accounts.models import User
@@ -38,6 +39,7 @@ from encaisse.dunning.services.decisions import (
     decide_hold,
     request_hold,
 )
+from encaisse.dunning.timeline import customer_timeline
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 
@@ -225,6 +227,32 @@ def letters_batch_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(letters_in_one_pdf(documents), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letters-{day.isoformat()}.pdf"'
     return response
+
+
+EVENT_LABELS = {
+    "payment": _lazy("Payment"),
+    "email": _lazy("E-mail"),
+    "letter": _lazy("Letter"),
+    "sms": _lazy("SMS"),
+    "call": _lazy("Call"),
+    "task": _lazy("Task"),
+    "hold": _lazy("Hold"),
+    "decision": _lazy("Decision"),
+    "dispute": _lazy("Dispute"),
+    "resolved": _lazy("Dispute"),
+    "promise": _lazy("Promise"),
+}
+
+
+def customer_timeline_panel(request: HttpRequest, customer: Customer) -> str:
+    """Everything that happened with the customer, newest first, from every app."""
+    events = [
+        {"label": EVENT_LABELS.get(event.kind, event.kind), **vars(event)}
+        for event in customer_timeline(customer)
+    ]
+    return render_to_string(
+        "dunning/_timeline_panel.html", {"customer": customer, "events": events}, request=request
+    )
 
 
 def customer_dunning_panel(request: HttpRequest, customer: Customer) -> str:

@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from encaisse.accounts.permissions import acting_user
+from encaisse.accounts.permissions import acting_user, can_run_dunning
 from encaisse.core.dates import today
 from encaisse.core.money import money_str
+from encaisse.dunning.selectors import finance_queue
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers
 from encaisse.ledger.selectors import CustomerFilters, customer_list
@@ -125,5 +126,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "worst_customers": worst[:8],
         "customer_count": customers.count(),
         "today": as_of,
+        "finance_queue": finance_queue(customers) if can_run_dunning(user) else None,
     }
     return render(request, "reporting/dashboard.html", context)

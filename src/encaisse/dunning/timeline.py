@@ -1,0 +1,197 @@
+"""The customer's timeline: what finance, sales and the dunning did, newest first.
+
+One list from several apps (payments from the ledger; disputes, promises and calls from
+collaboration; reminders and hold decisions from dunning), so that whoever opens the
+customer page reads the story in one place. Read-only; the customer is already scoped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from heapq import nlargest
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from encaisse.collaboration.models import Dispute, PromiseToPay, Task, TaskStatus
+from encaisse.dunning.models import DunningAction, HoldRequest, HoldStatus, MessageState
+from encaisse.ledger.models import Customer, Payment
+
+PER_KIND = 40  # the latest of each kind; the timeline shows the latest of them all
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One thing that happened: ``kind`` picks the icon, ``tone`` the colour."""
+
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    by: str = ""
+    amount: Decimal | None = None
+    url: str = ""
+    tone: str = "secondary"
+
+
+def _day(value: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
+
+
+def _name(user: object) -> str:
+    if user is None:
+        return ""
+    full = getattr(user, "get_full_name", lambda: "")()
+    return str(full or getattr(user, "username", ""))
+
+
+def _payments(customer: Customer) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=_day(payment.date),
+            kind="payment",
+            title=_("Payment received"),
+            detail=payment.reference,
+            amount=payment.amount,
+            tone="success",
+        )
+        for payment in Payment.objects.filter(customer=customer).order_by("-date", "-pk")[:PER_KIND]
+    ]
+
+
+def _reminders(customer: Customer) -> list[TimelineEvent]:
+    actions = (
+        DunningAction.objects.filter(customer=customer)
+        .select_related("step", "message")
+        .order_by("-planned_for", "-pk")[:PER_KIND]
+    )
+    events = []
+    for action in actions:
+        message = getattr(action, "message", None)
+        sent = message is not None and message.state == MessageState.SENT and message.sent_at
+        failed = message is not None and message.state == MessageState.FAILED
+        events.append(
+            TimelineEvent(
+                at=message.sent_at if sent and message else _day(action.planned_for),
+                kind=action.step.channel,
+                title=_("%(step)s: %(state)s")
+                % {"step": action.step.key.replace("_", " "), "state": action.get_state_display()},
+                detail=(message.subject if message else "")
+                or (message.recipient if message else ""),
+                amount=action.amount,
+                url=reverse("dunning-message", args=[message.pk]) if message else "",
+                tone="danger" if failed else ("primary" if sent else "secondary"),
+            )
+        )
+    return events
+
+
+def _holds(customer: Customer) -> list[TimelineEvent]:
+    events = []
+    for hold in HoldRequest.objects.filter(customer=customer).select_related(
+        "requested_by", "decided_by"
+    )[:PER_KIND]:
+        events.append(
+            TimelineEvent(
+                at=hold.requested_at,
+                kind="hold",
+                title=_("Hold requested until %(day)s") % {"day": hold.hold_until.isoformat()},
+                detail=hold.reason,
+                by=_name(hold.requested_by),
+                tone="warning",
+            )
+        )
+        if hold.decided_at:
+            approved = hold.status == HoldStatus.APPROVED
+            events.append(
+                TimelineEvent(
+                    at=hold.decided_at,
+                    kind="decision",
+                    title=_("Hold approved") if approved else _("Hold refused"),
+                    detail=hold.decision_note,
+                    by=_name(hold.decided_by),
+                    tone="success" if approved else "danger",
+                )
+            )
+    return events
+
+
+def _disputes(customer: Customer) -> list[TimelineEvent]:
+    events = []
+    for dispute in (
+        Dispute.objects.filter(customer=customer)
+        .select_related("opened_by")
+        .order_by("-opened_on", "-pk")[:PER_KIND]
+    ):
+        events.append(
+            TimelineEvent(
+                at=_day(dispute.opened_on),
+                kind="dispute",
+                title=_("Dispute opened: %(reason)s") % {"reason": dispute.get_reason_display()},
+                detail=dispute.note,
+                by=_name(dispute.opened_by),
+                tone="danger",
+            )
+        )
+        if dispute.resolved_on:
+            events.append(
+                TimelineEvent(
+                    at=_day(dispute.resolved_on),
+                    kind="resolved",
+                    title=_("Dispute resolved"),
+                    tone="success",
+                )
+            )
+    return events
+
+
+def _promises(customer: Customer) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=_day(promise.recorded_on),
+            kind="promise",
+            title=_("Promise to pay by %(day)s") % {"day": promise.promised_for.isoformat()},
+            detail=promise.note,
+            by=_name(promise.recorded_by),
+            amount=promise.amount,
+            tone="info",
+        )
+        for promise in PromiseToPay.objects.filter(customer=customer)
+        .select_related("recorded_by")
+        .order_by("-recorded_on", "-pk")[:PER_KIND]
+    ]
+
+
+def _tasks(customer: Customer) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=_day(task.done_on) if task.done_on else task.created_at,
+            kind="call" if task.kind == "call" else "task",
+            title=f"{task.title}: {task.get_outcome_display()}"
+            if task.outcome
+            else f"{task.title}: {task.get_status_display()}",
+            detail=task.outcome_note,
+            by=_name(task.done_by or task.assignee),
+            url=reverse("task-detail", args=[task.pk]),
+            tone="success" if task.status == TaskStatus.DONE else "secondary",
+        )
+        for task in Task.objects.filter(customer=customer)
+        .select_related("done_by", "assignee")
+        .order_by("-created_at")[:PER_KIND]
+    ]
+
+
+def customer_timeline(customer: Customer, *, limit: int = 30) -> list[TimelineEvent]:
+    """The latest ``limit`` events of the customer, newest first."""
+    events = [
+        *_payments(customer),
+        *_reminders(customer),
+        *_holds(customer),
+        *_disputes(customer),
+        *_promises(customer),
+        *_tasks(customer),
+    ]
+    return nlargest(limit, events, key=lambda event: event.at)
