@@ -83,12 +83,12 @@ def test_rep_records_a_promise_to_pay_in_a_few_taps_on_a_phone(
     screenshot(page, "my-day-phone")
 
     card = cards.first
-    card.locator("label", has_text="Promise to pay").click()  # tap 1: the promise panel opens
+    card.locator("label", has_text="Promesse de paiement").click()  # tap 1: the promise panel opens
     promised_for = today() + dt.timedelta(days=10)
-    card.get_by_label("Will pay by").fill(promised_for.isoformat())  # tap 2: the date
-    card.get_by_label("Amount (optional)").fill("5 000")
+    card.get_by_label("Règlement promis pour le").fill(promised_for.isoformat())  # tap 2: the date
+    card.get_by_label("Montant (facultatif)").fill("5 000")
     screenshot(page, "my-day-phone-promise")
-    card.get_by_role("button", name="Save the promise").click()  # tap 3
+    card.get_by_role("button", name="Enregistrer la promesse").click()  # tap 3
     done = page.get_by_test_id("task-done")
     done.wait_for()
     assert "Béton Express" in done.inner_text()
@@ -109,9 +109,9 @@ def test_a_promise_without_date_is_refused_on_the_card(phone_page, live_server, 
     page = phone_page
     _log_in(page, live_server, "remi", "/my-day/")
     card = page.get_by_test_id("task-card").first
-    card.locator("label", has_text="Promise to pay").click()
-    card.get_by_role("button", name="Save the promise").click()
-    page.get_by_text("Give the date the customer will pay by.").wait_for()
+    card.locator("label", has_text="Promesse de paiement").click()
+    card.get_by_role("button", name="Enregistrer la promesse").click()
+    page.get_by_text("Indiquez la date à laquelle le client réglera.").wait_for()
     assert not PromiseToPay.objects.exists()
 
 

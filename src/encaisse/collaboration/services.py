@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -107,30 +108,46 @@ def record_promise(
 # --- Tasks -------------------------------------------------------------------------------
 
 
-def _language_of(user: User) -> str:
+def language_of(user: User | None) -> str:
+    """The language to write to ``user`` in (French by default: the audience is French)."""
     return str(getattr(user, "language", "") or DEFAULT_NOTIFICATION_LANGUAGE)
 
 
+_language_of = language_of
+
+
 def _task_headline(task: Task, invoices: Sequence[Invoice]) -> str:
-    """The notification's title, e.g. "Call Béton Express: 3 invoices, 12 345,67 € overdue",
-    in the active language; overdue on the day the task is due (no clock read, so a run as
-    of a past date says the same)."""
-    count = len(invoices)
-    overdue = sum((i.open_amount for i in invoices if i.due_date < task.due_on), ZERO)
-    currency = invoices[0].currency if invoices else "EUR"
-    if task.kind == TaskKind.CALL:
-        verb = gettext("Call %(customer)s") % {"customer": task.customer.name}
-    else:
-        verb = gettext("To do for %(customer)s") % {"customer": task.customer.name}
+    """The notification's title, e.g. "Appeler Béton Express : 3 factures, 12 345,67 € en
+    retard", one translatable sentence in the active language; overdue on the day the task
+    is due (no clock read, so a run as of a past date says the same)."""
+    call = task.kind == TaskKind.CALL
+    customer = task.customer.name
     if not invoices:
-        return f"{verb}: {task.title}"
+        sentence = (
+            gettext("Call %(customer)s: %(title)s")
+            if call
+            else gettext("To do for %(customer)s: %(title)s")
+        )
+        return sentence % {"customer": customer, "title": task.title}
+    count = len(invoices)
     what = ngettext("%(count)d invoice", "%(count)d invoices", count) % {"count": count}
+    overdue = sum((i.open_amount for i in invoices if i.due_date < task.due_on), ZERO)
+    currency = invoices[0].currency
     if overdue:
-        amount = gettext("%(amount)s overdue") % {"amount": money(overdue, currency)}
+        sentence = (
+            gettext("Call %(customer)s: %(invoices)s, %(amount)s overdue")
+            if call
+            else gettext("To do for %(customer)s: %(invoices)s, %(amount)s overdue")
+        )
+        amount = overdue
     else:
-        open_amount = sum((i.open_amount for i in invoices), ZERO)
-        amount = gettext("%(amount)s open") % {"amount": money(open_amount, currency)}
-    return f"{verb}: {what}, {amount}"
+        sentence = (
+            gettext("Call %(customer)s: %(invoices)s, %(amount)s open")
+            if call
+            else gettext("To do for %(customer)s: %(invoices)s, %(amount)s open")
+        )
+        amount = sum((i.open_amount for i in invoices), ZERO)
+    return sentence % {"customer": customer, "invoices": what, "amount": money(amount, currency)}
 
 
 def notify(
@@ -213,6 +230,128 @@ def create_task(
                 task=task,
             )
     return task
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task for create_tasks(); ``source`` makes it idempotent."""
+
+    customer: Customer
+    kind: str
+    title: str
+    due_on: dt.date
+    invoice_ids: Sequence[int]
+    source: str
+    instructions: str = ""
+    assignee: User | None = None
+
+
+_BULK = 500  # rows per statement: under SQLite's bound-parameter limit
+
+
+@transaction.atomic
+def create_tasks(specs: Sequence[TaskSpec]) -> dict[str, Task]:
+    """create_task() for many tasks at once (a dunning run's calls): set-based, by source.
+
+    Tasks that exist already (same source) are kept as they are. An assignee who does not
+    see the customer leaves the task to finance's queue. Each assignee is notified once: the
+    task's headline when there is one, else how many calls and tasks wait in their day.
+    Returns the tasks by source.
+    """
+    sources = [spec.source for spec in specs]
+    if any(not source for source in sources):
+        raise BadInput("source: every task of a batch needs one")
+    tasks: dict[str, Task] = {}
+    for start in range(0, len(sources), _BULK):
+        chunk = sources[start : start + _BULK]
+        tasks.update((task.source, task) for task in Task.objects.filter(source__in=chunk))
+    new_specs = [spec for spec in specs if spec.source not in tasks]
+    visible = _visible_pairs(new_specs)
+    new_tasks = [
+        Task(
+            customer=spec.customer,
+            assignee=spec.assignee
+            if spec.assignee is not None and (spec.assignee.pk, spec.customer.pk) in visible
+            else None,
+            kind=spec.kind,
+            title=spec.title.strip(),
+            instructions=spec.instructions,
+            due_on=spec.due_on,
+            source=spec.source,
+        )
+        for spec in new_specs
+    ]
+    Task.objects.bulk_create(new_tasks, batch_size=_BULK)
+    if new_tasks and new_tasks[0].pk is None:  # a backend that does not return keys
+        created = Task.objects.filter(source__in=[task.source for task in new_tasks])
+        by_source = {task.source: task for task in created}
+        new_tasks = [by_source[task.source] for task in new_tasks]
+    links = Task.invoices.through
+    links.objects.bulk_create(
+        (
+            links(task_id=task.pk, invoice_id=invoice_id)
+            for task, spec in zip(new_tasks, new_specs, strict=True)
+            for invoice_id in spec.invoice_ids
+        ),
+        batch_size=_BULK,
+    )
+    _notify_new_tasks(new_tasks)
+    tasks.update((task.source, task) for task in new_tasks)
+    return tasks
+
+
+def _visible_pairs(specs: Sequence[TaskSpec]) -> set[tuple[int, int]]:
+    """(assignee, customer) pairs where the assignee has the customer in their portfolio."""
+    by_assignee: dict[int, tuple[User, set[int]]] = {}
+    for spec in specs:
+        if spec.assignee is not None:
+            by_assignee.setdefault(spec.assignee.pk, (spec.assignee, set()))[1].add(
+                spec.customer.pk
+            )
+    pairs: set[tuple[int, int]] = set()
+    for assignee_pk, (assignee, customer_ids) in by_assignee.items():
+        wanted = sorted(customer_ids)
+        for start in range(0, len(wanted), _BULK):
+            seen = visible_customers(assignee).filter(pk__in=wanted[start : start + _BULK])
+            pairs.update((assignee_pk, pk) for pk in seen.values_list("pk", flat=True))
+    return pairs
+
+
+def _notify_new_tasks(tasks: Sequence[Task]) -> None:
+    by_assignee: dict[int, list[Task]] = {}
+    for task in tasks:
+        if task.assignee is not None:
+            by_assignee.setdefault(task.assignee.pk, []).append(task)
+    for assigned in by_assignee.values():
+        assignee = assigned[0].assignee
+        assert assignee is not None  # noqa: S101  (grouped on it)
+        with translation.override(_language_of(assignee)):
+            if len(assigned) == 1:
+                task = assigned[0]
+                invoices = list(task.invoices.all())
+                notify(
+                    recipient=assignee,
+                    title=_task_headline(task, invoices),
+                    body=task.title + (f"\n{task.instructions}" if task.instructions else ""),
+                    url=reverse("task-detail", kwargs={"task_id": task.pk}),
+                    customer=task.customer,
+                    task=task,
+                )
+                continue
+            calls = sum(1 for task in assigned if task.kind == TaskKind.CALL)
+            title = ngettext(
+                "%(count)d new call or task in your day",
+                "%(count)d new calls and tasks in your day",
+                len(assigned),
+            ) % {"count": len(assigned)}
+            body = "\n".join(
+                [
+                    ngettext("%(count)d call", "%(count)d calls", calls) % {"count": calls},
+                    *(f"- {task.title}" for task in assigned[:20]),
+                    *(["..."] if len(assigned) > 20 else []),
+                ]
+            )
+            notify(recipient=assignee, title=title, body=body, url=reverse("my-day"))
 
 
 def _invoices_for_outcome(task: Task) -> list[Invoice]:

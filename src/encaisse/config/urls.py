@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from encaisse.reporting.views import dashboard_view
 
@@ -14,4 +16,5 @@ urlpatterns = [
     path("", include("encaisse.collaboration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static("encaisse/favicon.svg"), permanent=True)),
 ]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from heapq import nlargest
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from encaisse.collaboration.models import Dispute, PromiseToPay, Task, TaskStatus
@@ -21,6 +21,7 @@ from encaisse.dunning.models import DunningAction, HoldRequest, HoldStatus, Mess
 from encaisse.ledger.models import Customer, Payment
 
 PER_KIND = 40  # the latest of each kind; the timeline shows the latest of them all
+PAYMENTS = 5  # the payments table is on the page already: a few, for the story
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ def _day(value: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
 
 
+def _short(day: dt.date) -> str:
+    return str(formats.date_format(day, "SHORT_DATE_FORMAT"))
+
+
 def _name(user: object) -> str:
     if user is None:
         return ""
@@ -58,7 +63,7 @@ def _payments(customer: Customer) -> list[TimelineEvent]:
             amount=payment.amount,
             tone="success",
         )
-        for payment in Payment.objects.filter(customer=customer).order_by("-date", "-pk")[:PER_KIND]
+        for payment in Payment.objects.filter(customer=customer).order_by("-date", "-pk")[:PAYMENTS]
     ]
 
 
@@ -98,7 +103,7 @@ def _holds(customer: Customer) -> list[TimelineEvent]:
             TimelineEvent(
                 at=hold.requested_at,
                 kind="hold",
-                title=_("Hold requested until %(day)s") % {"day": hold.hold_until.isoformat()},
+                title=_("Hold requested until %(day)s") % {"day": _short(hold.hold_until)},
                 detail=hold.reason,
                 by=_name(hold.requested_by),
                 tone="warning",
@@ -153,7 +158,7 @@ def _promises(customer: Customer) -> list[TimelineEvent]:
         TimelineEvent(
             at=_day(promise.recorded_on),
             kind="promise",
-            title=_("Promise to pay by %(day)s") % {"day": promise.promised_for.isoformat()},
+            title=_("Promise to pay by %(day)s") % {"day": _short(promise.promised_for)},
             detail=promise.note,
             by=_name(promise.recorded_by),
             amount=promise.amount,
@@ -184,7 +189,7 @@ def _tasks(customer: Customer) -> list[TimelineEvent]:
     ]
 
 
-def customer_timeline(customer: Customer, *, limit: int = 30) -> list[TimelineEvent]:
+def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEvent]:
     """The latest ``limit`` events of the customer, newest first."""
     events = [
         *_payments(customer),

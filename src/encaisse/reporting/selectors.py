@@ -21,10 +21,10 @@ from encaisse.ledger.services import MONEY_FIELD, allocated_sum
 # (key, label, smallest days past due, largest days past due); None means unbounded.
 BUCKETS: tuple[tuple[str, Any, int | None, int | None], ...] = (
     ("not_due", gettext_lazy("Not due"), None, 0),
-    ("1_30", gettext_lazy("1\u201330 days"), 1, 30),
-    ("31_60", gettext_lazy("31\u201360 days"), 31, 60),
-    ("61_90", gettext_lazy("61\u201390 days"), 61, 90),
-    ("91_120", gettext_lazy("91\u2013120 days"), 91, 120),
+    ("1_30", gettext_lazy("1–30 days"), 1, 30),  # noqa: RUF001
+    ("31_60", gettext_lazy("31–60 days"), 31, 60),  # noqa: RUF001
+    ("61_90", gettext_lazy("61–90 days"), 61, 90),  # noqa: RUF001
+    ("91_120", gettext_lazy("91–120 days"), 91, 120),  # noqa: RUF001
     ("over_120", gettext_lazy("> 120 days"), 121, None),
 )
 BUCKET_KEYS = tuple(key for key, *_rest in BUCKETS)

@@ -56,7 +56,7 @@ def test_the_assignee_is_notified_with_the_customer_invoices_and_overdue_amount(
 ):
     notification = Notification.objects.get(recipient=rep_remi)
     # In the recipient's language, French by default: amounts as 2 000,00 €.
-    assert notification.title == "Call Client Rémi 1: 2 invoices, 2\xa0000,00\xa0€ overdue"
+    assert notification.title == "Appeler Client Rémi 1 : 2 factures, 2\xa0000,00\xa0€ en retard"
     assert notification.url == f"/tasks/{call_for_remi.pk}/"
     assert notification.customer == call_for_remi.customer
     assert notification.read_at is None
@@ -100,7 +100,7 @@ def test_the_assignee_receives_a_short_email_with_an_absolute_link(
         )
     [message] = mail.outbox
     assert message.to == ["remi@example.com"]
-    assert message.subject.startswith("Call Client Rémi 1: 2 invoices")
+    assert message.subject.startswith("Appeler Client Rémi 1 : 2 factures")
     assert f"https://encaisse.example.fr/tasks/{task.pk}/" in message.body
     assert "Call after two reminders" in message.body
     assert len(message.body.splitlines()) < 15
@@ -196,5 +196,5 @@ def test_a_task_about_invoices_not_yet_due_says_how_much_is_open(
         invoices=[upcoming], assignee=rep_remi,
     )  # fmt: skip
     title = Notification.objects.get(recipient=rep_remi).title
-    assert title.startswith("Call Client Rémi 1: 1 invoice, 1")
-    assert title.endswith("€ open")
+    assert title.startswith("Appeler Client Rémi 1 : 1 facture, reste dû 1")
+    assert title.endswith("€")

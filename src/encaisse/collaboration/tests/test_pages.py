@@ -201,7 +201,7 @@ def test_opening_a_notification_reads_it_and_goes_to_the_task(client, call_for_r
     client.force_login(rep_remi)
     notification = Notification.objects.get(task=call_for_remi)
     page = client.get("/notifications/")
-    assertContains(page, "Call Client Rémi 1: 2 invoices")
+    assertContains(page, "Appeler Client Rémi 1 : 2 factures")
     response = client.post(f"/notifications/{notification.pk}/open/")
     assertRedirects(response, f"/tasks/{call_for_remi.pk}/")
     notification.refresh_from_db()

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from encaisse.accounts.models import User
 from encaisse.collaboration.models import TaskKind, TaskStatus
-from encaisse.collaboration.services import create_task
-from encaisse.core.errors import BadInput
+from encaisse.collaboration.services import TaskSpec, create_tasks, language_of
 from encaisse.dunning.engine import Actor, Channel, PlannedAction, plan_actions
 from encaisse.dunning.models import (
     ActionItem,
@@ -31,7 +31,7 @@ from encaisse.dunning.selectors import (
     scenario_book,
     snapshots_for,
 )
-from encaisse.ledger.models import Customer, Invoice
+from encaisse.ledger.models import Customer
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,9 @@ def _record(planned: list[tuple[PlannedAction, int]], *, as_of: dt.date, run: Du
         _create_tasks(human, as_of=as_of)
 
 
-def _assignee(customer: Customer, actor: Actor) -> User | None:
+def _assignee(
+    customer: Customer, actor: Actor, agency_managers: dict[int, User | None] | None = None
+) -> User | None:
     """Who does a human step: the rep, their manager, the agency's manager, or finance (None)."""
     rep = customer.sales_rep
     if actor == Actor.SALES_REP:
@@ -126,7 +128,12 @@ def _assignee(customer: Customer, actor: Actor) -> User | None:
     if actor == Actor.SALES_MANAGER:
         return rep.manager if rep is not None else None
     if actor == Actor.AGENCY_MANAGER and customer.agency is not None:
-        return customer.agency.managers.filter(is_active=True).order_by("pk").first()
+        cache = {} if agency_managers is None else agency_managers
+        if customer.agency.pk not in cache:
+            cache[customer.agency.pk] = (
+                customer.agency.managers.filter(is_active=True).order_by("pk").first()
+            )
+        return cache[customer.agency.pk]
     return None
 
 
@@ -135,43 +142,51 @@ def _create_tasks(human: list[tuple[int, PlannedAction]], *, as_of: dt.date) -> 
     customers = Customer.objects.select_related("sales_rep__manager", "agency").in_bulk(
         {action.customer_id for _pk, action in human}
     )
+    specs = []
+    agency_managers: dict[int, User | None] = {}
     for action_pk, action in human:
         customer = customers[action.customer_id]
-        invoices = list(Invoice.objects.filter(pk__in=action.invoice_ids))
+        count = len(action.invoice_ids)
         kind = TaskKind.CALL if action.step.channel == Channel.CALL else TaskKind.TASK
-        title = (
-            _("Call %(customer)s about %(count)d overdue invoice(s)")
-            if kind == TaskKind.CALL
-            else _("Follow up %(customer)s: %(count)d overdue invoice(s)")
-        ) % {"customer": customer.name, "count": len(invoices)}
-        instructions = _(
-            "Dunning step '%(step)s'. Record the outcome: the scenario waits for it."
-        ) % {"step": action.step.key}
-        source = f"dunning-action:{action_pk}"
-        assignee = _assignee(customer, action.step.actor)
-        try:
-            task = create_task(
+        assignee = _assignee(customer, action.step.actor, agency_managers)
+        with translation.override(language_of(assignee)):
+            title = (
+                ngettext(
+                    "Call %(customer)s about %(count)d overdue invoice",
+                    "Call %(customer)s about %(count)d overdue invoices",
+                    count,
+                )
+                if kind == TaskKind.CALL
+                else ngettext(
+                    "Follow up %(customer)s: %(count)d overdue invoice",
+                    "Follow up %(customer)s: %(count)d overdue invoices",
+                    count,
+                )
+            ) % {"customer": customer.name, "count": count}
+            instructions = _(
+                "Dunning step '%(step)s'. Record the outcome: the scenario waits for it."
+            ) % {"step": action.step.key}
+        specs.append(
+            TaskSpec(
                 customer=customer,
                 kind=kind,
                 title=title,
                 due_on=as_of,
-                invoices=invoices,
-                source=source,
+                invoice_ids=list(action.invoice_ids),
+                source=f"dunning-action:{action_pk}",
                 instructions=instructions,
                 assignee=assignee,
             )
-        except BadInput:  # the person cannot see the customer: finance's queue takes it
-            task = create_task(
-                customer=customer,
-                kind=kind,
-                title=title,
-                due_on=as_of,
-                invoices=invoices,
-                source=source,
-                instructions=instructions,
-                assignee=None,
-            )
-        DunningAction.objects.filter(pk=action_pk).update(task=task)
+        )
+    tasks = create_tasks(specs)
+    DunningAction.objects.bulk_update(
+        [
+            DunningAction(pk=action_pk, task=tasks[f"dunning-action:{action_pk}"])
+            for action_pk, _action in human
+        ],
+        ["task"],
+        batch_size=500,
+    )
 
 
 def sync_task_outcomes() -> int:
