@@ -42,6 +42,7 @@ from encaisse.dunning.services.decisions import (
 from encaisse.dunning.timeline import customer_timeline
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers, visible_invoices
+from encaisse.ledger.selectors import portfolio_agencies, portfolio_reps
 
 
 def _finance_only(user: User) -> None:
@@ -56,6 +57,14 @@ def upcoming_view(request: HttpRequest) -> HttpResponse:
     customer_pk = request.GET.get("customer", "")
     if customer_pk.isdigit():
         customers = customers.filter(pk=int(customer_pk))
+    reps = portfolio_reps(user)
+    agencies = portfolio_agencies(user)
+    rep = request.GET.get("rep", "")
+    if rep.isdigit():  # within the portfolio only: a foreign id filters everything out
+        customers = customers.filter(sales_rep_id=int(rep))
+    agency = request.GET.get("agency", "")
+    if agency.isdigit():
+        customers = customers.filter(agency_id=int(agency))
     start = today()
     upcoming = upcoming_actions(customers, start=start, days=7)
     days: dict[object, list[object]] = {}
@@ -68,6 +77,10 @@ def upcoming_view(request: HttpRequest) -> HttpResponse:
             "days": days,
             "start": start,
             "count": len(upcoming),
+            "reps": reps,
+            "agencies": agencies,
+            "rep": rep,
+            "agency": agency,
             "can_hold": not is_read_only(user),
             "default_until": HoldRequestForm.default_until(start),
         },

@@ -177,3 +177,36 @@ def test_the_customer_page_shows_what_comes_next_and_what_was_done(
     html = client.get(f"/customers/{remis_customer.pk}/").content.decode()
     assert 'data-testid="dunning-panel"' in html
     assert "reminder_1" in html
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=PARIS), tick=False)
+def test_a_manager_filters_the_next_7_days_by_rep_and_agency(
+    client, manager_maud, remis_customer, rep_remi, rep_sarah, lyon, dunning_ready
+):
+    sarahs = CustomerFactory(
+        entity=dunning_ready, segment="sme", sales_rep=rep_sarah, agency=lyon, name="Chez Sarah"
+    )
+    InvoiceFactory(
+        customer=sarahs,
+        issue_date=dt.date(2026, 2, 1),
+        due_date=dt.date(2026, 3, 1),
+        amount=Decimal("400.00"),
+    )
+    client.force_login(manager_maud)
+    both = client.get("/dunning/upcoming/").content.decode()
+    assert "Garage Rémi" in both
+    assert "Chez Sarah" in both
+    only_remi = client.get(f"/dunning/upcoming/?rep={rep_remi.pk}").content.decode()
+    assert "Garage Rémi" in only_remi
+    assert "Chez Sarah" not in only_remi
+    by_agency = client.get(f"/dunning/upcoming/?agency={lyon.pk}").content.decode()
+    assert "Chez Sarah" in by_agency
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=PARIS), tick=False)
+def test_a_rep_filtering_on_another_rep_sees_nothing_more(
+    client, rep_remi, remis_customer, rep_sarah
+):
+    client.force_login(rep_remi)
+    page = client.get(f"/dunning/upcoming/?rep={rep_sarah.pk}").content.decode()
+    assert "Garage Rémi" not in page
