@@ -174,6 +174,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Stored documents (invoice PDFs): served only through views that check who may see them,
+# never under a public URL.
+MEDIA_ROOT = DATA_DIR / "media"
 # The app serves its own static files (no CDN, intranets welcome), without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -247,6 +250,14 @@ ENCAISSE_SMS_BACKEND = os.environ.get(
 )
 ENCAISSE_OUTBOX_STALE_SECONDS = int(os.environ.get("ENCAISSE_OUTBOX_STALE_SECONDS", "600"))
 ENCAISSE_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("ENCAISSE_OUTBOX_MAX_ATTEMPTS", "5"))
+
+# Imports: the payment terms (days) of the customers a FEC or a Factur-X invoice creates; a
+# FEC has no due dates, so its new invoices are due that long after their issue date.
+ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS = int(os.environ.get("ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS", "30"))
+# Reminder e-mails attach the invoices' PDFs up to this total size (bytes).
+ENCAISSE_EMAIL_ATTACHMENTS_MAX_BYTES = int(
+    os.environ.get("ENCAISSE_EMAIL_ATTACHMENTS_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 # Rows per page in lists; the UI keeps pages light for phones.
 PAGE_SIZE = 25

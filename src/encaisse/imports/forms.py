@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from encaisse.core.errors import BadInput
 from encaisse.imports.fields import Kind, Mapping, load_mapping
+from encaisse.imports.file_kinds import file_kinds
 from encaisse.imports.models import ImportKind
 
 MAX_UPLOAD_BYTES = 1024 * 1024 * 1024  # 1 GiB: a million invoice rows are under 100 MB
@@ -19,7 +20,10 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("The file holds"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (any separator, UTF-8 or Windows-1252) or Excel .xlsx"),
+        help_text=_(
+            "CSV (any separator, UTF-8 or Windows-1252) or Excel .xlsx; a FEC text file; "
+            "a Factur-X PDF invoice"
+        ),
         error_messages={"empty": _("The file is empty (0 bytes).")},
     )
     entity = forms.ChoiceField(label=_("Legal entity"), required=False)
@@ -33,6 +37,16 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Otherwise one bad row and nothing is imported."),
     )
+    payment_terms_days = forms.IntegerField(
+        label=_("Payment terms of the customers the file creates (days)"),
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text=_(
+            "FEC and Factur-X: 30 by default. A FEC has no due dates: its new invoices are due "
+            "that long after their issue date (or after their customer's own terms)."
+        ),
+    )
     create_missing = forms.BooleanField(
         label=_("Create the sales reps and agencies Encaisse does not know yet"),
         required=False,
@@ -41,6 +55,10 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, entities: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)  # noqa: S101 (narrows the type)
+        available = {kind.value for kind in Kind} | set(file_kinds())
+        kind_field.choices = [(v, label) for v, label in ImportKind.choices if v in available]
         entity_field = self.fields["entity"]
         assert isinstance(entity_field, forms.ChoiceField)  # noqa: S101 (narrows the type)
         entity_field.choices = [(code, f"{code} · {name}") for code, name in entities]
@@ -59,6 +77,9 @@ class ImportForm(forms.Form):
         data = super().clean() or {}
         data["mapping_rules"] = Mapping()
         upload = data.get("mapping")
+        if upload and data.get("kind") and data["kind"] not in {kind.value for kind in Kind}:
+            self.add_error("mapping", _("A column mapping is only for CSV and Excel files."))
+            return data
         if upload and data.get("kind"):
             if upload.size > MAX_MAPPING_BYTES:
                 self.add_error("mapping", _("A mapping is a small text file (under 64 KB)."))

@@ -31,6 +31,7 @@ from encaisse.core.errors import BadInput
 from encaisse.core.jobs import enqueue
 from encaisse.core.spreadsheets import safe_cell
 from encaisse.imports.fields import Kind, Mapping, mapping_from_dict
+from encaisse.imports.file_kinds import file_kinds, run_file_kind
 from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Problem, Row, Table, read_table
@@ -154,17 +155,26 @@ def queue_upload(
     mapping: Mapping | None = None,
     partial: bool = False,
     create_missing: bool = False,
+    payment_terms_days: int | None = None,
 ) -> ImportRun:
-    """Save an uploaded file under DATA_DIR/imports and queue its import after commit."""
+    """Save an uploaded file under DATA_DIR/imports and queue its import after commit.
+
+    ``kind``: customers, invoices, payments, or a kind registered in ``file_kinds`` (FEC,
+    Factur-X, bank statements...)."""
+    if kind not in file_kinds():
+        kind = Kind(kind).value
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     name = Path(upload.name or "upload").name
+    options = _options(mapping, partial, create_missing, entity, None)
+    if payment_terms_days is not None:
+        options["payment_terms_days"] = payment_terms_days
     run = ImportRun.objects.create(
-        kind=Kind(kind).value,
+        kind=kind,
         origin=ImportOrigin.UPLOAD,
         created_by=user,
         file_name=name[:255],
-        options=_options(mapping, partial, create_missing, entity, None),
+        options=options,
     )
     stored = folder / f"{run.pk}-{get_valid_filename(name)[:150] or 'upload'}"
     with stored.open("wb") as handle:
@@ -185,7 +195,36 @@ def run_import(*, import_run_id: int) -> ImportResult:
     run = ImportRun.objects.get(pk=import_run_id)
     if run.status != ImportStatus.QUEUED:
         return _result(run)
+    if run.kind in file_kinds():
+        return _run_registered_kind(run)
     return _execute(run, Path(run.stored_file))
+
+
+def _run_registered_kind(run: ImportRun) -> ImportResult:
+    """An upload of a registered kind: its reader is given the queued run to fill in
+    (``options["import_run_id"]``); a reader that records its own run has its outcome
+    copied onto the queued one, which the upload page follows."""
+    options = run.options
+    result = run_file_kind(
+        run.kind,
+        path=Path(run.stored_file),
+        entity=options.get("entity") or None,
+        partial=bool(options.get("partial")),
+        user=run.created_by,
+        options={**options, "import_run_id": run.pk},
+    )
+    if result.run_id != run.pk:
+        other = ImportRun.objects.get(pk=result.run_id)
+        for name in (
+            "status", "entity_id", "started_at", "finished_at", "rows_created", "rows_updated",
+            "rows_unchanged", "rows_rejected", "progress_done", "progress_total", "message",
+            "problems", "problem_count", "notes", "file_format", "rejects_file",
+        ):  # fmt: skip
+            setattr(run, name, getattr(other, name))
+        run.message = f"{run.message} (recorded as import #{other.pk})".strip()
+        run.save()
+        return _result(run)
+    return result
 
 
 # ----------------------------------------------------------------------------------------------
@@ -382,7 +421,7 @@ class _RejectsWriter:
         encoding = "utf-8-sig"
         if self.table.detected.get("encoding") == "Windows-1252":
             encoding = "cp1252"
-        separator = {"tab": "\t", "comma": ",", "semicolon": ";"}.get(
+        separator = {"tab": "\t", "comma": ",", "semicolon": ";", "|": "|"}.get(
             self.table.detected.get("separator", ""), ";"
         )
         try:

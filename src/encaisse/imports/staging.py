@@ -71,7 +71,9 @@ class Stage:
 
     name = "encaisse_stage"
 
-    def __init__(self, columns: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, columns: Sequence[tuple[str, str]], *, name: str | None = None) -> None:
+        if name:
+            self.name = name
         self.columns = (*BASE_COLUMNS, *columns)
         self.column_names = [name for name, _type in self.columns]
         self.vendor = connection.vendor
@@ -90,8 +92,11 @@ class Stage:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({definition})")
-            cursor.execute(f"CREATE UNIQUE INDEX encaisse_stage_key ON {self.table} (key)")
-            cursor.execute(f"CREATE INDEX encaisse_stage_action ON {self.table} (action)")
+            # Named after the table: an import may stage several kinds at once (FEC).
+            key_index = connection.ops.quote_name(f"{self.name}_key")
+            action_index = connection.ops.quote_name(f"{self.name}_action")
+            cursor.execute(f"CREATE UNIQUE INDEX {key_index} ON {self.table} (key)")
+            cursor.execute(f"CREATE INDEX {action_index} ON {self.table} (action)")
 
     def drop(self) -> None:
         with connection.cursor() as cursor:

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from encaisse.accounts.permissions import acting_user, can_import_ledger
 from encaisse.imports.fields import SCHEMAS, Kind
+from encaisse.imports.file_kinds import file_kinds
 from encaisse.imports.forms import ImportForm
 from encaisse.imports.selectors import import_runs, legal_entity_codes
 from encaisse.imports.services import queue_upload
@@ -61,10 +62,16 @@ def import_new_view(request: HttpRequest) -> HttpResponse:
             mapping=data["mapping_rules"],
             partial=data["partial"],
             create_missing=data["create_missing"],
+            payment_terms_days=data.get("payment_terms_days"),
         )
         return redirect("import-detail", pk=run.pk)
     fields = [(kind, SCHEMAS[kind]) for kind in Kind]
-    return render(request, "imports/import_form.html", {"form": form, "fields": fields})
+    other_kinds = [file_kinds()[name] for name in sorted(file_kinds())]
+    return render(
+        request,
+        "imports/import_form.html",
+        {"form": form, "fields": fields, "other_kinds": other_kinds},
+    )
 
 
 @ledger_importers_only

@@ -308,3 +308,37 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} ← {self.payment or self.credit_note}: {self.amount}"
+
+
+def invoice_document_path(document: InvoiceDocument, filename: str) -> str:
+    """invoices/<entity>/<first two hex digits>/<sha256>.pdf under MEDIA_ROOT."""
+    return f"invoices/{document.invoice.entity_id}/{document.sha256[:2]}/{document.sha256}.pdf"
+
+
+class InvoiceDocument(models.Model):
+    """The invoice's PDF as the customer received it (a Factur-X import keeps it), to attach
+    to reminders and to show on the customer page. An invoice may get a new PDF; the latest
+    is the one used."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(_("file"), upload_to=invoice_document_path, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        get_latest_by = ["uploaded_at", "pk"]
+        verbose_name = _("invoice document")
+        verbose_name_plural = _("invoice documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "sha256"], name="invoice_document_unique_content"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} · {self.original_name}"

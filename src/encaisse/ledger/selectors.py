@@ -11,8 +11,8 @@ from django.db.models.functions import Coalesce
 
 from encaisse.accounts.models import Agency, Role, User
 from encaisse.core.money import ZERO
-from encaisse.ledger.models import Customer, Invoice, Payment
-from encaisse.ledger.scoping import visible_customers
+from encaisse.ledger.models import Customer, Invoice, InvoiceDocument, Payment
+from encaisse.ledger.scoping import visible_customers, visible_invoices
 from encaisse.ledger.services import MONEY_FIELD
 
 CUSTOMER_SORTS = {
@@ -153,3 +153,39 @@ def portfolio_reps(user: User) -> list[User]:
     return list(
         User.objects.filter(portfolio__in=customers).distinct().order_by("first_name", "last_name")
     )
+
+
+def invoices_with_documents(invoice_ids: list[int]) -> set[int]:
+    """Which of these invoices have a PDF kept (for a "PDF" link)."""
+    if not invoice_ids:
+        return set()
+    return set(
+        InvoiceDocument.objects.filter(invoice_id__in=invoice_ids).values_list(
+            "invoice_id", flat=True
+        )
+    )
+
+
+def visible_invoice_document(user: User, invoice_id: int) -> InvoiceDocument | None:
+    """The latest PDF of an invoice the user may see; None when there is none or when the
+    invoice is outside the user's portfolio (the view answers 404 for both)."""
+    return (
+        InvoiceDocument.objects.filter(
+            invoice__in=visible_invoices(user).filter(pk=invoice_id).values("pk")
+        )
+        .select_related("invoice")
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+
+
+def latest_invoice_documents(invoice_ids: list[int]) -> dict[int, InvoiceDocument]:
+    """The latest PDF of each of these invoices that has one (reminders attach them)."""
+    latest: dict[int, InvoiceDocument] = {}
+    if not invoice_ids:
+        return latest
+    for document in InvoiceDocument.objects.filter(invoice_id__in=invoice_ids).order_by(
+        "invoice_id", "-uploaded_at", "-pk"
+    ):
+        latest.setdefault(document.invoice_id, document)
+    return latest

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -25,7 +27,7 @@ from django.db.models.functions import Coalesce, Round
 
 from encaisse.core.errors import BadInput
 from encaisse.core.money import ZERO, to_money
-from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
+from encaisse.ledger.models import Allocation, Invoice, InvoiceDocument, InvoiceKind, Payment
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit
 MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
@@ -236,3 +238,29 @@ def allocate(
         payment_ids=[payment.pk] if payment else [],
     )
     return allocation
+
+
+def record_invoice_document(
+    *, invoice: Invoice, content: bytes, file_name: str
+) -> tuple[InvoiceDocument, bool]:
+    """Keep the PDF of an invoice (under MEDIA_ROOT); (the document, whether it is new).
+
+    The same content for the same invoice is kept once: importing the PDF again adds
+    nothing. A different PDF becomes the invoice's latest document. Files are named by
+    their SHA-256, so a file left by a rolled-back import is simply reused.
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    existing = InvoiceDocument.objects.filter(invoice=invoice, sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    document = InvoiceDocument(
+        invoice=invoice, sha256=digest, original_name=file_name[:255], size=len(content)
+    )
+    field = document.file.field
+    name = field.generate_filename(document, f"{digest}.pdf")
+    if field.storage.exists(name) and field.storage.size(name) == len(content):
+        document.file.name = name
+    else:
+        document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document, True

@@ -5,4 +5,5 @@ from encaisse.ledger import views
 urlpatterns = [
     path("", views.customer_list_view, name="customer-list"),
     path("<int:pk>/", views.customer_detail_view, name="customer-detail"),
+    path("invoices/<int:pk>/pdf/", views.invoice_document_view, name="invoice-document"),
 ]

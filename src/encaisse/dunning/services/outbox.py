@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import os
+import re
 import socket
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,6 +39,9 @@ from encaisse.dunning.models import (
 )
 from encaisse.dunning.penalties import RECOVERY_INDEMNITY, late_interest
 from encaisse.ledger.models import Contact, Customer, LegalEntity
+from encaisse.ledger.selectors import latest_invoice_documents
+
+logger = logging.getLogger(__name__)
 
 WRITTEN_CHANNELS = ("email", "letter", "sms")
 FRENCH_SPEAKING = {"FR", "BE", "LU", "CH", "MC"}
@@ -157,7 +162,7 @@ def _template_for(key: str, language: str) -> MessageTemplate | None:
     )
 
 
-def _render(text: str, context: dict[str, Any]) -> str:
+def render_template_text(text: str, context: dict[str, Any]) -> str:
     engine = engines["django"]
     # Plain-text messages: no HTML escaping of names like "Dupont & Fils".
     return engine.from_string("{% autoescape off %}" + text + "{% endautoescape %}").render(context)
@@ -184,8 +189,8 @@ def compose_messages(limit: int = 500) -> int:
         if template is None:
             subject, body, error = "", "", f"no template '{action.step.template}'"
         else:
-            subject = _render(template.subject, context)
-            body, error = _render(template.body, context), ""
+            subject = render_template_text(template.subject, context)
+            body, error = render_template_text(template.body, context), ""
         domain = (action.customer.entity.email or "encaisse.local").rpartition("@")[2]
         is_email = action.step.channel == "email"
         messages.append(
@@ -270,6 +275,10 @@ def _deliver(message: OutboundMessage) -> str:
             if qr
             else []
         )
+        pdfs, left_out = invoice_pdfs(items)
+        attachments += pdfs
+        if left_out:
+            _mention_left_out(message, left_out)
         send_email(
             message,
             sender=entity.email or settings.DEFAULT_FROM_EMAIL,
@@ -282,6 +291,50 @@ def _deliver(message: OutboundMessage) -> str:
         return ""
     with translation.override(message.language):
         return write_letter(message, _letter_pdf(message, context, qr))
+
+
+def invoice_pdfs(items: list[ActionItem]) -> tuple[list[tuple[str, bytes, str]], list[str]]:
+    """The kept PDFs of the invoices a message lists, as attachments, within the size
+    budget (ENCAISSE_EMAIL_ATTACHMENTS_MAX_BYTES); and the numbers of those left out."""
+    documents = latest_invoice_documents([item.invoice_id for item in items])
+    budget = int(settings.ENCAISSE_EMAIL_ATTACHMENTS_MAX_BYTES)
+    attached: list[tuple[str, bytes, str]] = []
+    left_out: list[str] = []
+    for item in items:
+        document = documents.get(item.invoice_id)
+        if document is None:
+            continue
+        number = item.invoice.number
+        if document.size > budget:
+            left_out.append(number)
+            continue
+        try:
+            with document.file.open("rb") as handle:
+                content = handle.read()
+        except OSError as error:  # the file went missing: send the reminder without it
+            logger.warning("invoice %s: its PDF cannot be read: %s", number, error)
+            continue
+        budget -= len(content)
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-") or "facture"
+        attached.append((f"{safe}.pdf", content, "application/pdf"))
+    return attached, left_out
+
+
+def _mention_left_out(message: OutboundMessage, numbers: list[str]) -> None:
+    """Say in the message which invoices are not attached (the size bound), once."""
+    if message.language == "fr":
+        line = (
+            "Les factures suivantes ne sont pas jointes (pièces jointes trop lourdes), "
+            f"nous vous les envoyons sur demande : {', '.join(numbers)}."
+        )
+    else:
+        line = (
+            "These invoices are not attached (attachments too large); we send them on "
+            f"request: {', '.join(numbers)}."
+        )
+    if line not in message.body:
+        message.body = f"{message.body.rstrip()}\n\n{line}\n"
+        OutboundMessage.objects.filter(pk=message.pk).update(body=message.body)
 
 
 def deliver_message(message_id: int, *, now: dt.datetime | None = None) -> str:

@@ -1,9 +1,11 @@
-"""`encaisse import customers|invoices|payments FILE`: a thin adapter over imports.services."""
+"""`encaisse import customers|invoices|payments|fec|facturx|... FILE`: a thin adapter over
+imports.services and the file kinds registered in imports.file_kinds (FEC, Factur-X, bank)."""
 # ruff: noqa: N999  (the module is named after the command, `encaisse import`)
 
 from __future__ import annotations
 
 import sys
+import textwrap
 from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 from typing import Any
@@ -55,15 +57,30 @@ Importing the same file twice changes nothing; a changed row updates the record.
 "row N, column X: value 'V': reason" and the exit status is 2. See docs/imports.md."""
 
 
+def _kinds_epilog() -> str:
+    """The kinds other than CSV/XLSX (FEC, Factur-X, bank statements...), as registered."""
+    lines = ["other kinds of file:"]
+    for name, kind in sorted(file_kinds().items()):
+        lines.append(f"  {name:<10}" + "\n            ".join(textwrap.wrap(kind.help, 78)))
+    lines.append(
+        "  fec and facturx: --payment-terms-days N sets the payment terms of the customers "
+        "they create\n  (default 30, or ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); a FEC has no due "
+        "dates: its new\n  invoices are due that long after their issue date (the report "
+        "says so)."
+    )
+    return "\n".join(lines)
+
+
 class Command(EncaisseCommand):
     help = (
         "Import customers, invoices (and credit notes) or payments from a CSV or Excel (.xlsx) "
-        "file into the ledger, by external id, invoice number or payment reference."
+        "file into the ledger, by external id, invoice number or payment reference; or a FEC "
+        "(accounting entries), a Factur-X PDF invoice or a bank statement."
     )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         kwargs.setdefault("formatter_class", _HelpFormatter)
-        kwargs.setdefault("epilog", EPILOG)
+        kwargs.setdefault("epilog", EPILOG + "\n\n" + _kinds_epilog())
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -72,7 +89,11 @@ class Command(EncaisseCommand):
             choices=[kind.value for kind in Kind] + sorted(file_kinds()),
             help="what the file holds",
         )
-        parser.add_argument("file", metavar="FILE", help="a .csv (or .txt) or .xlsx file")
+        parser.add_argument(
+            "file",
+            metavar="FILE",
+            help="a .csv (or .txt) or .xlsx file; a FEC text file; a Factur-X .pdf; a statement",
+        )
         parser.add_argument(
             "--mapping", metavar="MAPPING.toml", help="column names and file format (TOML)"
         )
@@ -104,10 +125,21 @@ class Command(EncaisseCommand):
             "but Encaisse does not know yet (default: reject those rows)",
         )
         parser.add_argument(
+            "--payment-terms-days",
+            metavar="N",
+            type=int,
+            help="fec, facturx: payment terms (days) of the customers the file creates; a FEC's "
+            "new invoices are due that long after their issue date (default: 30)",
+        )
+        parser.add_argument(
             "--quiet", action="store_true", help="print only the summary line and problems"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["rejects"] and not options["partial"]:
+            raise BadInput("--rejects: only with --partial (without it nothing is imported)")
+        if options["payment_terms_days"] is not None and options["kind"] not in ("fec", "facturx"):
+            raise BadInput(f"--payment-terms-days: not for {options['kind']} files")
         if options["kind"] in file_kinds():
             if options["mapping"] or options["map"]:
                 raise BadInput(f"--mapping/--map: not for {options['kind']} files")
@@ -124,8 +156,6 @@ class Command(EncaisseCommand):
         mapping = self._mapping(kind, options["mapping"])
         if options["map"]:
             mapping = mapping.with_columns(parse_column_options(options["map"], kind=kind))
-        if options["rejects"] and not options["partial"]:
-            raise BadInput("--rejects: only with --partial (without it nothing is imported)")
         path = Path(options["file"])
         show_progress = not options["quiet"] and sys.stderr.isatty()
         result = import_file(

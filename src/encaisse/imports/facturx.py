@@ -1,0 +1,253 @@
+"""Reading a Factur-X (ZUGFeRD 2) PDF invoice: bytes in, the invoice its XML states out.
+
+Pure: no Django. The ``factur-x`` library finds the CII XML embedded in the PDF; lxml reads
+the EN 16931 business terms Encaisse needs (BT-1 number, BT-3 type, BT-2 issue date, BT-9
+due date, BT-5 currency, BT-115/BT-112 amounts, the seller and the buyer). Every profile
+has them, from MINIMUM up (the due date from BASIC WL up). A file that is not a PDF, a PDF
+without Factur-X XML, or XML without a required term is refused in one line naming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+from stdnum.eu import vat as eu_vat
+from stdnum.fr import siren as fr_siren
+from stdnum.fr import siret as fr_siret
+
+from encaisse.core.errors import BadInput
+
+# The library logs a warning for each PDF without XML; Encaisse says so itself, once.
+logging.getLogger("factur-x").setLevel(logging.ERROR)
+
+NAMESPACES = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+}
+XML_FILE_NAMES = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"]
+INVOICE_TYPES = frozenset({"380", "384", "386", "389"})  # commercial, corrected, prepayment...
+CREDIT_NOTE_TYPES = frozenset({"381", "261", "262", "396"})
+MAX_PDF_BYTES = 50 * 1024 * 1024
+
+_DOCUMENT = "rsm:ExchangedDocument"
+_AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+_SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+_TOTALS = f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
+
+
+@dataclass(frozen=True)
+class Party:
+    """The seller or the buyer, with the identifiers the XML gives."""
+
+    name: str
+    party_id: str = ""  # BT-46 for the buyer: its account at the seller's
+    siren: str = ""
+    siret: str = ""
+    vat_number: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class FacturxInvoice:
+    number: str
+    is_credit_note: bool
+    issue_date: dt.date
+    due_date: dt.date | None
+    amount: Decimal  # what is due, negative for a credit note
+    currency: str
+    seller: Party
+    buyer: Party
+    profile: str
+    xml_file: str
+
+
+def _text(node: etree._Element, path: str) -> str:
+    found = node.find(path, NAMESPACES)
+    return " ".join((found.text or "").split()) if found is not None else ""
+
+
+def _required(node: etree._Element, path: str, term: str) -> str:
+    value = _text(node, path)
+    if not value:
+        raise BadInput(f"{term} is missing in the Factur-X XML ({path})")
+    return value
+
+
+def _date(node: etree._Element, path: str, term: str, *, required: bool) -> dt.date | None:
+    text = _text(node, f"{path}/udt:DateTimeString")
+    if not text:
+        if required:
+            raise BadInput(f"{term} is missing in the Factur-X XML")
+        return None
+    try:
+        return dt.datetime.strptime(text[:8], "%Y%m%d").date()  # noqa: DTZ007 (a date)
+    except ValueError:
+        raise BadInput(f"{term}: value {text!r}: not a date (expected YYYYMMDD)") from None
+
+
+def _amount(node: etree._Element, path: str, term: str) -> Decimal | None:
+    text = _text(node, path)
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise BadInput(f"{term}: value {text!r}: not an amount") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise BadInput(f"{term}: value {text!r}: not an amount with at most 2 decimals")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _party(node: etree._Element | None) -> Party:
+    if node is None:
+        return Party(name="")
+    legal = _text(node, "ram:SpecifiedLegalOrganization/ram:ID").replace(" ", "")
+    siren = siret = ""
+    if fr_siret.is_valid(legal):
+        siret, siren = legal, legal[:9]
+    elif fr_siren.is_valid(legal):
+        siren = legal
+    for global_id in node.findall("ram:GlobalID", NAMESPACES):  # 0009: SIRET, 0002: SIREN
+        value = (global_id.text or "").replace(" ", "")
+        if not siret and fr_siret.is_valid(value):
+            siret, siren = value, value[:9]
+        elif not siren and fr_siren.is_valid(value):
+            siren = value
+    vat_number = ""
+    for registration in node.findall("ram:SpecifiedTaxRegistration/ram:ID", NAMESPACES):
+        value = (registration.text or "").replace(" ", "").upper()
+        if registration.get("schemeID", "VA") == "VA" and eu_vat.is_valid(value):
+            vat_number = value
+    if not siren and vat_number.startswith("FR") and fr_siren.is_valid(vat_number[-9:]):
+        siren = vat_number[-9:]
+    address = node.find("ram:PostalTradeAddress", NAMESPACES)
+    lines = (
+        [_text(address, f"ram:{name}") for name in ("LineOne", "LineTwo", "LineThree")]
+        if address is not None
+        else []
+    )
+    email = ""
+    uri = node.find("ram:URIUniversalCommunication/ram:URIID", NAMESPACES)
+    if uri is not None and uri.get("schemeID", "EM") == "EM" and "@" in (uri.text or ""):
+        email = (uri.text or "").strip()
+    return Party(
+        name=_text(node, "ram:Name"),
+        party_id=_text(node, "ram:ID"),
+        siren=siren,
+        siret=siret,
+        vat_number=vat_number,
+        address=", ".join(line for line in lines if line),
+        postal_code=_text(address, "ram:PostcodeCode") if address is not None else "",
+        city=_text(address, "ram:CityName") if address is not None else "",
+        country=(_text(address, "ram:CountryID") if address is not None else "").upper(),
+        email=email,
+    )
+
+
+def extract_xml(pdf: bytes) -> tuple[str, bytes]:
+    """The name and bytes of the Factur-X XML embedded in a PDF (BadInput otherwise)."""
+    if not pdf:
+        raise BadInput("the file is empty (0 bytes)")
+    if not pdf.lstrip()[:5].startswith(b"%PDF"):
+        raise BadInput("not a PDF file (a Factur-X invoice is a PDF with its XML inside)")
+    if len(pdf) > MAX_PDF_BYTES:
+        raise BadInput(f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+    from facturx import get_xml_from_pdf  # imported late: it loads its XML schemas
+
+    try:
+        name, xml = get_xml_from_pdf(
+            io.BytesIO(pdf), check_xsd=False, filenames=list(XML_FILE_NAMES)
+        )
+    except Exception as error:  # pypdf raises many kinds on a damaged file
+        raise BadInput(f"the PDF cannot be read ({type(error).__name__}: {error})") from None
+    if not name or not xml:
+        raise BadInput(
+            "this PDF has no Factur-X invoice data (no factur-x.xml inside): import the "
+            "invoice from a CSV instead, or ask for a Factur-X PDF"
+        )
+    return str(name), bytes(xml)
+
+
+def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxInvoice:
+    """The invoice stated by a Factur-X CII XML document."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(xml, parser=parser)
+    except etree.XMLSyntaxError as error:
+        raise BadInput(f"the Factur-X XML cannot be read: {error}") from None
+    if root.tag != f"{{{NAMESPACES['rsm']}}}CrossIndustryInvoice":
+        raise BadInput(
+            f"{xml_file} is not a Factur-X (CII D16B) invoice: ZUGFeRD 1.0 and Order-X are "
+            "not supported"
+        )
+    number = _required(root, f"{_DOCUMENT}/ram:ID", "BT-1 (invoice number)")
+    if len(number) > 50:
+        raise BadInput(f"BT-1 (invoice number): value {number[:60]!r}: longer than 50 characters")
+    type_code = _required(root, f"{_DOCUMENT}/ram:TypeCode", "BT-3 (invoice type code)")
+    if type_code not in INVOICE_TYPES | CREDIT_NOTE_TYPES:
+        raise BadInput(
+            f"BT-3 (invoice type code): value {type_code!r}: neither an invoice (380) nor a "
+            "credit note (381)"
+        )
+    issue_date = _date(root, f"{_DOCUMENT}/ram:IssueDateTime", "BT-2 (issue date)", required=True)
+    assert issue_date is not None  # noqa: S101 (required)
+    due_date = _date(
+        root,
+        f"{_SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime",
+        "BT-9 (payment due date)",
+        required=False,
+    )
+    currency = _required(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode", "BT-5 (currency)")
+    if len(currency) != 3 or not currency.isalpha():
+        raise BadInput(f"BT-5 (currency): value {currency!r}: not a currency code")
+    due = _amount(root, f"{_TOTALS}/ram:DuePayableAmount", "BT-115 (amount due for payment)")
+    total = _amount(root, f"{_TOTALS}/ram:GrandTotalAmount", "BT-112 (invoice total with VAT)")
+    amount = due if due is not None else total
+    if amount is None:
+        raise BadInput(
+            "BT-115 (amount due for payment) and BT-112 (invoice total with VAT) are missing "
+            "in the Factur-X XML"
+        )
+    if type_code in CREDIT_NOTE_TYPES:
+        amount = -abs(amount)
+    seller = _party(root.find(f"{_AGREEMENT}/ram:SellerTradeParty", NAMESPACES))
+    buyer = _party(root.find(f"{_AGREEMENT}/ram:BuyerTradeParty", NAMESPACES))
+    if not buyer.name and not (buyer.siren or buyer.vat_number or buyer.party_id):
+        raise BadInput("BT-44 (buyer name) is missing in the Factur-X XML")
+    if due_date is not None and due_date < issue_date:
+        raise BadInput(
+            f"BT-9 (payment due date): value '{due_date:%Y%m%d}': before the issue date "
+            f"{issue_date:%Y%m%d}"
+        )
+    profile = _text(
+        root,
+        "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
+    )
+    return FacturxInvoice(
+        number=number,
+        is_credit_note=amount < 0,
+        issue_date=issue_date,
+        due_date=due_date,
+        amount=amount,
+        currency=currency.upper(),
+        seller=seller,
+        buyer=buyer,
+        profile=profile.rsplit(":", 1)[-1] if profile else "",
+        xml_file=xml_file,
+    )
+
+
+def read_facturx_pdf(pdf: bytes) -> FacturxInvoice:
+    """The invoice of a Factur-X PDF (BadInput with one clear line otherwise)."""
+    name, xml = extract_xml(pdf)
+    return read_facturx_xml(xml, xml_file=name)

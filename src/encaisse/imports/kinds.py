@@ -1,0 +1,84 @@
+"""The imports app's own kinds of file beyond CSV/XLSX: FEC and Factur-X.
+
+Registered in ``file_kinds`` from ImportsConfig.ready(), like the bank statements of the
+banking app, so that `encaisse import fec|facturx FILE` and the upload page offer them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from encaisse.imports.file_kinds import FileKind, register_file_kind
+
+if TYPE_CHECKING:
+    from encaisse.accounts.models import User
+    from encaisse.imports.services import ImportResult
+
+FEC_HELP = (
+    "the French legal accounting export (Fichier des Écritures Comptables, 18 columns, tab "
+    "or | separated): customers from the 411 auxiliary accounts, invoices from their debit "
+    "lines, credit notes and payments from their credit lines in sales and bank entries, "
+    "allocations from the lettering (EcritureLet); due date = issue date + payment terms"
+)
+FACTURX_HELP = (
+    "a Factur-X (ZUGFeRD 2) PDF invoice: its embedded XML gives the invoice or credit note, "
+    "its buyer (matched by SIRET, SIREN, VAT number, buyer id or name; created if unknown) "
+    "and its due date; the PDF is kept and attached to reminders"
+)
+
+
+def _import_run(options: dict[str, Any]) -> Any:
+    from encaisse.imports.models import ImportRun
+
+    run_id = options.get("import_run_id")
+    return ImportRun.objects.get(pk=run_id) if run_id else None
+
+
+def run_fec(
+    *,
+    path: Path,
+    entity: str | None = None,
+    partial: bool = False,
+    user: User | None = None,
+    options: dict[str, Any],
+) -> ImportResult:
+    from encaisse.imports.services_fec import import_fec
+
+    return import_fec(
+        path=path,
+        entity=entity,
+        partial=partial,
+        payment_terms_days=options.get("payment_terms_days"),
+        rejects_path=options.get("rejects") or options.get("rejects_path") or None,
+        create_missing=bool(options.get("create_missing")),
+        user=user,
+        import_run=_import_run(options),
+        on_progress=options.get("on_progress"),
+    )
+
+
+def run_facturx(
+    *,
+    path: Path,
+    entity: str | None = None,
+    partial: bool = False,
+    user: User | None = None,
+    options: dict[str, Any],
+) -> ImportResult:
+    from encaisse.imports.services_facturx import import_facturx
+
+    return import_facturx(
+        path=path,
+        entity=entity,
+        payment_terms_days=options.get("payment_terms_days"),
+        user=user,
+        import_run=_import_run(options),
+    )
+
+
+def register_import_kinds() -> None:
+    register_file_kind(FileKind(name="fec", help=FEC_HELP, run=run_fec, suffixes=(".txt", ".csv")))
+    register_file_kind(
+        FileKind(name="facturx", help=FACTURX_HELP, run=run_facturx, suffixes=(".pdf",))
+    )

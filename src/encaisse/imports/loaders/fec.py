@@ -1,0 +1,356 @@
+"""The loaders of a FEC import: its customers, invoices, payments, then its lettering.
+
+A FEC holds all of them at once, so its loaders share what the file creates: an invoice may
+name a customer the same file introduces. Such a row is checked against the customer to be
+created and staged with its external id; the customer id is filled in set-based just before
+the write, inside the import's one transaction. Each loader has its own staging table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from encaisse.core.money import ZERO
+from encaisse.imports.loaders.base import CustomerIds, EntityChoice, column, quote
+from encaisse.imports.loaders.customers import CustomerLoader
+from encaisse.imports.loaders.invoices import InvoiceLoader
+from encaisse.imports.loaders.payments import PaymentLoader
+from encaisse.imports.parsers import Row
+from encaisse.imports.staging import Stage
+from encaisse.imports.values import CENT
+from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, Payment
+from encaisse.ledger.services import refresh_balances
+
+PENDING = 0  # the id of a customer this import creates, until it is written
+
+
+class FecCustomerLoader(CustomerLoader):
+    """Creates the customers the FEC names and Encaisse does not know; leaves the others
+    as they are (a FEC knows only an account number and a name)."""
+
+    def __init__(self, *, pending: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stage.name = "encaisse_stage_fec_customers"
+        self.pending = pending  # external id -> payment terms, of the customers to create
+
+    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+        if current is not None:
+            return dict(current)  # known: unchanged
+        values = super().values(row, current)
+        if values is not None:
+            self.pending[row.values["external_id"]] = values["payment_terms_days"]
+        return values
+
+
+class _PendingCustomerIds(CustomerIds):
+    """Customer ids by external id, knowing the customers this import creates."""
+
+    def __init__(self, entity: EntityChoice, pending: dict[str, int]) -> None:
+        super().__init__(entity)
+        self.pending = pending
+
+    def get(self, external_id: str | None) -> tuple[int, int] | None:
+        found = super().get(external_id)
+        if found is None and external_id and external_id in self.pending:
+            return PENDING, self.pending[external_id]
+        return found
+
+
+class _PendingCustomerMixin:
+    """Stages a new customer's external id and fills its id in just before the write."""
+
+    stage: Stage
+    entity: EntityChoice
+
+    def _with_pending_customer(self, row: Row, values: dict[str, Any] | None) -> None:
+        if values is not None and values["customer_id"] == PENDING:
+            values["customer_id"] = None
+            values["customer_ext"] = row.values["customer_external_id"]
+
+    def _fill_pending_customers(self) -> None:
+        customer = quote(Customer._meta.db_table)
+        self.stage.execute(
+            f"UPDATE {{stage}} SET customer_id = (SELECT c.id FROM {customer} c "  # noqa: S608
+            f"WHERE c.{column(Customer, 'entity')} = %s "
+            f"AND c.{column(Customer, 'external_id')} = {{stage}}.customer_ext) "
+            "WHERE customer_ext IS NOT NULL",
+            [self.entity.pk],
+        )
+
+
+class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
+    """Invoices and credit notes of a FEC. A FEC has no due date: a new invoice is due after
+    its customer's payment terms; a stored invoice keeps the due date it has."""
+
+    extra_columns = (("refresh", "bool"), ("customer_ext", "text"))
+
+    def __init__(self, *, pending: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stage.name = "encaisse_stage_fec_invoices"
+        self.customers = _PendingCustomerIds(self.entity, pending)
+        self.due_dates_computed = 0
+
+    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+        values = super().values(row, current)
+        if values is None:
+            return None
+        if current is not None and current["due_date"] >= values["issue_date"]:
+            values["due_date"] = current["due_date"]
+        elif current is None:
+            self.due_dates_computed += 1
+        self._with_pending_customer(row, values)
+        return values
+
+    def before_write(self) -> None:
+        self._fill_pending_customers()
+
+
+class FecPaymentLoader(_PendingCustomerMixin, PaymentLoader):
+    """Payments of a FEC (credit lines of bank entries); the lettering allocates them."""
+
+    # PaymentLoader's columns plus the external id of a customer this import creates.
+    extra_columns = (  # type: ignore[assignment]
+        ("refresh", "bool"),
+        ("invoice_id", "int"),
+        ("allocated", "money"),
+        ("allocated_on", "date"),
+        ("customer_ext", "text"),
+    )
+
+    def __init__(self, *, pending: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stage.name = "encaisse_stage_fec_payments"
+        self.customers = _PendingCustomerIds(self.entity, pending)
+
+    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+        values = super().values(row, current)
+        self._with_pending_customer(row, values)
+        return values
+
+    def before_write(self) -> None:
+        self._fill_pending_customers()
+
+
+# ----------------------------------------------------------------------------- lettering
+
+
+@dataclass
+class _Side:
+    """One lettered document of a group: an invoice, or what settles it."""
+
+    kind: str  # invoice, credit_note, payment
+    pk: int
+    amount: Decimal  # positive: what the line lettered
+    on: dt.date
+    row: int
+    available: Decimal  # still open (invoice) or unallocated (payment, credit note)
+    currency: str
+
+
+class Lettering:
+    """The FEC's lettering (EcritureLet) as allocations.
+
+    Lines of one customer account with the same letter settle each other. Within a group
+    the invoices, oldest first, are settled by the payments and credit notes, oldest first,
+    each up to what the lines say and what is still open; what a partial lettering leaves
+    stays open. An allocation already made (an earlier import of the file) is not made
+    twice, so importing the same FEC again allocates nothing. An allocation is dated the
+    later of the two documents' dates: when the invoice was paid, not when the accountant
+    lettered it.
+    """
+
+    PAGE = 5000
+
+    def __init__(self, entity: EntityChoice) -> None:
+        self.entity = entity
+        self.stage = Stage(
+            [
+                ("customer", "text"),
+                ("letter", "text"),
+                ("doc_kind", "text"),
+                ("doc_key", "text"),
+                ("amount", "money"),
+                ("on_date", "date"),
+                ("invoice_id", "int"),
+                ("payment_id", "int"),
+            ],
+            name="encaisse_stage_fec_lettering",
+        )
+        self.created = 0
+        self.groups = 0
+        self.partial_groups = 0
+        self.skipped_currency = 0
+
+    def add(self, rows: list[tuple[int, str, str, str, str, Decimal, dt.date]]) -> None:
+        """(row, customer, letter, kind, number or reference, amount, date) of lettered lines."""
+        self.stage.add(
+            [
+                (str(row), row, 0, None, customer, letter, kind, key, amount, on, None, None)
+                for row, customer, letter, kind, key, amount, on in rows
+            ]
+        )
+
+    def write(self) -> None:
+        """Allocate each group (inside the caller's transaction)."""
+        if self.entity.pk is None or not self.stage.size:
+            return
+        invoice, payment = quote(Invoice._meta.db_table), quote(Payment._meta.db_table)
+        self.stage.execute(
+            f"UPDATE {{stage}} SET invoice_id = (SELECT i.id FROM {invoice} i "  # noqa: S608
+            f"WHERE i.{column(Invoice, 'entity')} = %s AND i.{column(Invoice, 'number')} = "
+            "{stage}.doc_key) WHERE doc_kind <> 'payment'",
+            [self.entity.pk],
+        )
+        self.stage.execute(
+            f"UPDATE {{stage}} SET payment_id = (SELECT p.id FROM {payment} p "  # noqa: S608
+            f"WHERE p.{column(Payment, 'entity')} = %s AND p.{column(Payment, 'reference')} = "
+            "{stage}.doc_key) WHERE doc_kind = 'payment'",
+            [self.entity.pk],
+        )
+        touched_invoices: set[int] = set()
+        touched_payments: set[int] = set()
+        for groups in self._group_pages():
+            allocations = self._allocate(groups)
+            Allocation.objects.bulk_create(allocations, batch_size=1000)
+            self.created += len(allocations)
+            for allocation in allocations:
+                touched_invoices.add(allocation.invoice_id)
+                if allocation.credit_note_id:
+                    touched_invoices.add(allocation.credit_note_id)
+                if allocation.payment_id:
+                    touched_payments.add(allocation.payment_id)
+            # Each page's allocations are in the cache before the next page reads it.
+            refresh_balances(
+                invoice_ids=sorted(touched_invoices), payment_ids=sorted(touched_payments)
+            )
+            touched_invoices.clear()
+            touched_payments.clear()
+
+    def _group_pages(self) -> Iterator[list[list[_Side]]]:
+        """The groups, a page of lines at a time (keyset on customer and letter)."""
+        invoice, payment = quote(Invoice._meta.db_table), quote(Payment._meta.db_table)
+        select = (
+            "SELECT s.customer, s.letter, s.doc_kind, COALESCE(s.invoice_id, s.payment_id), "  # noqa: S608
+            "s.amount, s.on_date, s.row_no, "
+            f"COALESCE(i.{column(Invoice, 'open_amount')}, "
+            f"p.{column(Payment, 'unallocated_amount')}), "
+            f"COALESCE(i.{column(Invoice, 'currency')}, p.{column(Payment, 'currency')}), "
+            f"COALESCE(i.{column(Invoice, 'kind')}, 'payment') "
+            f"FROM {self.stage.table} s "
+            f"LEFT JOIN {invoice} i ON i.id = s.invoice_id "
+            f"LEFT JOIN {payment} p ON p.id = s.payment_id "
+            "WHERE (s.invoice_id IS NOT NULL OR s.payment_id IS NOT NULL) {after} "
+            "ORDER BY s.customer, s.letter, s.on_date, s.row_no"
+        )
+        after: tuple[str, str] | None = None
+        while True:
+            condition, params = "", []
+            if after is not None:
+                condition = "AND (s.customer > %s OR (s.customer = %s AND s.letter > %s))"
+                params = [after[0], after[0], after[1]]
+            records = self._fetch(select.format(after=condition) + f" LIMIT {self.PAGE}", params)
+            if not records:
+                return
+            grouped: dict[tuple[str, str], list[_Side]] = defaultdict(list)
+            for record in records:
+                grouped[(record[0], record[1])].append(self._side(record))
+            keys = list(grouped)
+            if len(records) == self.PAGE and len(keys) > 1:
+                keys.pop()  # maybe cut short: read again with the next page
+            elif len(records) == self.PAGE:  # one huge group: read it whole
+                customer, letter = keys[0]
+                condition = "AND s.customer = %s AND s.letter = %s"
+                grouped[keys[0]] = [
+                    self._side(record)
+                    for record in self._fetch(select.format(after=condition), [customer, letter])
+                ]
+            after = keys[-1]
+            yield [grouped[key] for key in keys]
+
+    @staticmethod
+    def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def _side(record: tuple[Any, ...]) -> _Side:
+        _customer, _letter, kind, pk, amount, on, row, available, currency, stored = record
+        if kind != "payment":
+            kind = "credit_note" if stored == InvoiceKind.CREDIT_NOTE else "invoice"
+        return _Side(
+            kind=kind,
+            pk=pk,
+            amount=Decimal(str(amount)).quantize(CENT),
+            on=on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on)[:10]),
+            row=row,
+            available=abs(Decimal(str(available))).quantize(CENT),
+            currency=currency,
+        )
+
+    def _allocate(self, groups: list[list[_Side]]) -> list[Allocation]:
+        invoice_ids = [s.pk for group in groups for s in group if s.kind == "invoice"]
+        done: dict[tuple[int, str, int], Decimal] = defaultdict(lambda: ZERO)
+        for batch_start in range(0, len(invoice_ids), 900):
+            batch = invoice_ids[batch_start : batch_start + 900]
+            for invoice_id, payment_id, credit_id, amount in Allocation.objects.filter(
+                invoice_id__in=batch
+            ).values_list("invoice_id", "payment_id", "credit_note_id", "amount"):
+                source = ("payment", payment_id) if payment_id else ("credit_note", credit_id)
+                done[(invoice_id, *source)] += amount
+        allocations = []
+        for group in groups:
+            self.groups += 1
+            debits = [s for s in group if s.kind == "invoice"]
+            credits = [s for s in group if s.kind != "invoice"]
+            if sum(s.amount for s in debits) != sum(s.amount for s in credits):
+                self.partial_groups += 1
+            allocations += self._settle(debits, credits, done)
+        return allocations
+
+    def _settle(
+        self,
+        debits: list[_Side],
+        credits: list[_Side],
+        done: dict[tuple[int, str, int], Decimal],
+    ) -> list[Allocation]:
+        allocations = []
+        credit_left = {id(c): c.amount for c in credits}
+        for debit in debits:
+            wanted = debit.amount
+            for credit in credits:
+                if wanted <= 0:
+                    break
+                share = min(wanted, credit_left[id(credit)])
+                if share <= 0:
+                    continue
+                wanted -= share
+                credit_left[id(credit)] -= share
+                if credit.currency != debit.currency:
+                    self.skipped_currency += 1
+                    continue
+                key = (debit.pk, credit.kind, credit.pk)
+                missing = share - done[key]
+                give = min(missing, debit.available, credit.available)
+                if give <= 0:
+                    continue
+                done[key] += give
+                debit.available -= give
+                credit.available -= give
+                allocations.append(
+                    Allocation(
+                        invoice_id=debit.pk,
+                        payment_id=credit.pk if credit.kind == "payment" else None,
+                        credit_note_id=credit.pk if credit.kind == "credit_note" else None,
+                        amount=give,
+                        date=max(debit.on, credit.on),
+                    )
+                )
+        return allocations

@@ -1,0 +1,396 @@
+"""Importing a FEC: customers, invoices, credit notes, payments and lettering in one go.
+
+Like ``services.import_file``: the file is streamed and checked chunk by chunk outside any
+long transaction (progress saved on the ImportRun), each loader staging its good rows; then
+everything is written in one transaction, set-based, or nothing is (``partial`` writes the
+good lines and sets the others aside in a rejects file).
+"""
+
+from __future__ import annotations
+
+import logging
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from encaisse.accounts.models import User
+from encaisse.core.errors import BadInput
+from encaisse.core.spreadsheets import safe_cell
+from encaisse.imports.fec import Document, DocumentKind, FecFile, FecLine
+from encaisse.imports.loaders import EntityChoice
+from encaisse.imports.loaders.fec import (
+    FecCustomerLoader,
+    FecInvoiceLoader,
+    FecPaymentLoader,
+    Lettering,
+)
+from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
+from encaisse.imports.parsers import Problem
+from encaisse.imports.services import (
+    CHUNK_ROWS,
+    MAX_PROBLEMS_KEPT,
+    ImportResult,
+    ProgressCallback,
+    _finish,
+    _open,
+    _plural,
+    _Progress,
+    _result,
+    default_rejects_path,
+    resolve_entity,
+)
+
+logger = logging.getLogger(__name__)
+
+CUSTOMER_FIELDS = frozenset({"external_id", "name", "payment_terms_days"})
+INVOICE_FIELDS = frozenset({"number", "customer_external_id", "issue_date", "amount", "currency"})
+PAYMENT_FIELDS = frozenset({"reference", "customer_external_id", "date", "amount", "currency"})
+
+
+def default_payment_terms_days() -> int:
+    return int(settings.ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS)
+
+
+def fec_options(
+    *,
+    partial: bool = False,
+    entity: str | None = None,
+    payment_terms_days: int | None = None,
+    rejects_path: str | Path | None = None,
+    create_missing: bool = False,
+) -> dict[str, Any]:
+    """The options of a FEC import as stored on its ImportRun."""
+    if payment_terms_days is not None and not 0 <= payment_terms_days <= 365:
+        raise BadInput(f"--payment-terms-days: {payment_terms_days} is not between 0 and 365")
+    return {
+        "partial": partial,
+        "entity": entity or "",
+        "payment_terms_days": payment_terms_days,
+        "rejects_path": str(rejects_path or ""),
+        "create_missing": create_missing,
+    }
+
+
+def import_fec(
+    *,
+    path: str | Path,
+    entity: str | None = None,
+    partial: bool = False,
+    payment_terms_days: int | None = None,
+    rejects_path: str | Path | None = None,
+    create_missing: bool = False,
+    user: User | None = None,
+    import_run: ImportRun | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Import a FEC file into the ledger; records an ImportRun whatever happens.
+
+    Customers (411 auxiliary accounts) are created when unknown, invoices and credit notes
+    upserted by number, payments by reference, lettering made into allocations. Raises
+    nothing for bad input: the result's status says FAILED and its message or problems why.
+    ``import_run``: the run an upload queued (default: a new one).
+    """
+    path = Path(path)
+    options = fec_options(
+        partial=partial,
+        entity=entity,
+        payment_terms_days=payment_terms_days,
+        rejects_path=rejects_path,
+        create_missing=create_missing,
+    )
+    if import_run is None:
+        import_run = ImportRun.objects.create(
+            kind=ImportKind.FEC,
+            origin=ImportOrigin.COMMAND_LINE if user is None else ImportOrigin.UPLOAD,
+            created_by=user,
+            file_name=path.name[:255],
+            stored_file=str(path),
+            options=options,
+        )
+    run = import_run
+    run.status = ImportStatus.CHECKING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    try:
+        with _open(path) as source:
+            fec = FecFile(source)
+            run.file_format = dict(fec.detected)
+            chosen = resolve_entity(
+                run.options.get("entity") or None,
+                create_missing=bool(run.options.get("create_missing")),
+            )
+            if chosen.pk is not None:
+                run.entity_id = chosen.pk
+            _FecImport(run, fec, chosen, path, _Progress(run, on_progress)).execute()
+    except BadInput as error:
+        _finish(run, ImportStatus.FAILED, message=str(error))
+    except DatabaseError as error:
+        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
+        _finish(run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}")
+    except Exception as error:
+        _finish(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
+        raise
+    return _result(run)
+
+
+class _FecImport:
+    def __init__(
+        self, run: ImportRun, fec: FecFile, entity: EntityChoice, path: Path, progress: _Progress
+    ) -> None:
+        options = run.options
+        self.run, self.fec, self.entity, self.progress = run, fec, entity, progress
+        self.partial = bool(options.get("partial"))
+        terms = options.get("payment_terms_days")
+        self.terms = default_payment_terms_days() if terms is None else int(terms)
+        self.pending: dict[str, int] = {}
+        self.customers = FecCustomerLoader(
+            pending=self.pending, entity=entity, file_fields=CUSTOMER_FIELDS, create_missing=False
+        )
+        self.invoices = FecInvoiceLoader(
+            pending=self.pending, entity=entity, file_fields=INVOICE_FIELDS, create_missing=False
+        )
+        self.payments = FecPaymentLoader(
+            pending=self.pending, entity=entity, file_fields=PAYMENT_FIELDS, create_missing=False
+        )
+        self.lettering = Lettering(entity)
+        self.stages = [
+            self.customers.stage,
+            self.invoices.stage,
+            self.payments.stage,
+            self.lettering.stage,
+        ]
+        self.seen_customers: set[str] = set()
+        self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.rejected_lines = 0
+        self.documents = 0
+        self.rejects = (
+            _FecRejects(fec, path, options.get("rejects_path") or "") if self.partial else None
+        )
+
+    def execute(self) -> None:
+        for stage in self.stages:
+            stage.create()
+        try:
+            self._check()
+            self._write()
+        finally:
+            if self.rejects:
+                self.rejects.close()
+            for stage in self.stages:
+                stage.drop()
+
+    # -- checking ----------------------------------------------------------------------
+
+    def _check(self) -> None:
+        items = self.fec.documents(currency=self.entity.currency)
+        while chunk := list(islice(items, CHUNK_ROWS)):
+            self._check_chunk(chunk)
+            self.progress(self.fec.stats.lines, self.fec.estimated_rows)
+        self.run.file_format = {**self.fec.detected, **self.fec.date_forms()}
+
+    def _check_chunk(self, chunk: list[Document | FecLine]) -> None:
+        customer_rows, invoice_rows, payment_rows = [], [], []
+        bad_lines: list[FecLine] = []
+        documents: list[Document] = []
+        for item in chunk:
+            if isinstance(item, FecLine):
+                if item.problems:
+                    bad_lines.append(item)
+                continue
+            documents.append(item)
+            line = item.line
+            if line.customer_id not in self.seen_customers:
+                self.seen_customers.add(line.customer_id)
+                customer_rows.append(self.fec.customer_row(line, payment_terms_days=self.terms))
+            if item.kind is DocumentKind.PAYMENT:
+                payment_rows.append(item.row)
+            else:
+                invoice_rows.append(item.row)
+        self.documents += len(documents)
+        rejected: dict[int, list[Problem]] = {}
+        for line in bad_lines:
+            rejected.setdefault(line.number, []).extend(line.problems)
+        for loader, rows in (
+            (self.customers, customer_rows),
+            (self.invoices, invoice_rows),
+            (self.payments, payment_rows),
+        ):
+            for row in loader.check(rows):  # type: ignore[attr-defined]
+                known = rejected.setdefault(row.number, [])
+                known.extend(p for p in row.problems if p not in known)
+        if rejected:
+            cells = {line.number: line.cells for line in bad_lines}
+            cells.update((doc.line.number, doc.line.cells) for doc in documents)
+            for number in sorted(rejected):
+                self._reject(number, rejected[number], cells.get(number, []))
+        self.lettering.add(
+            [
+                (
+                    doc.line.number,
+                    doc.line.customer_id,
+                    doc.line.letter,
+                    doc.kind.value,
+                    doc.row.values[
+                        "number" if doc.kind is not DocumentKind.PAYMENT else "reference"
+                    ],
+                    abs(doc.row.values["amount"]),
+                    doc.row.values[
+                        "issue_date" if doc.kind is not DocumentKind.PAYMENT else "date"
+                    ],
+                )
+                for doc in documents
+                if doc.line.letter and doc.line.number not in rejected
+            ]
+        )
+
+    def _reject(self, number: int, problems: list[Problem], cells: list[str]) -> None:
+        self.rejected_lines += 1
+        self.problem_count += len(problems)
+        room = MAX_PROBLEMS_KEPT - len(self.problems)
+        if room > 0:
+            self.problems.extend(problems[:room])
+        if self.rejects:
+            self.rejects.write(number, problems, cells)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _write(self) -> None:
+        run = self.run
+        run.problems = [problem.as_dict() for problem in self.problems]
+        run.problem_count = self.problem_count
+        lines = self.fec.stats.lines
+        if not lines:
+            raise BadInput("the FEC has a header but no lines")
+        if not self.documents and not self.rejected_lines:
+            raise BadInput(
+                f"no line on a customer account ({_plural(lines, 'line')} read, none on an "
+                "account starting with 411): nothing to import"
+            )
+        if self.rejected_lines and not self.partial:
+            run.rows_rejected = self.rejected_lines
+            _finish(
+                run,
+                ImportStatus.FAILED,
+                message=(
+                    f"nothing was imported: {_plural(self.problem_count, 'problem')} in "
+                    f"{self.rejected_lines:,} of {_plural(lines, 'line')} (fix them, or import "
+                    "with --partial to import the good lines)"
+                ),
+            )
+            return
+        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.WRITING)
+        loaders = (self.customers, self.invoices, self.payments)
+        with transaction.atomic():
+            for loader in loaders:
+                loader.write()
+            self.lettering.entity.pk = self.entity.pk
+            self.lettering.write()
+            if self.rejects:
+                run.rejects_file = self.rejects.close()
+            if self.entity.pk is not None:
+                run.entity_id = self.entity.pk
+            run.rows_created = sum(loader.counts.created for loader in loaders)
+            run.rows_updated = sum(loader.counts.updated for loader in loaders)
+            run.rows_unchanged = sum(loader.counts.unchanged for loader in loaders)
+            run.rows_rejected = self.rejected_lines
+            run.progress_done = run.progress_total = lines
+            status = ImportStatus.PARTIAL if self.rejected_lines else ImportStatus.SUCCEEDED
+            _finish(run, status, message=self._summary(), notes=self._notes())
+        for loader in loaders:
+            loader.analyze()
+
+    def _summary(self) -> str:
+        def counts(loader: Any) -> str:
+            c = loader.counts
+            return f"{c.created} created, {c.updated} updated, {c.unchanged} unchanged"
+
+        return (
+            f"customers: {counts(self.customers)}; invoices and credit notes: "
+            f"{counts(self.invoices)}; payments: {counts(self.payments)}; "
+            f"{_plural(self.lettering.created, 'allocation')} from the lettering; "
+            f"{self.rejected_lines} lines rejected"
+            + (f"; rejected lines in {self.run.rejects_file}" if self.run.rejects_file else "")
+        )
+
+    def _notes(self) -> list[str]:
+        stats, notes = self.fec.stats, []
+        notes.append(self._summary().rsplit("; ", 1)[0])
+        notes.append(
+            f"{_plural(stats.lines, 'line')} read, {stats.customer_lines:,} on customer "
+            "accounts (411...); the other lines are not needed for collection"
+        )
+        computed = self.invoices.due_dates_computed
+        if computed:
+            notes.append(
+                f"a FEC has no due dates: the {computed:,} new invoices and credit notes are "
+                f"due after their customer's payment terms (issue date + {self.terms} days for the "
+                "customers this import creates; set it with --payment-terms-days or "
+                "ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); invoices already stored keep their due date"
+            )
+        lettering = self.lettering
+        if lettering.groups:
+            partial = (
+                f", {lettering.partial_groups} of them partial (what they leave stays open)"
+                if lettering.partial_groups
+                else ""
+            )
+            notes.append(
+                f"lettering: {_plural(lettering.groups, 'letter')} read{partial}; "
+                f"{_plural(lettering.created, 'allocation')} made"
+            )
+        if lettering.skipped_currency:
+            notes.append(
+                f"lettering: {_plural(lettering.skipped_currency, 'pair')} in different "
+                "currencies left unallocated"
+            )
+        if stats.other_credit_lines:
+            notes.append(
+                f"{_plural(stats.other_credit_lines, 'credit line')} on customer accounts in "
+                "entries that are neither sales nor bank (write-offs, transfers, opening "
+                "balances) left out"
+            )
+        if stats.zero_lines:
+            notes.append(f"{_plural(stats.zero_lines, 'customer line')} of zero amount left out")
+        if stats.foreign_currency_lines:
+            notes.append(
+                f"{_plural(stats.foreign_currency_lines, 'line')} in a foreign currency "
+                "imported with their amount in that currency (Montantdevise, Idevise)"
+            )
+        for loader in (self.customers, self.invoices, self.payments):
+            notes.extend(note for note in loader.notes if note not in notes)
+        return notes
+
+
+class _FecRejects:
+    """The rejected lines as the FEC had them, plus the line number and the reason."""
+
+    def __init__(self, fec: FecFile, source: Path, wanted: str) -> None:
+        self.fec = fec
+        self.path = Path(wanted) if wanted else default_rejects_path(source)
+        self.handle: IO[str] | None = None
+        self.count = 0
+
+    def write(self, number: int, problems: list[Problem], cells: list[str]) -> None:
+        if self.handle is None:
+            encoding = "cp1252" if self.fec.detected.get("encoding") == "Windows-1252" else "utf-8"
+            try:
+                self.handle = self.path.open("w", encoding=encoding, errors="replace", newline="")
+            except OSError as error:
+                raise BadInput(f"--rejects: cannot write {self.path}: {error.strerror}") from None
+            self.handle.write(self.fec.separator.join([*self.fec.header, "row", "reason"]) + "\r\n")
+        reason = "; ".join(f"{p.column}: {p.reason}" for p in problems)
+        cells = [safe_cell(c).replace(self.fec.separator, " ") for c in cells]
+        cells += [""] * (len(self.fec.header) - len(cells))
+        self.handle.write(self.fec.separator.join([*cells, str(number), reason]) + "\r\n")
+        self.count += 1
+
+    def close(self) -> str:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+        return str(self.path) if self.count else ""
