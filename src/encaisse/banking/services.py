@@ -1,0 +1,647 @@
+"""Importing bank statements, and reconciling what the import could not match.
+
+``import_bank_statement`` is the ``bank`` kind of ``encaisse import`` (registered in
+``BankingConfig.ready``). It records an ImportRun whatever happens and writes everything or
+nothing: statements, lines, a Payment per credit whose customer is known, the allocations
+it is certain of (see ``banking.matching``), the IBANs learned, then the open amounts of
+what it touched (``ledger.services.refresh_balances``, set-based).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from encaisse.accounts.models import User
+from encaisse.banking.matching import (
+    Decision,
+    OpenInvoice,
+    decide,
+    invoice_number_candidates,
+    normalize_name,
+)
+from encaisse.banking.models import (
+    BankAccount,
+    BankLine,
+    BankStatement,
+    CustomerIban,
+    LineStatus,
+    MatchMethod,
+)
+from encaisse.banking.parsers import (
+    MAX_FILE_BYTES,
+    Statement,
+    StatementFile,
+    StatementLine,
+    line_keys,
+    read_statement_file,
+)
+from encaisse.banking.parsers.wording import compact_iban
+from encaisse.core.errors import BadInput
+from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
+from encaisse.imports.parsers import Problem
+from encaisse.imports.services import MAX_PROBLEMS_KEPT, ImportResult, resolve_entity
+from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, LegalEntity, Payment
+from encaisse.ledger.services import allocate, refresh_balances
+
+_CHUNK = 900  # under SQLite's bound-parameter limit
+
+
+def import_bank_statement(
+    *,
+    path: str | Path,
+    entity: str | None = None,
+    partial: bool = False,
+    user: User | None = None,
+    options: dict[str, Any] | None = None,
+) -> ImportResult:
+    """Import a camt.053, MT940 or OFX file (format read from the content).
+
+    Raises nothing for bad input: the result's status says FAILED and its message or
+    problems say why. ``partial`` imports the good entries of a file with bad ones.
+    ``options["import_run_id"]``: the queued run of an upload, filled in instead of a new
+    one (the command's other options do not apply to statements).
+    """
+    path = Path(path)
+    run = _run(path, entity=entity, partial=partial, user=user, options=options or {})
+    try:
+        data = _read(path)
+        parsed = read_statement_file(data)
+        run.file_format = _file_format(parsed)
+        legal_entity = _entity(entity, parsed)
+        run.entity = legal_entity
+        run.problems = [problem.as_dict() for problem in parsed.problems[:MAX_PROBLEMS_KEPT]]
+        run.problem_count = len(parsed.problems)
+        run.progress_done = run.progress_total = parsed.entries
+        if parsed.problems and not partial:
+            run.rows_rejected = parsed.bad_entries
+            _finish(
+                run,
+                ImportStatus.FAILED,
+                message=(
+                    f"nothing was imported: {_plural(len(parsed.problems), 'problem')} in "
+                    f"{parsed.bad_entries} of {_plural(parsed.entries, 'entry', 'entries')} "
+                    "(fix them, or import with --partial to import the good entries)"
+                ),
+                notes=parsed.notes,
+            )
+            return _result(run)
+        if not any(statement.lines for statement in parsed.statements):
+            if parsed.problems:
+                run.rows_rejected = parsed.bad_entries
+                raise BadInput("nothing was imported: every entry has a problem")
+            raise BadInput("the statement has no entry (no movement to import)")
+        with transaction.atomic():
+            outcome = _write(parsed, legal_entity, hashlib.sha256(data).hexdigest(), run)
+            run.rows_created = outcome.created
+            run.rows_unchanged = outcome.unchanged
+            run.rows_rejected = parsed.bad_entries
+            status = ImportStatus.PARTIAL if parsed.problems else ImportStatus.SUCCEEDED
+            _finish(run, status, message=outcome.summary(), notes=parsed.notes + outcome.notes)
+    except BadInput as error:
+        _finish(run, ImportStatus.FAILED, message=str(error))
+    except DatabaseError as error:
+        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
+        _finish(run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}")
+    except Exception as error:
+        _finish(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
+        raise
+    return _result(run)
+
+
+def _run(
+    path: Path, *, entity: str | None, partial: bool, user: User | None, options: dict[str, Any]
+) -> ImportRun:
+    queued = options.get("import_run_id")
+    run = (
+        ImportRun.objects.filter(pk=queued, kind=ImportKind.BANK).first()
+        if isinstance(queued, int)
+        else None
+    )
+    if run is None:
+        return ImportRun.objects.create(
+            kind=ImportKind.BANK,
+            origin=ImportOrigin.COMMAND_LINE if user is None else ImportOrigin.UPLOAD,
+            created_by=user,
+            file_name=path.name[:255],
+            stored_file=str(path),
+            options={"entity": entity or "", "partial": partial},
+            status=ImportStatus.CHECKING,
+            started_at=timezone.now(),
+        )
+    run.status = ImportStatus.CHECKING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    return run
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise BadInput(f"{path}: is a folder, not a file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise BadInput(f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except PermissionError:
+        raise BadInput(f"{path}: not allowed to read it") from None
+
+
+def _file_format(parsed: StatementFile) -> dict[str, str]:
+    accounts = sorted({statement.account for statement in parsed.statements})
+    detected = {"format": parsed.format}
+    if accounts:
+        detected["account"] = ", ".join(accounts)
+    detected["entries"] = str(parsed.entries)
+    return detected
+
+
+def _entity(code: str | None, parsed: StatementFile) -> LegalEntity:
+    """The given entity; else the one that owns the statement's account; else the only one."""
+    if not code:
+        identifiers = {statement.account for statement in parsed.statements}
+        owners = set(
+            BankAccount.objects.filter(identifier__in=identifiers).values_list(
+                "entity_id", flat=True
+            )
+        )
+        ibans = {statement.iban for statement in parsed.statements if statement.iban}
+        owners |= set(LegalEntity.objects.filter(iban__in=ibans).values_list("pk", flat=True))
+        if len(owners) == 1:
+            return LegalEntity.objects.get(pk=owners.pop())
+    choice = resolve_entity(code)
+    if choice.pk is None:  # pragma: no cover - only with create_missing, never given here
+        raise BadInput(f"--entity: no legal entity {code!r}")
+    return LegalEntity.objects.get(pk=choice.pk)
+
+
+def _plural(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count:,} " + (noun if count == 1 else plural or f"{noun}s")
+
+
+def _finish(run: ImportRun, status: str, *, message: str, notes: list[str] | None = None) -> None:
+    run.status = status
+    run.message = message
+    run.notes = list(notes or [])
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _result(run: ImportRun) -> ImportResult:
+    return ImportResult(
+        run_id=run.pk,
+        kind=run.kind,
+        status=run.status,
+        file_name=run.file_name,
+        created=run.rows_created,
+        updated=run.rows_updated,
+        unchanged=run.rows_unchanged,
+        rejected=run.rows_rejected,
+        problems=[Problem(**problem) for problem in run.problems],
+        problem_count=run.problem_count,
+        notes=list(run.notes),
+        message=run.message,
+        file_format=dict(run.file_format),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    created: int = 0
+    unchanged: int = 0
+    matched: int = 0
+    to_reconcile: int = 0
+    debits: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.created:
+            return f"nothing added: {_plural(self.unchanged, 'line')} already imported"
+        return (
+            f"{_plural(self.created, 'line')} added: {self.matched} matched to invoices, "
+            f"{self.to_reconcile} to reconcile, {_plural(self.debits, 'debit')} ignored"
+        )
+
+
+@dataclass
+class _NewLine:
+    line: StatementLine
+    key: str
+    statement: BankStatement
+    decision: Decision = field(default_factory=Decision)
+
+
+def _write(parsed: StatementFile, entity: LegalEntity, sha256: str, run: ImportRun) -> _Outcome:
+    outcome = _Outcome()
+    new_lines: list[_NewLine] = []
+    repeats: list[int] = []
+    identifiers: set[tuple[int, str]] = set()
+    for statement in parsed.statements:
+        account = _account(entity, statement)
+        identifier = statement.identifier[:110]
+        while (account.pk, identifier) in identifiers:  # the same id twice in one file
+            identifier = f"{statement.identifier[:110]} #{len(identifiers) + 1}"
+        identifiers.add((account.pk, identifier))
+        existing = BankStatement.objects.filter(
+            account=account, sha256=sha256, identifier=identifier
+        ).first()
+        if existing is not None:
+            outcome.unchanged += len(statement.lines)
+            repeats.append(existing.import_run_id or 0)
+            continue
+        stored = BankStatement(
+            account=account,
+            identifier=identifier,
+            from_date=statement.from_date,
+            to_date=statement.to_date,
+            file_format=parsed.format[:40],
+            sha256=sha256,
+            import_run=run,
+        )
+        keys = line_keys(statement.lines)
+        known: set[str] = set()
+        for chunk in _chunks(keys):
+            known |= set(
+                BankLine.objects.filter(account=account, unique_key__in=chunk).values_list(
+                    "unique_key", flat=True
+                )
+            )
+        for line, key in zip(statement.lines, keys, strict=True):
+            if key in known:
+                outcome.unchanged += 1
+            else:
+                known.add(key)
+                if stored.pk is None:  # a statement is kept when it brings a line
+                    stored.save()
+                new_lines.append(_NewLine(line=line, key=key, statement=stored))
+    if repeats and not new_lines:
+        earlier = ", ".join(f"#{number}" for number in sorted(set(repeats)) if number)
+        outcome.notes.append(
+            "this statement was already imported"
+            + (f" (import {earlier})" if earlier else "")
+            + ": nothing was added"
+        )
+    if new_lines:
+        _match_and_store(new_lines, entity, outcome)
+    outcome.created = len(new_lines)
+    return outcome
+
+
+def _account(entity: LegalEntity, statement: Statement) -> BankAccount:
+    account, _ = BankAccount.objects.get_or_create(
+        entity=entity,
+        identifier=statement.account[:64],
+        defaults={"iban": statement.iban, "currency": statement.currency[:3] or "EUR"},
+    )
+    return account
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield list(values[start : start + _CHUNK])
+
+
+class _Candidates:
+    """What matching needs, loaded in bulk for all the credits of a file."""
+
+    def __init__(self, entity: LegalEntity, credits: list[StatementLine]) -> None:
+        self.entity = entity
+        self.tokens = {
+            id(line): invoice_number_candidates(line.remittance_info, line.additional_info)
+            for line in credits
+        }
+        numbers = sorted(set().union(*self.tokens.values())) if self.tokens else []
+        named_customers: set[int] = set()
+        self.invoice_ids_by_number: dict[str, int] = {}
+        for chunk in _chunks(numbers):
+            for pk, number, customer_id in Invoice.objects.filter(
+                entity=entity, kind=InvoiceKind.INVOICE, number__in=chunk
+            ).values_list("pk", "number", "customer_id"):
+                self.invoice_ids_by_number[number.upper()] = pk
+                named_customers.add(customer_id)
+        ibans = sorted({line.counterparty_iban for line in credits if line.counterparty_iban})
+        self.customers_by_iban: dict[str, set[int]] = defaultdict(set)
+        for chunk in _chunks(ibans):
+            for iban, customer_id in CustomerIban.objects.filter(
+                iban__in=chunk, customer__entity=entity
+            ).values_list("iban", "customer_id"):
+                self.customers_by_iban[iban].add(customer_id)
+        names = {normalize_name(line.counterparty_name) for line in credits}
+        names.discard("")
+        self.customers_by_name: dict[str, set[int]] = defaultdict(set)
+        if names:
+            for customer_id, name in (
+                Customer.objects.filter(entity=entity).values_list("pk", "name").iterator()
+            ):
+                normalized = normalize_name(name)
+                if normalized in names:
+                    self.customers_by_name[normalized].add(customer_id)
+        customers = named_customers.union(
+            *self.customers_by_iban.values(), *self.customers_by_name.values()
+        )
+        # Locked until the end of the import: a reconciliation at the same time waits.
+        self.open: dict[int, OpenInvoice] = {}
+        self.open_by_customer: dict[int, dict[int, OpenInvoice]] = defaultdict(dict)
+        for chunk in _chunks(sorted(customers)):
+            for invoice in (
+                Invoice.objects.select_for_update()
+                .filter(
+                    customer_id__in=chunk,
+                    kind=InvoiceKind.INVOICE,
+                    settled_on__isnull=True,
+                    open_amount__gt=0,
+                )
+                .order_by("due_date", "pk")
+                .values("pk", "customer_id", "number", "open_amount", "currency", "due_date")
+            ):
+                self._set(OpenInvoice(**invoice))
+
+    def _set(self, invoice: OpenInvoice) -> None:
+        self.open[invoice.pk] = invoice
+        self.open_by_customer[invoice.customer_id][invoice.pk] = invoice
+
+    def decide(self, line: StatementLine) -> Decision:
+        named = [
+            self.open[pk]
+            for number in sorted(self.tokens[id(line)])
+            if (pk := self.invoice_ids_by_number.get(number)) is not None and pk in self.open
+        ]
+        iban_customers = self.customers_by_iban.get(line.counterparty_iban, set())
+        name_customers = self.customers_by_name.get(normalize_name(line.counterparty_name), set())
+        by_customer = {
+            customer_id: list(self.open_by_customer.get(customer_id, {}).values())
+            for customer_id in iban_customers | name_customers
+        }
+        decision = decide(
+            amount=line.amount,
+            currency=line.currency,
+            named=named,
+            iban_customers=iban_customers,
+            name_customers=name_customers,
+            open_invoices=by_customer,
+        )
+        for pk, amount in decision.allocations:  # later lines see what this one settled
+            invoice = self.open[pk]
+            left = invoice.open_amount - amount
+            if left > 0:
+                self._set(dataclasses.replace(invoice, open_amount=left))
+            else:
+                del self.open[pk], self.open_by_customer[invoice.customer_id][pk]
+        return decision
+
+
+def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _Outcome) -> None:
+    credits = [item for item in new_lines if item.line.is_credit]
+    candidates = _Candidates(entity, [item.line for item in credits])
+    for item in credits:
+        item.decision = candidates.decide(item.line)
+    payments = _payments(credits, entity)
+    rows = []
+    allocations: list[Allocation] = []
+    learned: set[tuple[int, str]] = set()
+    for item in new_lines:
+        line, decision = item.line, item.decision
+        payment = payments.get(item.key)
+        status: str
+        method: str
+        if not line.is_credit:
+            status, method = LineStatus.IGNORED, MatchMethod.DEBIT
+            outcome.debits += 1
+        elif decision.allocations and payment is not None:
+            status, method = LineStatus.MATCHED, decision.method
+            outcome.matched += 1
+            allocations.extend(
+                Allocation(
+                    invoice_id=invoice_id,
+                    payment=payment,
+                    amount=amount,
+                    date=line.booking_date,
+                    credit_note=None,
+                )
+                for invoice_id, amount in decision.allocations
+            )
+            if line.counterparty_iban and decision.customer_id:
+                learned.add((decision.customer_id, line.counterparty_iban))
+        else:
+            status, method = LineStatus.TO_RECONCILE, ""
+            outcome.to_reconcile += 1
+        rows.append(
+            BankLine(
+                statement=item.statement,
+                account_id=item.statement.account_id,
+                entry=line.entry,
+                booking_date=line.booking_date,
+                value_date=line.value_date,
+                amount=line.amount,
+                currency=line.currency,
+                counterparty_name=line.counterparty_name,
+                counterparty_iban=line.counterparty_iban,
+                remittance_info=line.remittance_info,
+                additional_info=line.additional_info,
+                bank_reference=line.bank_reference,
+                end_to_end_id=line.end_to_end_id,
+                transaction_code=line.transaction_code,
+                unique_key=item.key,
+                status=status,
+                match_method=method,
+                payment=payment,
+            )
+        )
+    stored = BankLine.objects.bulk_create(rows, batch_size=500)
+    _fix_allocation_dates(allocations)
+    Allocation.objects.bulk_create(allocations, batch_size=500)
+    _learn_ibans(learned, stored)
+    refresh_balances(
+        invoice_ids=sorted({allocation.invoice_id for allocation in allocations}),
+        # A payment nothing was lettered to is already right (unallocated = amount).
+        payment_ids=sorted({a.payment_id for a in allocations if a.payment_id is not None}),
+    )
+    if outcome.matched:
+        outcome.notes.append(
+            f"{_plural(outcome.matched, 'payment')} matched to invoices automatically"
+        )
+    if outcome.to_reconcile:
+        outcome.notes.append(
+            f"{_plural(outcome.to_reconcile, 'credit')} to reconcile by hand on "
+            "/bank/reconciliation/"
+        )
+    if outcome.debits:
+        outcome.notes.append(
+            f"{_plural(outcome.debits, 'debit')} (money out) kept aside as ignored lines"
+        )
+
+
+def _payments(credits: list[_NewLine], entity: LegalEntity) -> dict[str, Payment]:
+    """A Payment per credit whose customer is known, by line key (bulk)."""
+    wanted = [
+        (item, item.decision.customer_id)
+        for item in credits
+        if item.decision.customer_id is not None
+    ]
+    references = {item.key: payment_reference(item.line, item.key) for item, _ in wanted}
+    taken: set[str] = set()
+    for chunk in _chunks(sorted(set(references.values()))):
+        taken |= set(
+            Payment.objects.filter(entity=entity, reference__in=chunk).values_list(
+                "reference", flat=True
+            )
+        )
+    payments: dict[str, Payment] = {}
+    for item, customer_id in wanted:
+        reference = references[item.key]
+        if reference in taken:  # another payment has it (an ERP import...): keep both apart
+            reference = f"{reference[:60]}-{item.key[:12]}"
+        taken.add(reference)
+        payments[item.key] = Payment(
+            entity=entity,
+            customer_id=customer_id,
+            reference=reference,
+            date=item.line.booking_date,
+            amount=item.line.amount,
+            currency=item.line.currency,
+            unallocated_amount=item.line.amount,
+        )
+    Payment.objects.bulk_create(list(payments.values()), batch_size=500)
+    return payments
+
+
+def payment_reference(line: StatementLine | BankLine, key: str) -> str:
+    """The bank's reference of the movement, or one made from its key when it has none."""
+    reference = " ".join((line.bank_reference or "").split())
+    return reference[:80] if reference else f"BANK-{key[:16].upper()}"
+
+
+def _fix_allocation_dates(allocations: list[Allocation]) -> None:
+    """An allocation is dated the later of the payment and the invoice (as ledger.allocate)."""
+    if not allocations:
+        return
+    issued: dict[int, dt.date] = {}
+    ids = sorted({allocation.invoice_id for allocation in allocations})
+    for chunk in _chunks(ids):
+        issued.update(Invoice.objects.filter(pk__in=chunk).values_list("pk", "issue_date"))
+    for allocation in allocations:
+        allocation.date = max(allocation.date, issued[allocation.invoice_id])
+
+
+def _learn_ibans(learned: set[tuple[int, str]], stored: list[BankLine]) -> None:
+    if not learned:
+        return
+    line_by_iban = {line.counterparty_iban: line for line in stored if line.counterparty_iban}
+    CustomerIban.objects.bulk_create(
+        [
+            CustomerIban(customer_id=customer_id, iban=iban, learned_from=line_by_iban.get(iban))
+            for customer_id, iban in sorted(learned)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reconcile_line(
+    *, line: BankLine, customer: Customer, invoices: Sequence[Invoice], user: User
+) -> BankLine:
+    """Finance says whose payment a credit is and which invoices it pays.
+
+    The payment is created (or given to that customer), lettered to the invoices oldest due
+    first up to its amount (what is left stays unallocated on the customer's account), and
+    the sender's IBAN is remembered for the customer.
+    """
+    line = BankLine.objects.select_for_update().select_related("account").get(pk=line.pk)
+    if line.status != LineStatus.TO_RECONCILE:
+        raise BadInput("this line was already dealt with (refresh the page)")
+    if not line.is_credit:
+        raise BadInput("a debit is not a customer payment")
+    if customer.entity_id != line.account.entity_id:
+        raise BadInput(f"{customer} is a customer of another legal entity than this account")
+    payment = _payment_for(line, customer)
+    left = payment.unallocated_amount
+    ordered = sorted(invoices, key=lambda invoice: (invoice.due_date, invoice.number))
+    for invoice in ordered:
+        if invoice.customer_id != customer.pk:
+            raise BadInput(f"{invoice.number} is not an invoice of {customer}")
+        if left <= 0:
+            break
+        current = Invoice.objects.get(pk=invoice.pk)
+        amount = min(left, current.open_amount)
+        if amount <= 0:
+            continue
+        allocate(invoice=current, payment=payment, amount=amount)
+        left -= amount
+    line.status = LineStatus.MATCHED
+    line.match_method = MatchMethod.MANUAL
+    line.reconciled_by = user
+    line.reconciled_at = timezone.now()
+    line.save(update_fields=["status", "match_method", "reconciled_by", "reconciled_at"])
+    iban = compact_iban(line.counterparty_iban)
+    if iban:
+        CustomerIban.objects.get_or_create(
+            customer=customer, iban=iban, defaults={"learned_from": line}
+        )
+    return line
+
+
+def _payment_for(line: BankLine, customer: Customer) -> Payment:
+    payment = (
+        Payment.objects.select_for_update().filter(pk=line.payment_id).first()
+        if line.payment_id
+        else None
+    )
+    if payment is not None:
+        if payment.customer_id != customer.pk:
+            if Allocation.objects.filter(payment=payment).exists():
+                raise BadInput(f"payment {payment} is already lettered to {payment.customer}")
+            payment.customer = customer
+            payment.save(update_fields=["customer"])
+        return payment
+    reference = payment_reference(line, line.unique_key)
+    if Payment.objects.filter(entity_id=line.account.entity_id, reference=reference).exists():
+        reference = f"{reference[:60]}-{line.unique_key[:12]}"
+    payment = Payment.objects.create(
+        entity_id=line.account.entity_id,
+        customer=customer,
+        reference=reference,
+        date=line.booking_date,
+        amount=line.amount,
+        currency=line.currency,
+        unallocated_amount=line.amount,
+    )
+    line.payment = payment
+    line.save(update_fields=["payment"])
+    return payment
+
+
+@transaction.atomic
+def ignore_line(*, line: BankLine, user: User) -> BankLine:
+    """Finance says a credit is not a customer payment (a refund, a transfer between the
+    group's accounts...): it leaves the queue, and the payment made for it, if any, goes."""
+    line = BankLine.objects.select_for_update().get(pk=line.pk)
+    if line.status != LineStatus.TO_RECONCILE:
+        raise BadInput("this line was already dealt with (refresh the page)")
+    payment_id = line.payment_id
+    if payment_id and Allocation.objects.filter(payment_id=payment_id).exists():
+        raise BadInput("the payment of this line is already lettered")
+    line.status = LineStatus.IGNORED
+    line.match_method = MatchMethod.NOT_A_CUSTOMER
+    line.payment = None
+    line.reconciled_by = user
+    line.reconciled_at = timezone.now()
+    line.save(update_fields=["status", "match_method", "payment", "reconciled_by", "reconciled_at"])
+    if payment_id:
+        Payment.objects.filter(pk=payment_id).delete()
+    return line
