@@ -18,7 +18,10 @@ def adapter_modules() -> list[Path]:
     return sorted(
         path
         for path in SRC.rglob("*.py")
-        if path.name in ADAPTERS or "api" in path.relative_to(SRC).parts[:1]
+        if path.name in ADAPTERS
+        or path.name.startswith("views_")
+        or "views" in path.relative_to(SRC).parts[1:2]
+        or "api" in path.relative_to(SRC).parts[:1]
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encaisse.dunning import views
+from encaisse.dunning import views, views_scenarios
 
 urlpatterns = [
     path("upcoming/", views.upcoming_view, name="dunning-upcoming"),
@@ -12,4 +12,24 @@ urlpatterns = [
     path("letters/print.pdf", views.letters_batch_view, name="dunning-letters-batch"),
     path("messages/<int:pk>/", views.message_view, name="dunning-message"),
     path("messages/<int:pk>/letter.pdf", views.letter_pdf_view, name="dunning-letter-pdf"),
+    path("scenarios/", views_scenarios.scenario_list_view, name="dunning-scenarios"),
+    path("scenarios/new/", views_scenarios.scenario_new_view, name="dunning-scenario-new"),
+    path("scenarios/import/", views_scenarios.scenario_import_view, name="dunning-scenario-import"),
+    path(
+        "scenarios/<int:pk>/edit/", views_scenarios.scenario_edit_view, name="dunning-scenario-edit"
+    ),
+    path(
+        "scenarios/<int:pk>/export.yaml",
+        views_scenarios.scenario_export_view,
+        name="dunning-scenario-export",
+    ),
+    path("templates/", views_scenarios.template_list_view, name="dunning-templates"),
+    path(
+        "templates/<int:pk>/edit/", views_scenarios.template_edit_view, name="dunning-template-edit"
+    ),
+    path(
+        "templates/<int:pk>/preview/",
+        views_scenarios.template_preview_view,
+        name="dunning-template-preview",
+    ),
 ]

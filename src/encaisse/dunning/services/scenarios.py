@@ -1,4 +1,4 @@
-"""Scenarios as YAML: import (create or update by name) and export.
+"""Scenarios as YAML or from the scenario page: check, save (create or update), export.
 
 ```yaml
 name: Standard
@@ -7,24 +7,39 @@ steps:
   - {key: courtesy, offset_days: -5, channel: email, actor: finance, template: courtesy}
   - {key: call, offset_days: 30, channel: call, actor: sales_rep}
 ```
-Every problem is reported with the line it is on; nothing is written unless all is valid.
+A file and the page obey the same rules (``check_step``): every problem in a file is reported
+with the line it is on, on the page with the row and field; nothing is written unless all is
+valid. ``import_scenario(text)`` is ``parse_scenario`` then ``save_scenario``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q, QuerySet
+from django.template import TemplateSyntaxError, engines
+from django.utils.translation import gettext as _
 
 from encaisse.core.errors import BadInput
 from encaisse.dunning.engine import Actor, Channel
-from encaisse.dunning.models import Scenario, ScenarioSegment, Step
-from encaisse.ledger.models import Segment
+from encaisse.dunning.models import (
+    ActionItem,
+    DunningAction,
+    DunningProfile,
+    MessageTemplate,
+    Scenario,
+    ScenarioSegment,
+    Step,
+)
+from encaisse.dunning.services.outbox import message_context, render_template_text
+from encaisse.ledger.models import Contact, Customer, Invoice, LegalEntity, Segment
 
 STEP_FIELDS = {
     "key",
@@ -37,6 +52,7 @@ STEP_FIELDS = {
 }
 TOP_FIELDS = {"name", "description", "segments", "steps"}
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+WRITTEN_CHANNELS = {"email", "letter", "sms"}
 
 
 @dataclass(frozen=True)
@@ -65,8 +81,134 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a step, and which field it is about ("" for the step as a whole)."""
+
+    field: str
+    message: str
+
+
+# ------------------------------------------------------------------------------- rules
+
+
+def check_step(
+    values: Mapping[str, Any], *, previous: StepSpec | None, seen: Mapping[str, str]
+) -> tuple[StepSpec, list[Problem]]:
+    """The rules every step obeys, whether it comes from a file or from the page.
+
+    ``values`` are the step's fields (YAML scalars or form values); ``previous`` the step
+    before it; ``seen`` the keys of the steps before it, each with where it is ("line 4",
+    "step 2"). Returns the step (with neutral values where a field is wrong) and its problems.
+    """
+    problems: list[Problem] = []
+    for name in sorted(values.keys() - STEP_FIELDS):
+        problems.append(Problem("", _("unknown step field '%(field)s'") % {"field": name}))
+    for required in ("key", "offset_days", "channel"):
+        if values.get(required) in (None, ""):
+            problems.append(
+                Problem(required, _("step field '%(field)s' is required") % {"field": required})
+            )
+    key = str(values.get("key") or "")
+    if key and not KEY_PATTERN.match(key):
+        problems.append(
+            Problem("key", _("key '%(key)s': use lowercase letters, digits, _ or -") % {"key": key})
+        )
+    if key and key in seen:
+        problems.append(
+            Problem(
+                "key",
+                _("key '%(key)s' is already used at %(where)s") % {"key": key, "where": seen[key]},
+            )
+        )
+    offset = values.get("offset_days")
+    if (
+        offset is not None
+        and offset != ""
+        and (isinstance(offset, bool) or not isinstance(offset, int))
+    ):
+        problems.append(
+            Problem(
+                "offset_days",
+                _("offset_days '%(value)s' must be a whole number of days") % {"value": offset},
+            )
+        )
+        offset = None
+    channel = str(values.get("channel") or "")
+    if channel and channel not in Channel.__members__.values():
+        problems.append(
+            Problem(
+                "channel",
+                _("unknown channel '%(channel)s' (expected %(expected)s)")
+                % {"channel": channel, "expected": ", ".join(c.value for c in Channel)},
+            )
+        )
+    actor = str(values.get("actor") or Actor.FINANCE.value)
+    if actor not in Actor.__members__.values():
+        problems.append(
+            Problem(
+                "actor",
+                _("unknown actor '%(actor)s' (expected %(expected)s)")
+                % {"actor": actor, "expected": ", ".join(a.value for a in Actor)},
+            )
+        )
+    template = str(values.get("template") or "")
+    if channel in WRITTEN_CHANNELS and not template:
+        message = (
+            _("an email step needs a template")
+            if channel == "email"
+            else _("a %(channel)s step needs a template") % {"channel": channel}
+        )
+        problems.append(Problem("template", message))
+    approval = values.get("requires_approval", False)
+    if not isinstance(approval, bool):
+        problems.append(Problem("requires_approval", _("requires_approval must be true or false")))
+        approval = False
+    try:
+        min_amount = Decimal(str(values.get("min_amount", 0) or 0))
+        if min_amount < 0 or not min_amount.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.append(
+            Problem(
+                "min_amount",
+                _("min_amount '%(value)s' must be a positive amount")
+                % {"value": values.get("min_amount")},
+            )
+        )
+        min_amount = Decimal(0)
+    if isinstance(offset, int) and previous is not None and offset <= previous.offset_days:
+        problems.append(
+            Problem(
+                "offset_days",
+                _(
+                    "offset_days %(offset)s must come after the previous step's %(previous)s "
+                    "(steps go in order of days)"
+                )
+                % {"offset": offset, "previous": previous.offset_days},
+            )
+        )
+    step = StepSpec(
+        key=key,
+        offset_days=offset if isinstance(offset, int) else 0,
+        channel=channel,
+        actor=actor,
+        template=template,
+        requires_approval=approval,
+        min_amount=min_amount,
+    )
+    return step, problems
+
+
+# ------------------------------------------------------------------------------- YAML
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
+
+
+def _at(line: int) -> str:
+    return _("line %(line)s") % {"line": line}
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -76,13 +218,19 @@ def _scalar(node: yaml.Node) -> Any:
 
 def _mapping(node: yaml.Node, what: str, errors: list[str]) -> dict[str, yaml.Node]:
     if not isinstance(node, yaml.MappingNode):
-        errors.append(f"line {_line(node)}: {what} must be a mapping of keys to values")
+        errors.append(
+            _("%(at)s: %(what)s must be a mapping of keys to values")
+            % {"at": _at(_line(node)), "what": what}
+        )
         return {}
     result: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value)
         if key in result:
-            errors.append(f"line {_line(key_node)}: {what}: '{key}' is given twice")
+            errors.append(
+                _("%(at)s: %(what)s: '%(key)s' is given twice")
+                % {"at": _at(_line(key_node)), "what": what, "key": key}
+            )
         result[key] = value_node
     return result
 
@@ -93,38 +241,50 @@ def parse_scenario(text: str) -> ScenarioSpec:
         root = yaml.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise BadInput(f"{where}not valid YAML ({getattr(error, 'problem', error)})") from None
+        where = f"{_at(mark.line + 1)}: " if mark else ""
+        problem = getattr(error, "problem", error)
+        raise BadInput(
+            _("%(where)snot valid YAML (%(problem)s)") % {"where": where, "problem": problem}
+        ) from None
     if root is None:
-        raise BadInput("the file is empty")
+        raise BadInput(_("the file is empty"))
     errors: list[str] = []
-    top = _mapping(root, "the scenario", errors)
+    top = _mapping(root, _("the scenario"), errors)
     for key, node in top.items():
         if key not in TOP_FIELDS:
             errors.append(
-                f"line {_line(node)}: unknown field '{key}' "
-                f"(expected {', '.join(sorted(TOP_FIELDS))})"
+                _("%(at)s: unknown field '%(field)s' (expected %(expected)s)")
+                % {"at": _at(_line(node)), "field": key, "expected": ", ".join(sorted(TOP_FIELDS))}
             )
     name = _scalar(top["name"]) if "name" in top else None
     if not isinstance(name, str) or not name.strip():
-        errors.append(f"line {_line(top.get('name', root))}: 'name' is required (text)")
+        errors.append(
+            _("%(at)s: 'name' is required (text)") % {"at": _at(_line(top.get("name", root)))}
+        )
         name = ""
     description = str(_scalar(top["description"]) or "") if "description" in top else ""
     segments: list[str] = []
     if "segments" in top and _scalar(top["segments"]) is not None:
         node = top["segments"]
         if not isinstance(node, yaml.SequenceNode):
-            errors.append(f"line {_line(node)}: 'segments' must be a list")
+            errors.append(_("%(at)s: 'segments' must be a list") % {"at": _at(_line(node))})
         else:
             for item in node.value:
                 value = str(_scalar(item))
                 if value not in Segment.values:
                     errors.append(
-                        f"line {_line(item)}: unknown segment '{value}' "
-                        f"(expected {', '.join(Segment.values)})"
+                        _("%(at)s: unknown segment '%(segment)s' (expected %(expected)s)")
+                        % {
+                            "at": _at(_line(item)),
+                            "segment": value,
+                            "expected": ", ".join(Segment.values),
+                        }
                     )
                 elif value in segments:
-                    errors.append(f"line {_line(item)}: segment '{value}' is listed twice")
+                    errors.append(
+                        _("%(at)s: segment '%(segment)s' is listed twice")
+                        % {"at": _at(_line(item)), "segment": value}
+                    )
                 else:
                     segments.append(value)
     steps = _parse_steps(top.get("steps"), root, errors)
@@ -137,82 +297,55 @@ def parse_scenario(text: str) -> ScenarioSpec:
 
 def _parse_steps(node: yaml.Node | None, root: yaml.Node, errors: list[str]) -> list[StepSpec]:
     if node is None or not isinstance(node, yaml.SequenceNode) or not node.value:
-        errors.append(f"line {_line(node or root)}: 'steps' must be a non-empty list")
+        errors.append(
+            _("%(at)s: 'steps' must be a non-empty list") % {"at": _at(_line(node or root))}
+        )
         return []
     steps: list[StepSpec] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for step_node in node.value:
         line = _line(step_node)
-        fields = _mapping(step_node, f"step at line {line}", errors)
+        fields = _mapping(step_node, _("step at line %(line)s") % {"line": line}, errors)
         values = {key: _scalar(value) for key, value in fields.items()}
-        for key in values.keys() - STEP_FIELDS:
-            errors.append(f"line {line}: unknown step field '{key}'")
-        for required in ("key", "offset_days", "channel"):
-            if values.get(required) in (None, ""):
-                errors.append(f"line {line}: step field '{required}' is required")
-        key = str(values.get("key") or "")
-        if key and not KEY_PATTERN.match(key):
-            errors.append(f"line {line}: key '{key}': use lowercase letters, digits, _ or -")
-        if key in seen:
-            errors.append(f"line {line}: key '{key}' is already used at line {seen[key]}")
-        seen.setdefault(key, line)
-        offset = values.get("offset_days")
-        if offset is not None and (isinstance(offset, bool) or not isinstance(offset, int)):
-            errors.append(f"line {line}: offset_days '{offset}' must be a whole number of days")
-            offset = None
-        channel = str(values.get("channel") or "")
-        if channel and channel not in Channel.__members__.values():
-            errors.append(
-                f"line {line}: unknown channel '{channel}' "
-                f"(expected {', '.join(c.value for c in Channel)})"
-            )
-        actor = str(values.get("actor") or Actor.FINANCE.value)
-        if actor not in Actor.__members__.values():
-            errors.append(
-                f"line {line}: unknown actor '{actor}' "
-                f"(expected {', '.join(a.value for a in Actor)})"
-            )
-        template = str(values.get("template") or "")
-        if channel in {"email", "letter", "sms"} and not template:
-            article = "an" if channel[0] in "aeiou" else "a"
-            errors.append(f"line {line}: {article} {channel} step needs a template")
-        approval = values.get("requires_approval", False)
-        if not isinstance(approval, bool):
-            errors.append(f"line {line}: requires_approval must be true or false")
-            approval = False
-        try:
-            min_amount = Decimal(str(values.get("min_amount", 0) or 0))
-            if min_amount < 0 or not min_amount.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            errors.append(
-                f"line {line}: min_amount '{values.get('min_amount')}' must be a positive amount"
-            )
-            min_amount = Decimal(0)
-        if isinstance(offset, int) and steps and offset <= steps[-1].offset_days:
-            errors.append(
-                f"line {line}: offset_days {offset} must come after the previous step's "
-                f"{steps[-1].offset_days} (steps go in order of days)"
-            )
-        steps.append(
-            StepSpec(
-                key=key,
-                offset_days=offset if isinstance(offset, int) else 0,
-                channel=channel,
-                actor=actor,
-                template=template,
-                requires_approval=approval,
-                min_amount=min_amount,
-            )
-        )
+        step, problems = check_step(values, previous=steps[-1] if steps else None, seen=seen)
+        errors.extend(f"{_at(line)}: {problem.message}" for problem in problems)
+        if step.key:
+            seen.setdefault(step.key, _at(line))
+        steps.append(step)
     return steps
 
 
-@transaction.atomic
+# ------------------------------------------------------------------------------ saving
+
+
 def import_scenario(text: str) -> ImportReport:
     """Create or update (by name) a scenario from YAML; its segments are taken over."""
-    spec = parse_scenario(text)
-    scenario, created = Scenario.objects.get_or_create(name=spec.name)
+    return save_scenario(parse_scenario(text))
+
+
+@transaction.atomic
+def save_scenario(
+    spec: ScenarioSpec, scenario: Scenario | None = None, *, must_be_new: bool = False
+) -> ImportReport:
+    """Write a checked scenario: ``scenario`` is updated (and renamed) when given, otherwise
+    the scenario of that name is updated or created (``must_be_new``: refused if it exists).
+
+    The segments it names are taken over from other scenarios; without segments it becomes
+    the default scenario. A step with reminders recorded cannot go. The notes say what moved.
+    """
+    taken = Scenario.objects.filter(name=spec.name)
+    if scenario is not None:
+        if taken.exclude(pk=scenario.pk).exists():
+            raise BadInput(_("a scenario named '%(name)s' already exists") % {"name": spec.name})
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        scenario.name = spec.name
+        created = False
+    elif must_be_new:
+        if taken.exists():
+            raise BadInput(_("a scenario named '%(name)s' already exists") % {"name": spec.name})
+        scenario, created = Scenario.objects.create(name=spec.name), True
+    else:
+        scenario, created = Scenario.objects.get_or_create(name=spec.name)
     report = ImportReport(scenario=scenario, created=created)
     scenario.description = spec.description
     if spec.segments:
@@ -222,7 +355,8 @@ def import_scenario(text: str) -> ImportReport:
             .select_related("scenario")
         ):
             report.notes.append(
-                f"segment '{link.segment}' moves from scenario '{link.scenario.name}'"
+                _("segment '%(segment)s' moves from scenario '%(scenario)s'")
+                % {"segment": link.segment, "scenario": link.scenario.name}
             )
         ScenarioSegment.objects.filter(scenario=scenario).exclude(
             segment__in=spec.segments
@@ -236,7 +370,10 @@ def import_scenario(text: str) -> ImportReport:
         ScenarioSegment.objects.filter(scenario=scenario).delete()
         previous = Scenario.objects.filter(is_default=True).exclude(pk=scenario.pk).first()
         if previous is not None:
-            report.notes.append(f"'{spec.name}' replaces '{previous.name}' as the default scenario")
+            report.notes.append(
+                _("'%(name)s' replaces '%(previous)s' as the default scenario")
+                % {"name": spec.name, "previous": previous.name}
+            )
             Scenario.objects.filter(pk=previous.pk).update(is_default=False)
         scenario.is_default = True
     scenario.save()
@@ -250,8 +387,11 @@ def _replace_steps(scenario: Scenario, steps: tuple[StepSpec, ...]) -> None:
     for step in removed:
         if step.actions.exists():
             raise BadInput(
-                f"step '{step.key}' of '{scenario.name}' has reminders recorded: keep it "
-                "in the file (change its days or channel instead)"
+                _(
+                    "step '%(key)s' of '%(scenario)s' has reminders recorded: keep it "
+                    "in the file (change its days or channel instead)"
+                )
+                % {"key": step.key, "scenario": scenario.name}
             )
         step.delete()
     # Positions are unique: move the kept steps out of the way before renumbering.
@@ -294,3 +434,208 @@ def export_scenario(scenario: Scenario) -> str:
             entry["min_amount"] = str(step.min_amount)
         data["steps"].append(entry)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)
+
+
+# --------------------------------------------------------------------- message templates
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A template rendered with the sample context, or why it does not render."""
+
+    subject: str
+    body: str
+    error: str
+
+
+def _variable_help() -> dict[str, str]:
+    return {
+        "customer": _("the customer: customer.name, customer.external_id, customer.address…"),
+        "contact_name": _("the collection contact's name (the customer's name without one)"),
+        "entity": _("your company: entity.name, entity.iban, entity.bic, entity.email"),
+        "invoices": _(
+            "the invoices, to loop over: number, issue_date, due_date, days_past_due, "
+            "open_amount_display, interest"
+        ),
+        "invoice_count": _("how many invoices"),
+        "invoice_table": _("the invoices as an aligned text table"),
+        "total_due_amount": _("the total due, as a number"),
+        "total_due": _("the total due, with its currency"),
+        "max_days_past_due": _("days past due of the oldest invoice"),
+        "interest_rate": _("the late-payment interest rate (%)"),
+        "interest_total": _("late-payment interest to date"),
+        "indemnity_total": _("the fixed recovery indemnity, per late invoice"),
+        "payment_reference": _("the reference to quote with the transfer"),
+        "today": _("today's date"),
+    }
+
+
+def sample_message_context(language: str = "fr") -> dict[str, Any]:
+    """The real ``message_context`` over a made-up customer and two invoices (nothing saved,
+    no query): what a preview shows, and the list of variables a template may use."""
+    entity = LegalEntity(
+        pk=0,
+        code="DEMO",
+        name="Transports Rhône-Loire",
+        iban="FR76 3000 6000 0112 3456 7890 189",
+        bic="AGRIFRPP",
+        email="relances@example.fr",
+        address="12 quai Perrache\n69002 Lyon",
+    )
+    customer = Customer(
+        pk=0,
+        entity=entity,
+        external_id="C-0042",
+        name="Dupont & Fils",
+        email="compta@dupont.example",
+        address="3 rue des Lilas",
+        postal_code="69003",
+        city="Lyon",
+        country="FR" if language == "fr" else "GB",
+    )
+    contact = Contact(pk=0, customer=customer, name="Marie Martin", is_primary=True)
+    contacts = Contact.objects.none()
+    contacts._result_cache = [contact]
+    # As if prefetched: the contact comes without a query (the customer is not saved).
+    customer._prefetched_objects_cache = {"contacts": contacts}  # type: ignore[attr-defined]
+    action = DunningAction(pk=0, customer=customer, planned_for=dt.date(2026, 3, 15))
+    due = dt.date(2026, 2, 13)
+    items = [
+        ActionItem(
+            action=action,
+            invoice=Invoice(
+                entity=entity,
+                customer=customer,
+                number=number,
+                issue_date=due - dt.timedelta(days=30),
+                due_date=due,
+                amount=amount,
+                open_amount=amount,
+                currency="EUR",
+            ),
+            open_amount=amount,
+            days_past_due=days,
+        )
+        for number, amount, days in (
+            ("F-2026-0117", Decimal("1840.00"), 30),
+            ("F-2026-0152", Decimal("615.50"), 12),
+        )
+    ]
+    return message_context(action, items, language)
+
+
+def template_variables(language: str = "fr") -> list[tuple[str, str]]:
+    """(variable, what it is) for every variable ``message_context`` gives a template."""
+    descriptions = _variable_help()
+    return [(name, descriptions.get(name, "")) for name in sample_message_context(language)]
+
+
+def preview_message_template(*, subject: str, body: str, language: str = "fr") -> Preview:
+    """Render a subject and body with the sample context; a broken template says why."""
+    context = sample_message_context(language)
+    try:
+        for text in (subject, body):  # alone first: the error names the user's own tags
+            engines["django"].from_string(text)
+        return Preview(
+            subject=render_template_text(subject, context).strip(),
+            body=render_template_text(body, context),
+            error="",
+        )
+    except TemplateSyntaxError as error:
+        return Preview(subject="", body="", error=str(error))
+    except Exception as error:  # user-written template: any failure is its error, not a crash
+        return Preview(subject="", body="", error=f"{type(error).__name__}: {error}")
+
+
+@transaction.atomic
+def save_message_template(*, template: MessageTemplate, subject: str, body: str) -> MessageTemplate:
+    """Change a template's subject and body; refused (BadInput) when it does not render."""
+    preview = preview_message_template(subject=subject, body=body, language=template.language)
+    if preview.error:
+        raise BadInput(_("the template does not render: %(error)s") % {"error": preview.error})
+    template.subject = subject
+    template.body = body
+    template.save(update_fields=["subject", "body"])
+    return template
+
+
+# ------------------------------------------------------------------- reads for the pages
+
+
+@dataclass(frozen=True)
+class ScenarioOverview:
+    scenario: Scenario
+    segments: list[str]
+    steps: list[Step]
+    customers: int
+
+
+def scenarios() -> QuerySet[Scenario]:
+    """Every scenario (none holds customer data: every signed-in user may read them)."""
+    return Scenario.objects.all()
+
+
+def message_templates() -> QuerySet[MessageTemplate]:
+    return MessageTemplate.objects.all()
+
+
+def template_keys() -> list[str]:
+    return sorted(set(MessageTemplate.objects.values_list("key", flat=True)))
+
+
+def segment_owners() -> dict[str, Scenario]:
+    """Which scenario holds each segment now."""
+    return {
+        link.segment: link.scenario for link in ScenarioSegment.objects.select_related("scenario")
+    }
+
+
+def default_scenario() -> Scenario | None:
+    return Scenario.objects.filter(is_default=True).first()
+
+
+def recorded_step_keys(scenario: Scenario) -> set[str]:
+    """Keys of the scenario's steps that already have reminders recorded (they must stay)."""
+    return set(
+        Step.objects.filter(scenario=scenario, actions__isnull=False).values_list("key", flat=True)
+    )
+
+
+def scenario_overview() -> list[ScenarioOverview]:
+    """Every scenario with its segments, its steps and how many customers follow it.
+
+    A customer follows its own scenario (dunning profile) if it has one, else the scenario
+    that holds its segment, else the default scenario.
+    """
+    rows = list(scenarios().prefetch_related("segments", "steps"))
+    explicit = dict(
+        DunningProfile.objects.filter(scenario__isnull=False)
+        .order_by()
+        .values_list("scenario_id")
+        .annotate(count=Count("pk"))
+    )
+    by_segment = dict(
+        Customer.objects.filter(
+            Q(dunning_profile__isnull=True) | Q(dunning_profile__scenario__isnull=True)
+        )
+        .order_by()
+        .values_list("segment")
+        .annotate(count=Count("pk"))
+    )
+    owner = {link.segment: link.scenario_id for row in rows for link in row.segments.all()}
+    default = next((row.pk for row in rows if row.is_default), None)
+    counts: dict[int, int] = dict(explicit)
+    for segment, count in by_segment.items():
+        follows = owner.get(segment, default)
+        if follows is not None:
+            counts[follows] = counts.get(follows, 0) + count
+    labels = dict(Segment.choices)
+    return [
+        ScenarioOverview(
+            scenario=row,
+            segments=[str(labels.get(link.segment, link.segment)) for link in row.segments.all()],
+            steps=list(row.steps.all()),
+            customers=counts.get(row.pk, 0),
+        )
+        for row in rows
+    ]
