@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db.models import Count, Q
 
 from encaisse.collaboration.models import DisputeReason
 from encaisse.collaboration.services import open_dispute, record_promise
+from encaisse.demo.bank import import_demo_statement
 from encaisse.dunning.services.runs import execute_dunning_run
 from encaisse.dunning.services.setup import install_shipped_dunning
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
@@ -35,11 +37,14 @@ class CollectionSummary:
     disputes: int
     promises: int
     actions: int
+    bank_notes: list[str]
 
 
-def seed_collection(*, today: dt.date, seed: int = 2026) -> CollectionSummary:
-    """Install the scenarios, open disputes and promises, and run today's dunning."""
+def seed_collection(*, today: dt.date, folder: Path, seed: int = 2026) -> CollectionSummary:
+    """Import yesterday's bank statement, install the scenarios, open disputes and
+    promises, and run today's dunning."""
     rng = random.Random(seed)
+    bank = import_demo_statement(today=today, folder=folder, seed=seed)
     setup = install_shipped_dunning()
     overdue = Q(invoices__settled_on__isnull=True, invoices__due_date__lt=today)
     late_customers = list(
@@ -81,6 +86,7 @@ def seed_collection(*, today: dt.date, seed: int = 2026) -> CollectionSummary:
         disputes=len(disputed),
         promises=len(promising),
         actions=len(result.actions),
+        bank_notes=[bank.message] if not bank.ok else bank.notes,
     )
 
 

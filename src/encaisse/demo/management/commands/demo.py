@@ -4,8 +4,10 @@ import datetime as dt
 import textwrap
 import time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.db import connection
@@ -78,12 +80,16 @@ class Command(EncaisseCommand):
                 f"Creating the demo company {cast.ENTITY.name} with {customers:,} customers..."
             )
             summary = load_demo_company(today=as_of, customers=customers, stdout=self.stdout)
-            collection = seed_collection(today=as_of)
+            collection = seed_collection(
+                today=as_of, folder=Path(settings.DATA_DIR) / "demo-bank-statements"
+            )
             self.stdout.write(
                 f"  {len(collection.scenarios)} dunning scenarios, {collection.disputes} disputes, "
                 f"{collection.promises} promises to pay; today's dunning run planned "
                 f"{collection.actions:,} actions"
             )
+            for note in collection.bank_notes:
+                self.stdout.write(f"  bank statement of yesterday: {note}")
             self.stdout.write(f"Created in {time.perf_counter() - started:.1f} s.")
         self.describe(summary, as_of=as_of, url=site_url(options["host"], options["port"]))
         if not options["no_serve"]:
