@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from encaisse.accounts.models import User
@@ -48,8 +48,15 @@ from encaisse.banking.parsers import (
 from encaisse.banking.parsers.wording import compact_iban
 from encaisse.core.errors import BadInput
 from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
-from encaisse.imports.parsers import Problem
-from encaisse.imports.services import MAX_PROBLEMS_KEPT, ImportResult, resolve_entity
+from encaisse.imports.services import (
+    MAX_PROBLEMS_KEPT,
+    ImportResult,
+    failures_recorded,
+    finish_run,
+    read_file_bytes,
+    resolve_entity,
+    result_of,
+)
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, LegalEntity, Payment
 from encaisse.ledger.services import allocate, refresh_balances
 
@@ -73,8 +80,12 @@ def import_bank_statement(
     """
     path = Path(path)
     run = _run(path, entity=entity, partial=partial, user=user, options=options or {})
-    try:
-        data = _read(path)
+    with failures_recorded(run):
+        data = read_file_bytes(
+            path,
+            max_bytes=MAX_FILE_BYTES,
+            too_large=f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+        )
         parsed = read_statement_file(data)
         run.file_format = _file_format(parsed)
         legal_entity = _entity(entity, parsed)
@@ -84,7 +95,7 @@ def import_bank_statement(
         run.progress_done = run.progress_total = parsed.entries
         if parsed.problems and not partial:
             run.rows_rejected = parsed.bad_entries
-            _finish(
+            finish_run(
                 run,
                 ImportStatus.FAILED,
                 message=(
@@ -94,7 +105,7 @@ def import_bank_statement(
                 ),
                 notes=parsed.notes,
             )
-            return _result(run)
+            return result_of(run)
         if not any(statement.lines for statement in parsed.statements):
             if parsed.problems:
                 run.rows_rejected = parsed.bad_entries
@@ -106,16 +117,8 @@ def import_bank_statement(
             run.rows_unchanged = outcome.unchanged
             run.rows_rejected = parsed.bad_entries
             status = ImportStatus.PARTIAL if parsed.problems else ImportStatus.SUCCEEDED
-            _finish(run, status, message=outcome.summary(), notes=parsed.notes + outcome.notes)
-    except BadInput as error:
-        _finish(run, ImportStatus.FAILED, message=str(error))
-    except DatabaseError as error:
-        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
-        _finish(run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}")
-    except Exception as error:
-        _finish(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
-        raise
-    return _result(run)
+            finish_run(run, status, message=outcome.summary(), notes=parsed.notes + outcome.notes)
+    return result_of(run)
 
 
 def _run(
@@ -142,19 +145,6 @@ def _run(
     run.started_at = timezone.now()
     run.save(update_fields=["status", "started_at"])
     return run
-
-
-def _read(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise BadInput(f"{path}: is a folder, not a file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
-    except PermissionError:
-        raise BadInput(f"{path}: not allowed to read it") from None
 
 
 def _file_format(parsed: StatementFile) -> dict[str, str]:
@@ -187,35 +177,6 @@ def _entity(code: str | None, parsed: StatementFile) -> LegalEntity:
 
 def _plural(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count:,} " + (noun if count == 1 else plural or f"{noun}s")
-
-
-def _finish(run: ImportRun, status: str, *, message: str, notes: list[str] | None = None) -> None:
-    run.status = status
-    run.message = message
-    run.notes = list(notes or [])
-    run.finished_at = timezone.now()
-    run.save()
-
-
-def _result(run: ImportRun) -> ImportResult:
-    return ImportResult(
-        run_id=run.pk,
-        kind=run.kind,
-        status=run.status,
-        file_name=run.file_name,
-        created=run.rows_created,
-        updated=run.rows_updated,
-        unchanged=run.rows_unchanged,
-        rejected=run.rows_rejected,
-        problems=[Problem(**problem) for problem in run.problems],
-        problem_count=run.problem_count,
-        notes=list(run.notes),
-        message=run.message,
-        file_format=dict(run.file_format),
-    )
-
-
-# ----------------------------------------------------------------------------------------------
 
 
 @dataclass

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -194,7 +195,7 @@ def run_import(*, import_run_id: int) -> ImportResult:
     (once: a run already started is left alone)."""
     run = ImportRun.objects.get(pk=import_run_id)
     if run.status != ImportStatus.QUEUED:
-        return _result(run)
+        return result_of(run)
     if run.kind in file_kinds():
         return _run_registered_kind(run)
     return _execute(run, Path(run.stored_file))
@@ -223,7 +224,7 @@ def _run_registered_kind(run: ImportRun) -> ImportResult:
             setattr(run, name, getattr(other, name))
         run.message = f"{run.message} (recorded as import #{other.pk})".strip()
         run.save()
-        return _result(run)
+        return result_of(run)
     return result
 
 
@@ -252,7 +253,7 @@ def _execute(
     run.status = ImportStatus.CHECKING
     run.started_at = timezone.now()
     run.save(update_fields=["status", "started_at"])
-    try:
+    with failures_recorded(run):
         mapping = mapping_from_dict(options.get("mapping") or {}, kind=kind)
         with _open(path) as source:
             table = read_table(source, kind=kind, mapping=mapping)
@@ -263,15 +264,7 @@ def _execute(
             if entity.pk is not None:
                 run.entity_id = entity.pk
             _import_table(run, table, entity, path, _Progress(run, on_progress))
-    except BadInput as error:
-        _finish(run, ImportStatus.FAILED, message=str(error))
-    except DatabaseError as error:
-        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
-        _finish(run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}")
-    except Exception as error:
-        _finish(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
-        raise
-    return _result(run)
+    return result_of(run)
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -321,7 +314,7 @@ def _import_table(
             raise BadInput("the file has a header but no rows")
         if counts.rejected and not partial:
             run.rows_rejected = counts.rejected
-            _finish(
+            finish_run(
                 run,
                 ImportStatus.FAILED,
                 message=(
@@ -343,7 +336,7 @@ def _import_table(
             run.rows_unchanged, run.rows_rejected = counts.unchanged, counts.rejected
             run.progress_done = run.progress_total = done
             status = ImportStatus.PARTIAL if counts.rejected else ImportStatus.SUCCEEDED
-            _finish(run, status, message=_summary(run), notes=loader.notes)
+            finish_run(run, status, message=_summary(run), notes=loader.notes)
         loader.analyze()
     finally:
         if rejects:
@@ -365,7 +358,10 @@ def _summary(run: ImportRun) -> str:
     return text
 
 
-def _finish(run: ImportRun, status: str, *, message: str, notes: list[str] | None = None) -> None:
+def finish_run(
+    run: ImportRun, status: str, *, message: str, notes: list[str] | None = None
+) -> None:
+    """Record how an import ended (every kind of file ends its run here)."""
     run.status = status
     run.message = message
     run.notes = list(notes or [])
@@ -375,7 +371,42 @@ def _finish(run: ImportRun, status: str, *, message: str, notes: list[str] | Non
     run.save()
 
 
-def _result(run: ImportRun) -> ImportResult:
+@contextmanager
+def failures_recorded(run: ImportRun) -> Iterator[None]:
+    """Bad input and writes the database refuses end the run as FAILED, in one line.
+
+    Anything else is a bug: the run is marked failed and the error goes on up.
+    """
+    try:
+        yield
+    except BadInput as error:
+        finish_run(run, ImportStatus.FAILED, message=str(error))
+    except DatabaseError as error:
+        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
+        finish_run(
+            run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}"
+        )
+    except Exception as error:
+        finish_run(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
+        raise
+
+
+def read_file_bytes(path: Path, *, max_bytes: int, too_large: str) -> bytes:
+    """The whole file, or BadInput naming why it cannot be read."""
+    try:
+        if path.is_dir():
+            raise BadInput(f"{path}: is a folder, not a file")
+        if path.stat().st_size > max_bytes:
+            raise BadInput(too_large)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except PermissionError:
+        raise BadInput(f"{path}: not allowed to read it") from None
+
+
+def result_of(run: ImportRun) -> ImportResult:
+    """What the command and the pages show of a finished run."""
     return ImportResult(
         run_id=run.pk,
         kind=run.kind,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,7 +15,13 @@ from encaisse.imports.facturx import MAX_PDF_BYTES, FacturxInvoice, Party, read_
 from encaisse.imports.loaders import EntityChoice, InvoiceLoader
 from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Row
-from encaisse.imports.services import ImportResult, _finish, _result
+from encaisse.imports.services import (
+    ImportResult,
+    failures_recorded,
+    finish_run,
+    read_file_bytes,
+    result_of,
+)
 from encaisse.imports.services_fec import default_payment_terms_days
 from encaisse.ledger.models import Customer, Invoice, LegalEntity
 from encaisse.ledger.services import record_invoice_document
@@ -62,8 +68,12 @@ def import_facturx(
     run.started_at = timezone.now()
     run.save(update_fields=["status", "started_at"])
     terms = default_payment_terms_days() if payment_terms_days is None else payment_terms_days
-    try:
-        content = _read(path)
+    with failures_recorded(run):
+        content = read_file_bytes(
+            path,
+            max_bytes=MAX_PDF_BYTES,
+            too_large=f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB",
+        )
         invoice = read_facturx_pdf(content)
         run.file_format = {"format": "Factur-X PDF"}
         if invoice.profile:
@@ -72,28 +82,7 @@ def import_facturx(
         legal_entity = _legal_entity(entity, invoice.seller, notes)
         run.entity = legal_entity
         _import(run, legal_entity, invoice, content, run.file_name, terms, notes)
-    except BadInput as error:
-        _finish(run, ImportStatus.FAILED, message=str(error))
-    except DatabaseError as error:
-        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
-        _finish(run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}")
-    except Exception as error:
-        _finish(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
-        raise
-    return _result(run)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise BadInput(f"{path}: is a folder, not a file")
-        if path.stat().st_size > MAX_PDF_BYTES:
-            raise BadInput(f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
-    except PermissionError:
-        raise BadInput(f"{path}: not allowed to read it") from None
+    return result_of(run)
 
 
 def _describe(party: Party) -> str:
@@ -260,7 +249,7 @@ def _import(
             run.progress_done = run.progress_total = 1
             kind = "credit note" if invoice.is_credit_note else "invoice"
             action = "created" if counts.created else "updated" if counts.updated else "unchanged"
-            _finish(
+            finish_run(
                 run,
                 ImportStatus.SUCCEEDED,
                 message=f"{kind} {invoice.number} of {customer.name}: {action}",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from encaisse.accounts.models import User
@@ -35,13 +35,14 @@ from encaisse.imports.services import (
     MAX_PROBLEMS_KEPT,
     ImportResult,
     ProgressCallback,
-    _finish,
     _open,
     _plural,
     _Progress,
-    _result,
     default_rejects_path,
+    failures_recorded,
+    finish_run,
     resolve_entity,
+    result_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -115,26 +116,17 @@ def import_fec(
     run.status = ImportStatus.CHECKING
     run.started_at = timezone.now()
     run.save(update_fields=["status", "started_at"])
-    try:
-        with _open(path) as source:
-            fec = FecFile(source)
-            run.file_format = dict(fec.detected)
-            chosen = resolve_entity(
-                run.options.get("entity") or None,
-                create_missing=bool(run.options.get("create_missing")),
-            )
-            if chosen.pk is not None:
-                run.entity_id = chosen.pk
-            _FecImport(run, fec, chosen, path, _Progress(run, on_progress)).execute()
-    except BadInput as error:
-        _finish(run, ImportStatus.FAILED, message=str(error))
-    except DatabaseError as error:
-        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
-        _finish(run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}")
-    except Exception as error:
-        _finish(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
-        raise
-    return _result(run)
+    with failures_recorded(run), _open(path) as source:
+        fec = FecFile(source)
+        run.file_format = dict(fec.detected)
+        chosen = resolve_entity(
+            run.options.get("entity") or None,
+            create_missing=bool(run.options.get("create_missing")),
+        )
+        if chosen.pk is not None:
+            run.entity_id = chosen.pk
+        _FecImport(run, fec, chosen, path, _Progress(run, on_progress)).execute()
+    return result_of(run)
 
 
 class _FecImport:
@@ -273,7 +265,7 @@ class _FecImport:
             )
         if self.rejected_lines and not self.partial:
             run.rows_rejected = self.rejected_lines
-            _finish(
+            finish_run(
                 run,
                 ImportStatus.FAILED,
                 message=(
@@ -300,7 +292,7 @@ class _FecImport:
             run.rows_rejected = self.rejected_lines
             run.progress_done = run.progress_total = lines
             status = ImportStatus.PARTIAL if self.rejected_lines else ImportStatus.SUCCEEDED
-            _finish(run, status, message=self._summary(), notes=self._notes())
+            finish_run(run, status, message=self._summary(), notes=self._notes())
         for loader in loaders:
             loader.analyze()
 
