@@ -359,3 +359,32 @@ class MessageTemplateForm(MarksInvalidFields, forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18, "class": "form-control font-monospace small"}),
     )
+
+
+class DunningProfileForm(forms.Form):
+    """Finance's settings for one customer, on the customer page."""
+
+    scenario = forms.ModelChoiceField(
+        label=_("Scenario"),
+        queryset=Scenario.objects.none(),
+        required=False,
+        empty_label=_("The one of its segment"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    do_not_contact = forms.BooleanField(
+        label=_("Do not contact (no reminder at all)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    on_hold_until = forms.DateField(
+        label=_("No reminder until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args: Any, scenarios: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scenario"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
+        if scenarios is not None:
+            field.queryset = scenarios

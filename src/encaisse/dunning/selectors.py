@@ -338,3 +338,23 @@ def finance_queue(customers: QuerySet[Customer]) -> FinanceQueue:
         failed_messages=counts["failed"],
         retrying_messages=counts["retrying"],
     )
+
+
+def scenario_choices() -> QuerySet[Scenario]:
+    return Scenario.objects.order_by("name")
+
+
+def customer_profile(customer: Customer) -> DunningProfile | None:
+    """The customer's own dunning settings, if finance set any."""
+    return DunningProfile.objects.filter(customer=customer).select_related("scenario").first()
+
+
+def scenario_of(customer: Customer, profile: DunningProfile | None) -> Scenario | None:
+    """The scenario that applies: the customer's own, else its segment's, else the default."""
+    if profile is not None and profile.scenario is not None:
+        return profile.scenario
+    link = ScenarioSegment.objects.filter(segment=customer.segment).select_related("scenario")
+    segment = link.first()
+    if segment is not None:
+        return segment.scenario
+    return Scenario.objects.filter(is_default=True).first()

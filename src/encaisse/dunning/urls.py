@@ -6,6 +6,11 @@ urlpatterns = [
     path("upcoming/", views.upcoming_view, name="dunning-upcoming"),
     path("holds/<int:customer_pk>/", views.request_hold_view, name="dunning-request-hold"),
     path("approvals/", views.approvals_view, name="dunning-approvals"),
+    path(
+        "customers/<int:customer_pk>/profile/",
+        views.customer_profile_view,
+        name="dunning-customer-profile",
+    ),
     path("actions/<int:pk>/decide/", views.decide_action_view, name="dunning-decide-action"),
     path("holds/<int:pk>/decide/", views.decide_hold_view, name="dunning-decide-hold"),
     path("outbox/", views.outbox_view, name="dunning-outbox"),

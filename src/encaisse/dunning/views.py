@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,13 +22,16 @@ from encaisse.accounts.permissions import acting_user, can_run_dunning, is_read_
 from encaisse.core.dates import today
 from encaisse.core.errors import BadInput
 from encaisse.dunning.channels import letters_in_one_pdf
-from encaisse.dunning.forms import DecisionForm, HoldRequestForm
-from encaisse.dunning.models import MessageState
+from encaisse.dunning.forms import DecisionForm, DunningProfileForm, HoldRequestForm
+from encaisse.dunning.models import DunningProfile, MessageState
 from encaisse.dunning.selectors import (
     actions_awaiting_approval,
     customer_dunning_history,
+    customer_profile,
     outbox_messages,
     pending_holds,
+    scenario_choices,
+    scenario_of,
     upcoming_actions,
     visible_actions,
     visible_holds,
@@ -39,6 +43,7 @@ from encaisse.dunning.services.decisions import (
     decide_hold,
     request_hold,
 )
+from encaisse.dunning.services.profiles import set_dunning_profile
 from encaisse.dunning.timeline import customer_timeline
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers, visible_invoices
@@ -268,15 +273,64 @@ def customer_timeline_panel(request: HttpRequest, customer: Customer) -> str:
     )
 
 
+def _profile_form(profile: DunningProfile | None, data: Any = None) -> DunningProfileForm:
+    initial = (
+        {
+            "scenario": profile.scenario_id,
+            "do_not_contact": profile.do_not_contact,
+            "on_hold_until": profile.on_hold_until,
+        }
+        if profile is not None
+        else {}
+    )
+    return DunningProfileForm(data, initial=initial, scenarios=scenario_choices())
+
+
+@login_required
+@require_POST
+def customer_profile_view(request: HttpRequest, customer_pk: int) -> HttpResponse:
+    """Finance sets the customer's own scenario, do-not-contact and hold."""
+    user = acting_user(request)
+    _finance_only(user)
+    customer = get_object_or_404(visible_customers(user), pk=customer_pk)
+    form = _profile_form(customer_profile(customer), request.POST)
+    if form.is_valid():
+        try:
+            set_dunning_profile(
+                customer=customer,
+                scenario=form.cleaned_data["scenario"],
+                do_not_contact=form.cleaned_data["do_not_contact"],
+                on_hold_until=form.cleaned_data["on_hold_until"],
+                changed_by=user,
+                today=today(),
+            )
+        except BadInput as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Dunning settings of this customer saved."))
+    else:
+        messages.error(
+            request,
+            "; ".join(f"{error}" for errors in form.errors.values() for error in errors),
+        )
+    return redirect("customer-detail", pk=customer.pk)
+
+
 def customer_dunning_panel(request: HttpRequest, customer: Customer) -> str:
     """The dunning part of the customer page: what comes next and what was done."""
     user = acting_user(request)
     start = today()
     upcoming = upcoming_actions(visible_customers(user).filter(pk=customer.pk), start=start, days=7)
+    profile = customer_profile(customer)
+    finance = can_run_dunning(user)
     return render_to_string(
         "dunning/_customer_panel.html",
         {
             "customer": customer,
+            "profile": profile,
+            "scenario": scenario_of(customer, profile),
+            "profile_form": _profile_form(profile) if finance else None,
+            "today": start,
             "upcoming": upcoming,
             "history": customer_dunning_history(customer)[:10],
             "can_hold": not is_read_only(user),
