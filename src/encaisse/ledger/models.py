@@ -160,9 +160,14 @@ class Invoice(models.Model):
         verbose_name=_("legal entity"),
         on_delete=models.PROTECT,
         related_name="invoices",
+        db_index=False,  # the unique (entity, number/reference) index serves
     )
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        db_index=False,  # the (customer, due date / date) index serves
     )
     kind = models.CharField(
         _("kind"), max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
@@ -227,9 +232,14 @@ class Payment(models.Model):
         verbose_name=_("legal entity"),
         on_delete=models.PROTECT,
         related_name="payments",
+        db_index=False,  # the unique (entity, number/reference) index serves
     )
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+        db_index=False,  # the (customer, due date / date) index serves
     )
     reference = models.CharField(_("reference"), max_length=80)
     date = models.DateField(_("date"))
