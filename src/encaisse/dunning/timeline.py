@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from encaisse.collaboration.models import Dispute, PromiseToPay, Task, TaskStatus
+from encaisse.dunning.labels import step_label
 from encaisse.dunning.models import DunningAction, HoldRequest, HoldStatus, MessageState
 from encaisse.ledger.models import Customer, Payment
 
@@ -83,7 +84,7 @@ def _reminders(customer: Customer) -> list[TimelineEvent]:
                 at=message.sent_at if sent and message else _day(action.planned_for),
                 kind=action.step.channel,
                 title=_("%(step)s: %(state)s")
-                % {"step": action.step.key.replace("_", " "), "state": action.get_state_display()},
+                % {"step": step_label(action.step.key), "state": action.get_state_display()},
                 detail=(message.subject if message else "")
                 or (message.recipient if message else ""),
                 amount=action.amount,

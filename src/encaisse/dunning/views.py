@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from encaisse.accounts.models import User
@@ -248,17 +248,17 @@ def letters_batch_view(request: HttpRequest) -> HttpResponse:
 
 
 EVENT_LABELS = {
-    "payment": _lazy("Payment"),
-    "email": _lazy("E-mail"),
-    "letter": _lazy("Letter"),
-    "sms": _lazy("SMS"),
-    "call": _lazy("Call"),
-    "task": _lazy("Task"),
-    "hold": _lazy("Hold"),
-    "decision": _lazy("Decision"),
-    "dispute": _lazy("Dispute"),
-    "resolved": _lazy("Dispute"),
-    "promise": _lazy("Promise"),
+    "payment": pgettext_lazy("timeline", "Payment"),
+    "email": pgettext_lazy("timeline", "E-mail"),
+    "letter": pgettext_lazy("timeline", "Letter"),
+    "sms": pgettext_lazy("timeline", "SMS"),
+    "call": pgettext_lazy("timeline", "Call"),
+    "task": pgettext_lazy("timeline", "Task"),
+    "hold": pgettext_lazy("timeline", "Hold"),
+    "decision": pgettext_lazy("timeline", "Decision"),
+    "dispute": pgettext_lazy("timeline", "Dispute"),
+    "resolved": pgettext_lazy("timeline", "Dispute"),
+    "promise": pgettext_lazy("timeline", "Promise"),
 }
 
 

@@ -18,6 +18,7 @@ from encaisse.accounts.models import User
 from encaisse.collaboration.models import TaskKind, TaskStatus
 from encaisse.collaboration.services import TaskSpec, create_tasks, language_of
 from encaisse.dunning.engine import Actor, Channel, PlannedAction, plan_actions
+from encaisse.dunning.labels import step_label
 from encaisse.dunning.models import (
     ActionItem,
     ActionState,
@@ -165,7 +166,7 @@ def _create_tasks(human: list[tuple[int, PlannedAction]], *, as_of: dt.date) -> 
             ) % {"customer": customer.name, "count": count}
             instructions = _(
                 "Dunning step '%(step)s'. Record the outcome: the scenario waits for it."
-            ) % {"step": action.step.key}
+            ) % {"step": step_label(action.step.key)}
         specs.append(
             TaskSpec(
                 customer=customer,
