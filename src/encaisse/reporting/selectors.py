@@ -243,3 +243,25 @@ def _totals(rows: Iterable[AgedRow]) -> list[AgedRow]:
         )
         total.add(row)
     return [totals[currency] for currency in sorted(totals)]
+
+
+DSO_PERIOD_DAYS = 90
+
+
+def days_sales_outstanding(
+    customers: QuerySet[Customer],
+    *,
+    as_of: dt.date,
+    outstanding: Decimal,
+    period_days: int = DSO_PERIOD_DAYS,
+) -> Decimal | None:
+    """DSO by the count-back-free method: outstanding / sales of the last ``period_days``
+    days x ``period_days``. ``outstanding`` is the aged balance's total for the same
+    customers (one currency). None when nothing was invoiced in the period."""
+    start = as_of - dt.timedelta(days=period_days - 1)
+    sales = Invoice.objects.filter(
+        customer__in=customers.values("pk"), issue_date__gte=start, issue_date__lte=as_of
+    ).aggregate(total=Sum("amount"))["total"]
+    if not sales or sales <= 0:
+        return None
+    return (outstanding / sales * period_days).quantize(Decimal("1"))

@@ -20,11 +20,13 @@ from encaisse.reporting import exports
 from encaisse.reporting.forms import AgedBalanceForm
 from encaisse.reporting.selectors import (
     BUCKETS,
+    DSO_PERIOD_DAYS,
     GROUPING_LABELS,
     AgedBalance,
     AgedRow,
     Grouping,
     aged_balance,
+    days_sales_outstanding,
 )
 
 # What a click on a row of one grouping drills down to.
@@ -127,5 +129,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "customer_count": customers.count(),
         "today": as_of,
         "finance_queue": finance_queue(customers) if can_run_dunning(user) else None,
+        "dso": (
+            days_sales_outstanding(customers, as_of=as_of, outstanding=report.totals[0].total)
+            if report.totals
+            else None
+        ),
+        "dso_days": DSO_PERIOD_DAYS,
     }
     return render(request, "reporting/dashboard.html", context)
