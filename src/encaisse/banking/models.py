@@ -96,6 +96,7 @@ class MatchMethod(models.TextChoices):
     IBAN_AMOUNT = "iban_amount", _("Known IBAN and amount")
     NAME_AMOUNT = "name_amount", _("Customer name and amount")
     MANUAL = "manual", _("Reconciled by hand")
+    ALREADY_RECORDED = "already_recorded", _("Payment already in the ledger (ERP import)")
     DEBIT = "debit", _("Debit (money out)")
     NOT_A_CUSTOMER = "not_a_customer", _("Not a customer payment")
 

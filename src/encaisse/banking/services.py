@@ -186,6 +186,7 @@ class _Outcome:
     matched: int = 0
     to_reconcile: int = 0
     debits: int = 0
+    already_recorded: int = 0
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -369,7 +370,8 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
     candidates = _Candidates(entity, [item.line for item in credits])
     for item in credits:
         item.decision = candidates.decide(item.line)
-    payments = _payments(credits, entity)
+    recorded = _already_recorded(credits, entity)
+    payments = {**_payments([c for c in credits if c.key not in recorded], entity), **recorded}
     rows = []
     allocations: list[Allocation] = []
     learned: set[tuple[int, str]] = set()
@@ -381,6 +383,9 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
         if not line.is_credit:
             status, method = LineStatus.IGNORED, MatchMethod.DEBIT
             outcome.debits += 1
+        elif item.key in recorded:  # the ERP sent it already: the same money, once
+            status, method = LineStatus.MATCHED, MatchMethod.ALREADY_RECORDED
+            outcome.already_recorded += 1
         elif decision.allocations and payment is not None:
             status, method = LineStatus.MATCHED, decision.method
             outcome.matched += 1
@@ -443,6 +448,62 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
         outcome.notes.append(
             f"{_plural(outcome.debits, 'debit')} (money out) kept aside as ignored lines"
         )
+    if outcome.already_recorded:
+        outcome.notes.append(
+            f"{_plural(outcome.already_recorded, 'credit')} already in the ledger as a payment "
+            "(imported from the ERP): linked to it, not counted twice"
+        )
+
+
+RECORDED_WITHIN_DAYS = 5  # an ERP books a transfer a few days before or after the bank
+
+
+def _already_recorded(credits: list[_NewLine], entity: LegalEntity) -> dict[str, Payment]:
+    """Credits the ledger already has as a payment no bank line claims yet, by line key.
+
+    The same reference and amount; or, for a known payer, the same customer and amount
+    within a few days. Each payment is claimed once.
+    """
+    if not credits:
+        return {}
+    references = {item.key: payment_reference(item.line, item.key) for item in credits}
+    unclaimed = Payment.objects.filter(entity=entity, bank_line__isnull=True)
+    by_reference: dict[str, Payment] = {}
+    for chunk in _chunks(sorted(set(references.values()))):
+        by_reference.update(
+            (payment.reference, payment) for payment in unclaimed.filter(reference__in=chunk)
+        )
+    customer_ids = sorted(
+        {item.decision.customer_id for item in credits if item.decision.customer_id}
+    )
+    days = [item.line.booking_date for item in credits]
+    margin = dt.timedelta(days=RECORDED_WITHIN_DAYS)
+    by_customer: dict[int, list[Payment]] = defaultdict(list)
+    for chunk in _chunks(customer_ids):
+        for payment in unclaimed.filter(
+            customer_id__in=chunk, date__gte=min(days) - margin, date__lte=max(days) + margin
+        ).order_by("date", "pk"):
+            by_customer[payment.customer_id].append(payment)
+    found: dict[str, Payment] = {}
+    claimed: set[int] = set()
+    for item in credits:
+        line = item.line
+        same: Payment | None = by_reference.get(references[item.key])
+        if same is None or same.amount != line.amount or same.pk in claimed:
+            same = next(
+                (
+                    candidate
+                    for candidate in by_customer.get(item.decision.customer_id or 0, [])
+                    if candidate.pk not in claimed
+                    and candidate.amount == line.amount
+                    and abs((candidate.date - line.booking_date).days) <= RECORDED_WITHIN_DAYS
+                ),
+                None,
+            )
+        if same is not None:
+            claimed.add(same.pk)
+            found[item.key] = same
+    return found
 
 
 def _payments(credits: list[_NewLine], entity: LegalEntity) -> dict[str, Payment]:
