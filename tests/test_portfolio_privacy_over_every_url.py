@@ -78,6 +78,7 @@ def pauls_secrets(portfolios, rep_paul, settings, tmp_path):
         PaymentFactory(customer=portfolios[f"paul{index}"], reference=f"VIR-paul-{index}")
     _install_dunning()
     _record_everything(portfolios, rep_paul)
+    _bank_statement_paying_paul(portfolios, tmp_path)
     return [
         "Client Paul",
         "PAUL-1",
@@ -86,6 +87,8 @@ def pauls_secrets(portfolios, rep_paul, settings, tmp_path):
         "F-paul-2",
         "VIR-paul-1",
         "VIR-paul-2",
+        "BANK-PAUL-1",
+        "FR7610107001011234567890129",
         "Paul Sud",
         "Agence Marseille",
     ]
@@ -136,6 +139,34 @@ def _record_everything(portfolios, rep_paul):
     )
 
 
+def _bank_statement_paying_paul(portfolios, tmp_path):
+    """A statement whose credits pay Paul's invoices: bank lines and a learned IBAN."""
+    from encaisse.banking.services import import_bank_statement
+    from encaisse.banking.tests.conftest import entry
+
+    invoice = portfolios["paul1"].invoices.get()
+    path = tmp_path / "releve-paul.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        "<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-02-12T06:00:00</CreDtTm></GrpHdr>"
+        "<Stmt><Id>PAUL-STMT</Id><CreDtTm>2026-02-12T06:00:00</CreDtTm>"
+        "<Acct><Id><IBAN>FR7630004000031234567890143</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+        + entry(
+            str(invoice.open_amount),
+            name="Client Paul 1",
+            iban="FR7610107001011234567890129",
+            text=f"REGLEMENT {invoice.number}",
+            reference="BANK-PAUL-1",
+            booked="2026-02-11",
+        )
+        + entry("123.45", name="Client Paul 2 SA", text="ACOMPTE", booked="2026-02-11")
+        + "</Stmt></BkToCstmrStmt></Document>",
+        encoding="utf-8",
+    )
+    assert import_bank_statement(path=path).ok
+
+
 def _foreign_ids(customers) -> list[int]:
     """The ids of every row, of every model with a customer, that belongs to ``customers``."""
     from django.apps import apps
@@ -159,6 +190,11 @@ def _foreign_ids(customers) -> list[int]:
     ids |= set(
         OutboundMessage.objects.filter(action__customer__in=customers).values_list("pk", flat=True)
     )
+    from encaisse.banking.models import BankLine
+
+    ids |= set(
+        BankLine.objects.filter(payment__customer__in=customers).values_list("pk", flat=True)
+    )
     return sorted(ids)
 
 
@@ -172,6 +208,10 @@ def test_no_one_sees_a_customer_outside_their_portfolio_on_any_url(
     from encaisse.dunning.models import OutboundMessage
 
     assert OutboundMessage.objects.filter(action__customer__in=foreign).exists()
+    from encaisse.banking.models import BankLine, CustomerIban
+
+    assert BankLine.objects.filter(payment__customer__in=foreign).exists()
+    assert CustomerIban.objects.filter(customer__in=foreign).exists()
     checked = []
     for route in _routes():
         if route.startswith("admin/"):
