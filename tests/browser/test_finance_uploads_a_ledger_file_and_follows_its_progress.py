@@ -34,7 +34,7 @@ def test_finance_uploads_invoices_and_follows_the_progress_to_the_report(
     page.get_by_role("button", name="Importer", exact=True).click()
 
     page.wait_for_url("**/imports/*/")
-    progress = page.get_by_test_id("import-progress")
+    progress = page.get_by_role("progressbar")  # the bar's track: visible even at 0 %
     progress.wait_for(state="visible")
     screenshot(page, "import-progress")
     report = page.get_by_test_id("import-report")

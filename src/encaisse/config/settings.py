@@ -166,7 +166,10 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: ids and numbers written into HTML attributes and forms must stay plain (a French
+# "1 234" in an id or a hidden value breaks selectors and posts). Money and counts are
+# grouped explicitly by the |money and |amount filters.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
