@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -99,13 +101,13 @@ def _record(planned: list[tuple[PlannedAction, int]], *, as_of: dt.date, run: Du
     ids = dict(
         DunningAction.objects.filter(key__in=[a.key for a in actions]).values_list("key", "pk")
     )
-    ActionItem.objects.bulk_create(
-        ActionItem(
-            action_id=ids[record.key],
-            invoice_id=item.invoice_id,
-            step_id=step_id,
-            open_amount=item.open_amount,
-            days_past_due=item.days_past_due,
+    _insert_items(
+        (
+            ids[record.key],
+            item.invoice_id,
+            step_id,
+            connection.ops.adapt_decimalfield_value(item.open_amount, 14, 2),
+            item.days_past_due,
         )
         for record, (action, step_id) in zip(actions, planned, strict=True)
         for item in action.items
@@ -117,6 +119,23 @@ def _record(planned: list[tuple[PlannedAction, int]], *, as_of: dt.date, run: Du
     ]
     if human:
         _create_tasks(human, as_of=as_of)
+
+
+_ITEM_COLUMNS = ("action_id", "invoice_id", "step_id", "open_amount", "days_past_due")
+_ITEMS_PER_STATEMENT = 2000
+
+
+def _insert_items(rows: Iterable[tuple[int, int, int, Any, int]]) -> None:
+    """The invoice lines of the actions, straight to the table: a run can record hundreds of
+    thousands, and model instances would cost more than the inserts."""
+    table = connection.ops.quote_name(ActionItem._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _ITEM_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_ITEM_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (quoted names)
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(islice(iterator, _ITEMS_PER_STATEMENT)):
+            cursor.executemany(sql, chunk)
 
 
 def _assignee(
