@@ -102,3 +102,10 @@ def test_a_bad_scenario_file_is_refused_naming_the_line(migrated, tmp_path):
     assert result.stderr.strip().splitlines() == [
         "CommandError: line 3: unknown channel 'fax' (expected email, letter, sms, call, task)"
     ]
+
+
+def test_a_database_never_migrated_says_to_run_migrate(tmp_path):
+    result = encaisse("report", "aged-balance", tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "run `encaisse migrate`" in result.stderr

@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     except DatabaseError as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
         sys.stderr.write(f"encaisse: database error: {first_line}\n")
+        if "no such table" in first_line or "does not exist" in first_line:
+            sys.stderr.write("encaisse: the database is not set up: run `encaisse migrate`\n")
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
