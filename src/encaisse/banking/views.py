@@ -7,20 +7,17 @@ customer, tick the invoices, confirm; or mark it "not a customer payment".
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from encaisse.accounts.decorators import allowed_or_404
 from encaisse.accounts.permissions import acting_user, can_import_ledger
 from encaisse.banking.models import BankLine
 from encaisse.banking.selectors import (
@@ -37,20 +34,7 @@ from encaisse.core.errors import BadInput
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 
-View = Callable[..., HttpResponseBase]
-
-
-def finance_only(view: View) -> View:
-    """Login required, then a 404 for whoever may not reconcile (see can_import_ledger)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not can_import_ledger(acting_user(request)):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+finance_only = allowed_or_404(can_import_ledger)
 
 
 def _is_htmx(request: HttpRequest) -> bool:

@@ -28,12 +28,13 @@ from encaisse.dunning.models import (
     HoldRequest,
     HoldStatus,
     MessageState,
+    MessageTemplate,
     OutboundMessage,
     Scenario,
     ScenarioSegment,
     Step,
 )
-from encaisse.ledger.models import Customer, Invoice, InvoiceKind
+from encaisse.ledger.models import Customer, Invoice, InvoiceKind, Segment
 from encaisse.ledger.scoping import visible_customers
 
 BATCH_SIZE = 1000
@@ -340,10 +341,6 @@ def finance_queue(customers: QuerySet[Customer]) -> FinanceQueue:
     )
 
 
-def scenario_choices() -> QuerySet[Scenario]:
-    return Scenario.objects.order_by("name")
-
-
 def customer_profile(customer: Customer) -> DunningProfile | None:
     """The customer's own dunning settings, if finance set any."""
     return DunningProfile.objects.filter(customer=customer).select_related("scenario").first()
@@ -358,3 +355,85 @@ def scenario_of(customer: Customer, profile: DunningProfile | None) -> Scenario 
     if segment is not None:
         return segment.scenario
     return Scenario.objects.filter(is_default=True).first()
+
+
+# --- Scenarios and templates (no customer data: every signed-in user may read them) ---
+
+
+@dataclass(frozen=True)
+class ScenarioOverview:
+    scenario: Scenario
+    segments: list[str]
+    steps: list[Step]
+    customers: int
+
+
+def scenarios() -> QuerySet[Scenario]:
+    """Every scenario (none holds customer data: every signed-in user may read them)."""
+    return Scenario.objects.all()
+
+
+def message_templates() -> QuerySet[MessageTemplate]:
+    return MessageTemplate.objects.all()
+
+
+def template_keys() -> list[str]:
+    return sorted(set(MessageTemplate.objects.values_list("key", flat=True)))
+
+
+def segment_owners() -> dict[str, Scenario]:
+    """Which scenario holds each segment now."""
+    return {
+        link.segment: link.scenario for link in ScenarioSegment.objects.select_related("scenario")
+    }
+
+
+def default_scenario() -> Scenario | None:
+    return Scenario.objects.filter(is_default=True).first()
+
+
+def recorded_step_keys(scenario: Scenario) -> set[str]:
+    """Keys of the scenario's steps that already have reminders recorded (they must stay)."""
+    return set(
+        Step.objects.filter(scenario=scenario, actions__isnull=False).values_list("key", flat=True)
+    )
+
+
+def scenario_overview() -> list[ScenarioOverview]:
+    """Every scenario with its segments, its steps and how many customers follow it.
+
+    A customer follows its own scenario (dunning profile) if it has one, else the scenario
+    that holds its segment, else the default scenario.
+    """
+    rows = list(scenarios().prefetch_related("segments", "steps"))
+    explicit = dict(
+        DunningProfile.objects.filter(scenario__isnull=False)
+        .order_by()
+        .values_list("scenario_id")
+        .annotate(count=Count("pk"))
+    )
+    by_segment = dict(
+        Customer.objects.filter(
+            Q(dunning_profile__isnull=True) | Q(dunning_profile__scenario__isnull=True)
+        )
+        .order_by()
+        .values_list("segment")
+        .annotate(count=Count("pk"))
+    )
+    owner = {link.segment: link.scenario_id for row in rows for link in row.segments.all()}
+    default = next((row.pk for row in rows if row.is_default), None)
+    counts: dict[int, int] = dict(explicit)
+    for segment, count in by_segment.items():
+        follows = owner.get(segment, default)
+        if follows is not None:
+            counts[follows] = counts.get(follows, 0) + count
+    labels = dict(Segment.choices)
+    return [
+        ScenarioOverview(
+            scenario=row,
+            segments=[str(labels.get(link.segment, link.segment)) for link in row.segments.all()],
+            steps=list(row.steps.all()),
+            customers=counts.get(row.pk, 0),
+        )
+        for row in rows
+    ]

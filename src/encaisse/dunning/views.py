@@ -30,8 +30,8 @@ from encaisse.dunning.selectors import (
     customer_profile,
     outbox_messages,
     pending_holds,
-    scenario_choices,
     scenario_of,
+    scenarios,
     upcoming_actions,
     visible_actions,
     visible_holds,
@@ -283,7 +283,7 @@ def _profile_form(profile: DunningProfile | None, data: Any = None) -> DunningPr
         if profile is not None
         else {}
     )
-    return DunningProfileForm(data, initial=initial, scenarios=scenario_choices())
+    return DunningProfileForm(data, initial=initial, scenarios=scenarios().order_by("name"))
 
 
 @login_required

@@ -33,19 +33,22 @@ from encaisse.dunning.forms import (
     step_initial,
 )
 from encaisse.dunning.models import Scenario
-from encaisse.dunning.services.scenarios import (
+from encaisse.dunning.selectors import (
     default_scenario,
-    export_scenario,
-    import_scenario,
     message_templates,
-    preview_message_template,
     recorded_step_keys,
-    save_message_template,
-    save_scenario,
     scenario_overview,
     scenarios,
     segment_owners,
     template_keys,
+)
+from encaisse.dunning.services.scenarios import (
+    ImportReport,
+    export_scenario,
+    import_scenario,
+    preview_message_template,
+    save_message_template,
+    save_scenario,
     template_variables,
 )
 
@@ -103,6 +106,13 @@ def scenario_list_view(request: HttpRequest) -> HttpResponse:
     return _scenario_list(request)
 
 
+def _announce(request: HttpRequest, report: ImportReport, sentence: str) -> None:
+    """What was saved, then what moved with it (segments taken over, a new default)."""
+    messages.success(request, sentence % {"name": report.scenario.name})
+    for note in report.notes:
+        messages.warning(request, note[:1].upper() + note[1:] + ".")
+
+
 def _scenario_form_page(request: HttpRequest, scenario: Scenario | None) -> HttpResponse:
     _editor(request)
     owners = segment_owners()
@@ -129,17 +139,13 @@ def _scenario_form_page(request: HttpRequest, scenario: Scenario | None) -> Http
             except BadInput as error:
                 form.add_error(None, str(error))
             else:
-                sentence = (
+                _announce(
+                    request,
+                    report,
                     _("Scenario “%(name)s” created.")
                     if report.created
-                    else _("Scenario “%(name)s” saved.")
+                    else _("Scenario “%(name)s” saved."),
                 )
-                messages.success(
-                    request,
-                    sentence % {"name": report.scenario.name},
-                )
-                for note in report.notes:
-                    messages.warning(request, note[:1].upper() + note[1:] + ".")
                 return redirect("dunning-scenarios")
     else:
         initial: dict[str, Any] = {}
@@ -218,17 +224,13 @@ def scenario_import_view(request: HttpRequest) -> HttpResponse:
         return _scenario_list(
             request, import_problems=problems, filename=form.cleaned_data["file"].name
         )
-    sentence = (
+    _announce(
+        request,
+        report,
         _("Scenario “%(name)s” created from the file.")
         if report.created
-        else _("Scenario “%(name)s” updated from the file.")
+        else _("Scenario “%(name)s” updated from the file."),
     )
-    messages.success(
-        request,
-        sentence % {"name": report.scenario.name},
-    )
-    for note in report.notes:
-        messages.warning(request, note[:1].upper() + note[1:] + ".")
     return redirect("dunning-scenarios")
 
 

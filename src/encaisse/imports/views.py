@@ -6,18 +6,15 @@ portfolio (the pages show customers of every portfolio).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
+from encaisse.accounts.decorators import allowed_or_404
 from encaisse.accounts.permissions import acting_user, can_import_ledger
 from encaisse.imports.fields import SCHEMAS, Kind
 from encaisse.imports.file_kinds import file_kinds
@@ -25,20 +22,7 @@ from encaisse.imports.forms import ImportForm
 from encaisse.imports.selectors import import_runs, legal_entity_codes
 from encaisse.imports.services import queue_upload
 
-View = Callable[..., HttpResponseBase]
-
-
-def ledger_importers_only(view: View) -> View:
-    """Login required, then a 404 for whoever may not import (see can_import_ledger)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not can_import_ledger(acting_user(request)):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+ledger_importers_only = allowed_or_404(can_import_ledger)
 
 
 @ledger_importers_only

@@ -125,7 +125,7 @@ def test_finance_sees_the_edit_buttons_and_the_list_counts_own_scenarios(
 
 
 def _overview():
-    from encaisse.dunning.services.scenarios import scenario_overview
+    from encaisse.dunning.selectors import scenario_overview
 
     return scenario_overview()
 
