@@ -44,6 +44,37 @@ class DecisionForm(forms.Form):
     note = forms.CharField(required=False, max_length=1000)
 
 
+class LetterPostedForm(forms.Form):
+    """Finance records that a letter went to the post office."""
+
+    posted_on = forms.DateField(
+        label=_("Posted on"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+    tracking_number = forms.CharField(
+        label=_("Registered letter number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": "1A 234 567 8901 2"}
+        ),
+    )
+
+
+class LettersDayForm(forms.Form):
+    """The letters generated on ``day``: print them, or record them posted on ``posted_on``."""
+
+    day = forms.DateField(
+        label=_("Letters generated on"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+    posted_on = forms.DateField(
+        label=_("Posted on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+
+
 # ----------------------------------------------------------------------------- scenarios
 
 

@@ -177,6 +177,9 @@ class ActionState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+PAID_BEFORE_SENDING = "paid"  # outcome of an action cancelled because all was settled
+
+
 class DunningAction(models.Model):
     """One step for one customer over the invoices that reached it."""
 
@@ -221,6 +224,17 @@ class DunningAction(models.Model):
     def __str__(self) -> str:
         return f"{self.customer} / {self.step.key} ({self.planned_for})"
 
+    @property
+    def status_label(self) -> str:
+        """What happened, in words: a sent action says what happened to its message (a
+        letter generated, printed or posted), a cancelled one why when it is known."""
+        message = getattr(self, "message", None)
+        if self.state == ActionState.SENT and message is not None:
+            return str(message.status.label)
+        if self.state == ActionState.CANCELLED and self.outcome == PAID_BEFORE_SENDING:
+            return str(_("Cancelled: paid before it went out"))
+        return str(self.get_state_display())
+
 
 class ActionItem(models.Model):
     """An invoice listed in an action. An invoice gets each step at most once."""
@@ -242,11 +256,27 @@ class ActionItem(models.Model):
         return f"{self.invoice} / {self.step.key}"
 
 
+LETTER = Channel.LETTER.value
+
+
 class MessageState(models.TextChoices):
     PENDING = "pending", _("To send")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class DeliveryStatus(models.TextChoices):
+    """What happened to a message, in words: for a letter, "sent" means its PDF was made;
+    it is then printed, then posted, by finance."""
+
+    PENDING = "pending", _("To send")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    GENERATED = "generated", _("Generated, to print")
+    PRINTED = "printed", _("Printed, to post")
+    POSTED = "posted", _("Posted")
 
 
 class OutboundMessage(models.Model):
@@ -255,6 +285,11 @@ class OutboundMessage(models.Model):
     pending → sending (claimed by one worker) → sent, or back to pending with a delay after
     an error, or failed after the last attempt. A worker that dies leaves its message in
     ``sending``; once the claim is stale the message is sent again with the same Message-ID.
+    A letter's "sent" is its PDF; finance then records it printed and posted.
+
+    ``facts`` are what the message states (``composing.facts.MessageFacts``), computed once
+    when it was composed: the text, the copy on screen and the PDF all come from them.
+    Messages composed before they existed have none and are composed again before sending.
     """
 
     action = models.OneToOneField(DunningAction, on_delete=models.CASCADE, related_name="message")
@@ -274,6 +309,18 @@ class OutboundMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     document = models.CharField(_("document"), max_length=300, blank=True)
+    facts = models.JSONField(_("what the message states"), null=True, blank=True)
+    printed_at = models.DateTimeField(_("printed at"), null=True, blank=True)
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        User,
+        verbose_name=_("posted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tracking_number = models.CharField(_("registered letter number"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -284,6 +331,31 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient or '?'} ({self.state})"
+
+    @property
+    def status(self) -> DeliveryStatus:
+        """What happened to it (``status_filter`` is the same rule as a query)."""
+        if self.channel == LETTER and self.state == MessageState.SENT:
+            if self.posted_on is not None:
+                return DeliveryStatus.POSTED
+            if self.printed_at is not None:
+                return DeliveryStatus.PRINTED
+            return DeliveryStatus.GENERATED
+        return DeliveryStatus(self.state)
+
+    @staticmethod
+    def status_filter(status: DeliveryStatus) -> Q:
+        """The messages whose ``status`` is ``status``, as a query."""
+        generated = Q(channel=LETTER, state=MessageState.SENT)
+        if status == DeliveryStatus.POSTED:
+            return generated & Q(posted_on__isnull=False)
+        if status == DeliveryStatus.PRINTED:
+            return generated & Q(posted_on__isnull=True, printed_at__isnull=False)
+        if status == DeliveryStatus.GENERATED:
+            return generated & Q(posted_on__isnull=True, printed_at__isnull=True)
+        if status == DeliveryStatus.SENT:
+            return Q(state=MessageState.SENT) & ~Q(channel=LETTER)
+        return Q(state=status.value)
 
 
 class HoldStatus(models.TextChoices):

@@ -23,6 +23,7 @@ from encaisse.dunning.engine import (
 from encaisse.dunning.models import (
     ActionItem,
     ActionState,
+    DeliveryStatus,
     DunningAction,
     DunningProfile,
     HoldRequest,
@@ -275,12 +276,15 @@ def pending_holds(customers: QuerySet[Customer]) -> QuerySet[HoldRequest]:
     )
 
 
-def outbox_messages(customers: QuerySet[Customer], state: str = "") -> QuerySet[OutboundMessage]:
+def outbox_messages(
+    customers: QuerySet[Customer], status: DeliveryStatus | None = None
+) -> QuerySet[OutboundMessage]:
+    """The customers' messages, newest first; only those with ``status`` when given."""
     messages = OutboundMessage.objects.filter(
         action__customer__in=customers.values("pk")
     ).select_related("action__customer", "action__step")
-    if state:
-        messages = messages.filter(state=state)
+    if status is not None:
+        messages = messages.filter(OutboundMessage.status_filter(status))
     return messages.order_by("-created_at")
 
 

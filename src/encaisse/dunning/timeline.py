@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 
 from encaisse.collaboration.models import Dispute, PromiseToPay, Task, TaskStatus
 from encaisse.dunning.labels import step_label
-from encaisse.dunning.models import DunningAction, HoldRequest, HoldStatus, MessageState
+from encaisse.dunning.models import (
+    DunningAction,
+    HoldRequest,
+    HoldStatus,
+    MessageState,
+    OutboundMessage,
+)
 from encaisse.ledger.models import Customer, Payment
 
 PER_KIND = 40  # the latest of each kind; the timeline shows the latest of them all
@@ -84,8 +90,9 @@ def _reminders(customer: Customer) -> list[TimelineEvent]:
                 at=message.sent_at if sent and message else _day(action.planned_for),
                 kind=action.step.channel,
                 title=_("%(step)s: %(state)s")
-                % {"step": step_label(action.step.key), "state": action.get_state_display()},
-                detail=(message.subject if message else "")
+                % {"step": step_label(action.step.key), "state": action.status_label},
+                detail=_posting(message)
+                or (message.subject if message else "")
                 or (message.recipient if message else ""),
                 amount=action.amount,
                 url=reverse("dunning-message", args=[message.pk]) if message else "",
@@ -93,6 +100,18 @@ def _reminders(customer: Customer) -> list[TimelineEvent]:
             )
         )
     return events
+
+
+def _posting(message: OutboundMessage | None) -> str:
+    """When a letter was posted, and its registered letter number."""
+    if message is None or message.posted_on is None:
+        return ""
+    if message.tracking_number:
+        return _("posted on %(day)s, registered letter %(number)s") % {
+            "day": _short(message.posted_on),
+            "number": message.tracking_number,
+        }
+    return _("posted on %(day)s") % {"day": _short(message.posted_on)}
 
 
 def _holds(customer: Customer) -> list[TimelineEvent]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -9,12 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.dateparse import parse_date
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from encaisse.accounts.models import User
@@ -22,8 +24,22 @@ from encaisse.accounts.permissions import acting_user, can_run_dunning, is_read_
 from encaisse.core.dates import today
 from encaisse.core.errors import BadInput
 from encaisse.dunning.channels import letters_in_one_pdf
-from encaisse.dunning.forms import DecisionForm, DunningProfileForm, HoldRequestForm
-from encaisse.dunning.models import DunningProfile, MessageState
+from encaisse.dunning.composing.document import letter_document
+from encaisse.dunning.composing.facts import MessageFacts
+from encaisse.dunning.forms import (
+    DecisionForm,
+    DunningProfileForm,
+    HoldRequestForm,
+    LetterPostedForm,
+    LettersDayForm,
+)
+from encaisse.dunning.models import (
+    LETTER,
+    DeliveryStatus,
+    DunningProfile,
+    MessageState,
+    OutboundMessage,
+)
 from encaisse.dunning.selectors import (
     actions_awaiting_approval,
     customer_dunning_history,
@@ -43,11 +59,18 @@ from encaisse.dunning.services.decisions import (
     decide_hold,
     request_hold,
 )
+from encaisse.dunning.services.letters import (
+    record_letter_posted,
+    record_letters_posted,
+    record_letters_printed,
+)
 from encaisse.dunning.services.profiles import set_dunning_profile
 from encaisse.dunning.timeline import customer_timeline
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 from encaisse.ledger.selectors import portfolio_agencies, portfolio_reps
+
+POSTABLE = {DeliveryStatus.GENERATED, DeliveryStatus.PRINTED, DeliveryStatus.POSTED}
 
 
 def _finance_only(user: User) -> None:
@@ -185,31 +208,76 @@ def decide_hold_view(request: HttpRequest, pk: int) -> HttpResponse:
 def outbox_view(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     _finance_only(user)
-    state = request.GET.get("state", "")
-    state = state if state in MessageState.values else ""
-    page = Paginator(outbox_messages(visible_customers(user), state), 50).get_page(
-        request.GET.get("page")
-    )
+    status = request.GET.get("state", "")
+    status = status if status in DeliveryStatus.values else ""
+    page = Paginator(
+        outbox_messages(visible_customers(user), DeliveryStatus(status) if status else None), 50
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "dunning/outbox.html",
         {
             "page": page,
-            "state": state,
-            "states": MessageState.choices,
+            "state": status,
+            "states": DeliveryStatus.choices,
+            "today": today(),
         },
     )
 
 
 @login_required
 def message_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """What was sent: finance and the people who see the customer (sales sees what went out)."""
+    """What was sent: finance and the people who see the customer (sales sees what went out).
+    A letter shows as the same document as its PDF."""
     user = acting_user(request)
+    message = get_object_or_404(visible_messages(user), pk=pk)
+    letter = (
+        letter_document(message, MessageFacts.from_json(message.facts))
+        if message.channel == LETTER and message.facts is not None
+        else None
+    )
+    may_post = can_run_dunning(user) and message.status in POSTABLE
     return render(
         request,
         "dunning/message.html",
-        {"message": get_object_or_404(visible_messages(user), pk=pk)},
+        {
+            "message": message,
+            "letter": letter,
+            "posted_form": LetterPostedForm(
+                initial={
+                    "posted_on": message.posted_on or today(),
+                    "tracking_number": message.tracking_number,
+                }
+            )
+            if may_post
+            else None,
+        },
     )
+
+
+@login_required
+@require_POST
+def letter_posted_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    _finance_only(user)
+    letter = get_object_or_404(visible_messages(user), pk=pk)
+    form = LetterPostedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say on which day the letter was posted."))
+        return redirect("dunning-message", pk=letter.pk)
+    try:
+        record_letter_posted(
+            letter=letter,
+            posted_on=form.cleaned_data["posted_on"],
+            tracking_number=form.cleaned_data["tracking_number"],
+            posted_by=user,
+            today=today(),
+        )
+    except BadInput as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The letter is recorded as posted."))
+    return redirect("dunning-message", pk=letter.pk)
 
 
 @login_required
@@ -226,25 +294,63 @@ def letter_pdf_view(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+def _letters_of_the_day(user: User, day: dt.date) -> QuerySet[OutboundMessage]:
+    return (
+        visible_messages(user)
+        .filter(channel=LETTER, state=MessageState.SENT, sent_at__date=day)
+        .exclude(document="")
+    )
+
+
 @login_required
+@require_POST
 def letters_batch_view(request: HttpRequest) -> HttpResponse:
-    """Every letter generated on a day, in one PDF to print."""
+    """Every letter generated on a day, in one PDF to print; they are recorded as printed."""
     user = acting_user(request)
     _finance_only(user)
-    day = parse_date(request.GET.get("date", "")) or today()
-    documents = list(
-        visible_messages(user)
-        .filter(channel="letter", state=MessageState.SENT, sent_at__date=day)
-        .exclude(document="")
-        .order_by("action__customer__name")
-        .values_list("document", flat=True)
-    )
+    form = LettersDayForm(request.POST)
+    day = form.cleaned_data["day"] if form.is_valid() else today()
+    letters = _letters_of_the_day(user, day)
+    documents = list(letters.order_by("action__customer__name").values_list("document", flat=True))
     if not documents:
         messages.info(request, _("No letter was generated on that day."))
         return redirect("dunning-outbox")
+    record_letters_printed(letters=letters, printed_by=user)
     response = HttpResponse(letters_in_one_pdf(documents), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letters-{day.isoformat()}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def letters_posted_view(request: HttpRequest) -> HttpResponse:
+    """The letters generated on a day went to the post office (those not recorded yet)."""
+    user = acting_user(request)
+    _finance_only(user)
+    form = LettersDayForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["posted_on"] is None:
+        messages.error(request, _("Say which day's letters were posted, and when."))
+        return redirect(f"{reverse('dunning-outbox')}?state={DeliveryStatus.PRINTED}")
+    try:
+        count = record_letters_posted(
+            letters=_letters_of_the_day(user, form.cleaned_data["day"]),
+            posted_on=form.cleaned_data["posted_on"],
+            posted_by=user,
+            today=today(),
+        )
+    except BadInput as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s letter recorded as posted.",
+                "%(count)s letters recorded as posted.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect(f"{reverse('dunning-outbox')}?state={DeliveryStatus.POSTED}")
 
 
 EVENT_LABELS = {

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from encaisse.accounts.models import User
 from encaisse.accounts.permissions import acting_user, can_run_dunning, is_read_only
 from encaisse.core.errors import BadInput
+from encaisse.dunning.composing.sandbox import ALLOWED_FILTERS, ALLOWED_TAGS, TemplateRefused
 from encaisse.dunning.forms import (
     MessageTemplateForm,
     ScenarioForm,
@@ -261,8 +262,9 @@ def template_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
                 )
-            except BadInput as error:
-                form.add_error("body", str(error))
+            except TemplateRefused as error:
+                for problem in error.problems:
+                    form.add_error("body", problem)
             else:
                 messages.success(
                     request, _("Template “%(template)s” saved.") % {"template": str(template)}
@@ -278,7 +280,9 @@ def template_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "template": template,
             "form": form,
-            "variables": template_variables(template.language),
+            "variables": template_variables(),
+            "tags": ALLOWED_TAGS,
+            "filters": ALLOWED_FILTERS,
             "preview": preview_message_template(
                 subject=subject, body=body, language=template.language
             ),

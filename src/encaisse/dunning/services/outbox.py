@@ -9,7 +9,6 @@ message, so two workers never send the same message and a crash loses at most a 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import os
 import re
@@ -17,19 +16,30 @@ import socket
 from dataclasses import dataclass, field
 from decimal import Decimal
 from email.utils import make_msgid
-from typing import Any
 
-import segno.helpers
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Prefetch
-from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from encaisse.core.templatetags.encaisse import money
+from encaisse.core.dates import today
 from encaisse.dunning.channels import DeliveryError, send_email, sms_backend, write_letter
+from encaisse.dunning.composing.document import epc_qr_png, letter_document
+from encaisse.dunning.composing.facts import (
+    ContactFacts,
+    CustomerFacts,
+    EntityFacts,
+    MessageFacts,
+    OpenInvoice,
+    SenderFacts,
+    invoice_lines,
+)
+from encaisse.dunning.composing.sandbox import TemplateRefused, render_template
+from encaisse.dunning.composing.variables import template_context
 from encaisse.dunning.models import (
+    PAID_BEFORE_SENDING,
     ActionItem,
     ActionState,
     DunningAction,
@@ -37,8 +47,7 @@ from encaisse.dunning.models import (
     MessageTemplate,
     OutboundMessage,
 )
-from encaisse.dunning.penalties import RECOVERY_INDEMNITY, late_interest
-from encaisse.ledger.models import Contact, Customer, LegalEntity
+from encaisse.ledger.models import Contact, Customer
 from encaisse.ledger.selectors import latest_invoice_documents
 
 logger = logging.getLogger(__name__)
@@ -77,82 +86,82 @@ def payment_reference(action: DunningAction) -> str:
     return f"{action.customer.external_id}-{action.pk}"
 
 
-def epc_qr_png(entity: LegalEntity, amount: Decimal, reference: str) -> bytes | None:
-    """The EPC (SEPA credit transfer) QR code a banking app scans; None without an IBAN."""
-    if not entity.iban or amount <= 0 or amount > Decimal("999999999.99"):
-        return None
-    qr = segno.helpers.make_epc_qr(
-        name=entity.name[:70],
-        iban=entity.iban.replace(" ", ""),
-        amount=amount,
-        text=reference[:140],
-        bic=entity.bic or None,
-    )
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="png", scale=4, border=2)
-    return buffer.getvalue()
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    number: str
-    issue_date: dt.date
-    due_date: dt.date
-    days_past_due: int
-    open_amount: Decimal
-    open_amount_display: str
-    interest: Decimal
-
-
-def _invoice_table(lines: list[InvoiceLine], language: str) -> str:
-    date_format, days = ("%d/%m/%Y", "j") if language == "fr" else ("%Y-%m-%d", "d")
-    return "\n".join(
-        f"  {line.number:<16} {line.due_date.strftime(date_format)}  "
-        f"{line.days_past_due:>4} {days}  {line.open_amount_display:>14}"
-        for line in lines
+def reminded_invoices(action_ids: list[int]) -> set[int]:
+    """Which invoices of these actions an earlier step already reached: a reminder that went
+    out, or a call or task whose outcome is recorded."""
+    return set(
+        ActionItem.objects.filter(
+            invoice_id__in=ActionItem.objects.filter(action_id__in=action_ids).values("invoice_id"),
+            action__state__in=(ActionState.SENT, ActionState.DONE),
+        ).values_list("invoice_id", flat=True)
     )
 
 
-def message_context(
-    action: DunningAction, items: list[ActionItem], language: str
-) -> dict[str, Any]:
-    """What a template may use: customer, contact, invoices, totals, penalties, bank details."""
-    rate = Decimal(settings.ENCAISSE_LATE_INTEREST_RATE)
+def message_facts(
+    action: DunningAction,
+    items: list[ActionItem],
+    *,
+    as_of: dt.date,
+    language: str,
+    reminded: set[int],
+) -> MessageFacts:
+    """What the message states, as of the day it is produced: the invoices' open amounts as
+    the ledger has them now (settled ones left out), days past due and interest to
+    ``as_of``, whether each was reminded before, the customer, the contact, the company and
+    its bank details."""
     customer = action.customer
+    entity = customer.entity
     contact = _collection_contact(customer)
-    currency = items[0].invoice.currency if items else "EUR"
+    rate = Decimal(settings.ENCAISSE_LATE_INTEREST_RATE)
     with translation.override(language):
-        lines = [
-            InvoiceLine(
-                number=item.invoice.number,
-                issue_date=item.invoice.issue_date,
-                due_date=item.invoice.due_date,
-                days_past_due=item.days_past_due,
-                open_amount=item.open_amount,
-                open_amount_display=money(item.open_amount, item.invoice.currency),
-                interest=late_interest(item.open_amount, item.days_past_due, rate),
-            )
-            for item in items
-        ]
-        total = sum((line.open_amount for line in lines), Decimal("0"))
-        interest = sum((line.interest for line in lines), Decimal("0"))
-        late_count = sum(1 for line in lines if line.days_past_due > 0)
-        return {
-            "customer": customer,
-            "contact_name": contact.name if contact else customer.name,
-            "entity": customer.entity,
-            "invoices": lines,
-            "invoice_count": len(lines),
-            "invoice_table": _invoice_table(lines, language),
-            "total_due_amount": total,
-            "total_due": money(total, currency),
-            "max_days_past_due": max((line.days_past_due for line in lines), default=0),
-            "interest_rate": str(rate).replace(".", ",") if language == "fr" else str(rate),
-            "interest_total": money(interest, currency),
-            "indemnity_total": money(RECOVERY_INDEMNITY * late_count, currency),
-            "payment_reference": payment_reference(action),
-            "today": timezone.localdate(),
-        }
+        sender_name = _("Accounts receivable")
+    return MessageFacts(
+        as_of=as_of,
+        language=language,
+        customer=CustomerFacts(
+            name=customer.name,
+            external_id=customer.external_id,
+            siren=customer.siren,
+            siret=customer.siret,
+            vat_number=customer.vat_number,
+            address=customer.address,
+            postal_code=customer.postal_code,
+            city=customer.city,
+            country=customer.country,
+        ),
+        contact=ContactFacts(
+            name=contact.name, job_title=contact.job_title, email=contact.email, phone=contact.phone
+        )
+        if contact
+        else ContactFacts(name=customer.name, email=customer.email, phone=customer.phone),
+        entity=EntityFacts(
+            name=entity.name,
+            address=entity.address,
+            siren=entity.siren,
+            vat_number=entity.vat_number,
+            iban=entity.iban,
+            bic=entity.bic,
+            email=entity.email,
+        ),
+        sender=SenderFacts(name=sender_name, email=entity.email or settings.DEFAULT_FROM_EMAIL),
+        payment_reference=payment_reference(action),
+        interest_rate=rate,
+        lines=invoice_lines(
+            [
+                OpenInvoice(
+                    number=item.invoice.number,
+                    issue_date=item.invoice.issue_date,
+                    due_date=item.invoice.due_date,
+                    open_amount=item.invoice.open_amount,
+                    currency=item.invoice.currency,
+                    reminded=item.invoice_id in reminded,
+                )
+                for item in items
+            ],
+            as_of=as_of,
+            interest_rate=rate,
+        ),
+    )
 
 
 def _template_for(key: str, language: str) -> MessageTemplate | None:
@@ -162,17 +171,49 @@ def _template_for(key: str, language: str) -> MessageTemplate | None:
     )
 
 
-def render_template_text(text: str, context: dict[str, Any]) -> str:
-    engine = engines["django"]
-    # Plain-text messages: no HTML escaping of names like "Dupont & Fils".
-    return engine.from_string("{% autoescape off %}" + text + "{% endautoescape %}").render(context)
+def render_message(subject: str, body: str, facts: MessageFacts) -> tuple[str, str]:
+    """(subject, body) rendered in the sandbox from the facts alone, in their language;
+    TemplateRefused when the template reads outside its variables or costs too much."""
+    context = template_context(facts)
+    with translation.override(facts.language):
+        return render_template(subject, context).strip(), render_template(body, context)
 
 
-def compose_messages(limit: int = 500) -> int:
-    """Render the message of each planned written action that has none yet."""
+@dataclass
+class Composed:
+    subject: str = ""
+    body: str = ""
+    error: str = ""
+
+
+def _compose(action: DunningAction, facts: MessageFacts) -> Composed:
+    template = _template_for(action.step.template, facts.language)
+    if template is None:
+        return Composed(error=_("no message template “%(key)s”") % {"key": action.step.template})
+    try:
+        subject, body = render_message(template.subject, template.body, facts)
+    except TemplateRefused as error:
+        return Composed(
+            error=_("the template “%(template)s” is refused: %(problems)s")
+            % {"template": str(template), "problems": str(error)}
+        )
+    return Composed(subject=subject, body=body)
+
+
+def compose_messages(limit: int = 500, *, as_of: dt.date | None = None) -> int:
+    """Produce the message of each planned written action due by ``as_of`` (today) that has
+    none yet: its facts as of that day, then its text rendered from them in the sandbox.
+
+    An action whose invoices were all settled in the meantime is cancelled (outcome
+    ``paid``), not sent; a template that is refused makes the message fail with the reason,
+    on finance's dashboard."""
+    as_of = as_of or today()
     actions = list(
         DunningAction.objects.filter(
-            state=ActionState.PLANNED, step__channel__in=WRITTEN_CHANNELS, message__isnull=True
+            state=ActionState.PLANNED,
+            step__channel__in=WRITTEN_CHANNELS,
+            message__isnull=True,
+            planned_for__lte=as_of,
         )
         .select_related("customer__entity", "step")
         .prefetch_related(
@@ -182,15 +223,17 @@ def compose_messages(limit: int = 500) -> int:
         .order_by("pk")[:limit]
     )
     messages = []
+    paid = []
+    reminded = reminded_invoices([action.pk for action in actions])
     for action in actions:
         language = customer_language(action.customer)
-        template = _template_for(action.step.template, language)
-        context = message_context(action, list(action.items.all()), language)
-        if template is None:
-            subject, body, error = "", "", f"no template '{action.step.template}'"
-        else:
-            subject = render_template_text(template.subject, context)
-            body, error = render_template_text(template.body, context), ""
+        facts = message_facts(
+            action, list(action.items.all()), as_of=as_of, language=language, reminded=reminded
+        )
+        if not facts.lines:
+            paid.append(action.pk)
+            continue
+        composed = _compose(action, facts)
         domain = (action.customer.entity.email or "encaisse.local").rpartition("@")[2]
         is_email = action.step.channel == "email"
         messages.append(
@@ -199,16 +242,42 @@ def compose_messages(limit: int = 500) -> int:
                 channel=action.step.channel,
                 language=language,
                 recipient=_recipient(action.customer, action.step.channel),
-                subject=subject.strip(),
-                body=body,
+                subject=composed.subject[:300],
+                body=composed.body,
+                facts=facts.to_json(),
                 message_id=make_msgid("relance", domain=domain) if is_email else "",
-                state=MessageState.FAILED if error else MessageState.PENDING,
-                last_error=error,
+                state=MessageState.FAILED if composed.error else MessageState.PENDING,
+                last_error=composed.error,
                 next_attempt_at=timezone.now(),
             )
         )
-    OutboundMessage.objects.bulk_create(messages)
-    return len(messages)
+    with transaction.atomic():
+        OutboundMessage.objects.bulk_create(messages)
+        DunningAction.objects.filter(pk__in=paid, state=ActionState.PLANNED).update(
+            state=ActionState.CANCELLED, outcome=PAID_BEFORE_SENDING
+        )
+    return len(messages) + len(paid)
+
+
+def recompose_legacy_message(message: OutboundMessage) -> None:
+    """A message composed before templates were sandboxed (no stored facts) is composed again
+    in the sandbox before it may go out: what the old rendering wrote is never sent."""
+    action = message.action
+    items = list(action.items.select_related("invoice"))
+    facts = message_facts(
+        action,
+        items,
+        as_of=today(),
+        language=message.language,
+        reminded=reminded_invoices([action.pk]),
+    )
+    composed = _compose(action, facts) if facts.lines else Composed(error=_("all paid"))
+    message.subject, message.body, message.facts = composed.subject, composed.body, facts.to_json()
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        subject=message.subject[:300], body=message.body, facts=message.facts
+    )
+    if composed.error:
+        raise DeliveryError(composed.error)
 
 
 # ------------------------------------------------------------------------------ sending
@@ -239,31 +308,24 @@ def claim_messages(*, worker: str, now: dt.datetime, limit: int) -> list[int]:
     return ids
 
 
-def _letter_pdf(message: OutboundMessage, context: dict[str, Any], qr: bytes | None) -> bytes:
-    import base64
-
+def _letter_pdf(message: OutboundMessage, facts: MessageFacts) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango
 
-    html = render_to_string(
-        "dunning/letter.html",
-        {
-            **context,
-            "message": message,
-            "paragraphs": [" ".join(p.split()) for p in message.body.split("\n\n")],
-            "qr_data_uri": "data:image/png;base64," + base64.b64encode(qr).decode() if qr else "",
-        },
-    )
+    with translation.override(message.language):
+        html = render_to_string("dunning/letter.html", {"letter": letter_document(message, facts)})
     return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
 
 
-def _deliver(message: OutboundMessage) -> str:
+def _deliver(message: OutboundMessage, facts: MessageFacts) -> str:
     """Send through the channel; returns the document path for letters."""
     action = message.action
-    items = list(action.items.select_related("invoice"))
+    numbers = {line.number for line in facts.lines}
+    items = [
+        item for item in action.items.select_related("invoice") if item.invoice.number in numbers
+    ]
     entity = action.customer.entity
-    context = message_context(action, items, message.language)
-    qr = epc_qr_png(entity, context["total_due_amount"], context["payment_reference"])
     if message.channel == "email":
+        qr = epc_qr_png(facts)
         attachments = (
             [
                 (
@@ -289,8 +351,7 @@ def _deliver(message: OutboundMessage) -> str:
     if message.channel == "sms":
         sms_backend().send(to=message.recipient, text=message.body.strip())
         return ""
-    with translation.override(message.language):
-        return write_letter(message, _letter_pdf(message, context, qr))
+    return write_letter(message, _letter_pdf(message, facts))
 
 
 def invoice_pdfs(items: list[ActionItem]) -> tuple[list[tuple[str, bytes, str]], list[str]]:
@@ -343,7 +404,10 @@ def deliver_message(message_id: int, *, now: dt.datetime | None = None) -> str:
     if message.state != MessageState.SENDING:
         return str(message.state)
     try:
-        document = _deliver(message)
+        if message.facts is None:  # composed before the sandbox: never sent as it was written
+            recompose_legacy_message(message)
+        facts = MessageFacts.from_json(message.facts or {})
+        document = _deliver(message, facts)
     except Exception as error:
         return _record_failure(message, error, now or timezone.now())
     with transaction.atomic():

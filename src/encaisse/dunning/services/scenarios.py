@@ -14,7 +14,6 @@ valid. ``import_scenario(text)`` is ``parse_scenario`` then ``save_scenario``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,21 +23,21 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.db.models import F
-from django.template import TemplateSyntaxError, engines
 from django.utils.translation import gettext as _
 
 from encaisse.core.errors import BadInput
+from encaisse.dunning.composing.facts import sample_facts
+from encaisse.dunning.composing.sandbox import TemplateRefused, check_template
+from encaisse.dunning.composing.variables import MESSAGE_VARIABLES
 from encaisse.dunning.engine import Actor, Channel
 from encaisse.dunning.models import (
-    ActionItem,
-    DunningAction,
     MessageTemplate,
     Scenario,
     ScenarioSegment,
     Step,
 )
-from encaisse.dunning.services.outbox import message_context, render_template_text
-from encaisse.ledger.models import Contact, Customer, Invoice, LegalEntity, Segment
+from encaisse.dunning.services.outbox import render_message
+from encaisse.ledger.models import Segment
 
 STEP_FIELDS = {
     "key",
@@ -445,113 +444,56 @@ class Preview:
     subject: str
     body: str
     error: str
+    problems: list[str] = field(default_factory=list)
 
 
-def _variable_help() -> dict[str, str]:
-    return {
-        "customer": _("the customer: customer.name, customer.external_id, customer.address…"),
-        "contact_name": _("the collection contact's name (the customer's name without one)"),
-        "entity": _("your company: entity.name, entity.iban, entity.bic, entity.email"),
-        "invoices": _(
-            "the invoices, to loop over: number, issue_date, due_date, days_past_due, "
-            "open_amount_display, interest"
-        ),
-        "invoice_count": _("how many invoices"),
-        "invoice_table": _("the invoices as an aligned text table"),
-        "total_due_amount": _("the total due, as a number"),
-        "total_due": _("the total due, with its currency"),
-        "max_days_past_due": _("days past due of the oldest invoice"),
-        "interest_rate": _("the late-payment interest rate (%)"),
-        "interest_total": _("late-payment interest to date"),
-        "indemnity_total": _("the fixed recovery indemnity, per late invoice"),
-        "payment_reference": _("the reference to quote with the transfer"),
-        "today": _("today's date"),
-    }
+@dataclass(frozen=True)
+class DocumentedVariable:
+    """A variable as the editor lists it: its name, what it is, and its fields."""
+
+    name: str
+    help: str
+    fields: list[tuple[str, str]]
 
 
-def sample_message_context(language: str = "fr") -> dict[str, Any]:
-    """The real ``message_context`` over a made-up customer and two invoices (nothing saved,
-    no query): what a preview shows, and the list of variables a template may use."""
-    entity = LegalEntity(
-        pk=0,
-        code="DEMO",
-        name="Transports Rhône-Loire",
-        iban="FR76 3000 6000 0112 3456 7890 189",
-        bic="AGRIFRPP",
-        email="relances@example.fr",
-        address="12 quai Perrache\n69002 Lyon",
-    )
-    customer = Customer(
-        pk=0,
-        entity=entity,
-        external_id="C-0042",
-        name="Dupont & Fils",
-        email="compta@dupont.example",
-        address="3 rue des Lilas",
-        postal_code="69003",
-        city="Lyon",
-        country="FR" if language == "fr" else "GB",
-    )
-    contact = Contact(pk=0, customer=customer, name="Marie Martin", is_primary=True)
-    contacts = Contact.objects.none()
-    contacts._result_cache = [contact]
-    # As if prefetched: the contact comes without a query (the customer is not saved).
-    customer._prefetched_objects_cache = {"contacts": contacts}  # type: ignore[attr-defined]
-    action = DunningAction(pk=0, customer=customer, planned_for=dt.date(2026, 3, 15))
-    due = dt.date(2026, 2, 13)
-    items = [
-        ActionItem(
-            action=action,
-            invoice=Invoice(
-                entity=entity,
-                customer=customer,
-                number=number,
-                issue_date=due - dt.timedelta(days=30),
-                due_date=due,
-                amount=amount,
-                open_amount=amount,
-                currency="EUR",
-            ),
-            open_amount=amount,
-            days_past_due=days,
+def template_variables() -> list[DocumentedVariable]:
+    """Every variable a template may use (``MESSAGE_VARIABLES``), with its fields."""
+    documented = []
+    for name, variable in MESSAGE_VARIABLES.items():
+        fields = variable.item.fields if variable.item is not None else variable.fields
+        documented.append(
+            DocumentedVariable(
+                name=name,
+                help=str(variable.help),
+                fields=[(key, str(about.help)) for key, about in fields.items()],
+            )
         )
-        for number, amount, days in (
-            ("F-2026-0117", Decimal("1840.00"), 30),
-            ("F-2026-0152", Decimal("615.50"), 12),
-        )
-    ]
-    return message_context(action, items, language)
-
-
-def template_variables(language: str = "fr") -> list[tuple[str, str]]:
-    """(variable, what it is) for every variable ``message_context`` gives a template."""
-    descriptions = _variable_help()
-    return [(name, descriptions.get(name, "")) for name in sample_message_context(language)]
+    return documented
 
 
 def preview_message_template(*, subject: str, body: str, language: str = "fr") -> Preview:
-    """Render a subject and body with the sample context; a broken template says why."""
-    context = sample_message_context(language)
-    try:
-        for text in (subject, body):  # alone first: the error names the user's own tags
-            engines["django"].from_string(text)
-        return Preview(
-            subject=render_template_text(subject, context).strip(),
-            body=render_template_text(body, context),
-            error="",
-        )
-    except TemplateSyntaxError as error:
-        return Preview(subject="", body="", error=str(error))
-    except Exception as error:  # user-written template: any failure is its error, not a crash
-        return Preview(subject="", body="", error=f"{type(error).__name__}: {error}")
+    """Render a subject and body in the sandbox with a made-up message; a refused template
+    says why, each problem with its line (the subject's said to be the subject's)."""
+    problems = [
+        _("Subject: %(problem)s") % {"problem": problem} for problem in check_template(subject)
+    ] + check_template(body)
+    if not problems:
+        try:
+            rendered = render_message(subject, body, sample_facts(language))
+        except TemplateRefused as error:  # the budget: too many turns, too long, too slow
+            problems = error.problems
+        else:
+            return Preview(subject=rendered[0], body=rendered[1], error="")
+    return Preview(subject="", body="", error=" ".join(problems), problems=problems)
 
 
 @transaction.atomic
 def save_message_template(*, template: MessageTemplate, subject: str, body: str) -> MessageTemplate:
-    """Change a template's subject and body; refused (BadInput) when it does not render."""
+    """Change a template's subject and body; TemplateRefused (each problem with its line and
+    what exists instead) when it reads outside its variables or costs too much."""
     preview = preview_message_template(subject=subject, body=body, language=template.language)
-    if preview.error:
-        raise BadInput(_("the template does not render: %(error)s") % {"error": preview.error})
+    if preview.problems:
+        raise TemplateRefused(*preview.problems)
     template.subject = subject
     template.body = body
     template.save(update_fields=["subject", "body"])

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from encaisse.core.errors import BadInput
+from encaisse.dunning.composing.variables import MESSAGE_VARIABLES, template_context
 from encaisse.dunning.models import ActionItem, DunningAction, MessageTemplate, Step
-from encaisse.dunning.services.outbox import message_context
+from encaisse.dunning.services.outbox import message_facts
 from encaisse.dunning.services.scenarios import (
     preview_message_template,
     save_message_template,
@@ -52,15 +53,19 @@ def test_the_edit_page_lists_the_variables_and_previews_with_a_sample_customer(
     assert "F-2026-0117" in page
 
 
-def test_the_variables_are_those_of_the_real_message_context(db, entity):
+def test_the_variables_listed_are_those_of_a_real_message(db, entity):
     customer = CustomerFactory(entity=entity)
     invoice = InvoiceFactory(customer=customer)
     step = Step(key="x", offset_days=1, channel="email", position=1)
     action = DunningAction(customer=customer, step=step, planned_for=dt.date(2026, 3, 1))
     item = ActionItem(action=action, invoice=invoice, open_amount=Decimal(10), days_past_due=3)
-    real = message_context(action, [item], "fr")
-    assert [name for name, _help in template_variables("fr")] == list(real)
-    assert all(help_text for _name, help_text in template_variables("fr"))
+    facts = message_facts(action, [item], as_of=dt.date(2026, 3, 4), language="fr", reminded=set())
+    real = template_context(facts)
+    listed = template_variables()
+    assert [variable.name for variable in listed] == list(real) == list(MESSAGE_VARIABLES)
+    assert all(variable.help for variable in listed)
+    invoices = next(variable for variable in listed if variable.name == "invoices")
+    assert [name for name, _help in invoices.fields] == list(vars(real["invoices"][0]))
 
 
 def test_finance_saves_subject_and_body(client, finance_fanny, reminder):
@@ -83,9 +88,8 @@ def test_a_template_that_does_not_render_is_refused_with_the_error(client, finan
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "the template does not render" in page
-    assert "Unclosed tag on line 1: &#x27;if&#x27;" in page  # Django says which tag is open
-    assert "autoescape" not in page  # the user's own tags, not the wrapper's
+    assert "This template cannot be sent" in page
+    assert "line 1: the tag {% if %} is never closed." in page
     assert "Traceback" not in page
     reminder.refresh_from_db()
     assert reminder.body.startswith("Bonjour {{ contact_name }}")
@@ -126,13 +130,13 @@ def test_the_preview_of_a_syntax_error_is_a_clear_message(client, finance_fanny,
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="preview-error"' in page
-    assert "Invalid filter: &#x27;nosuchfilter&#x27;" in page
+    assert "line 1: the filter “nosuchfilter” is not available in a message" in page
     assert "Traceback" not in page
 
 
 def test_preview_and_save_in_the_service(db, reminder):
     assert preview_message_template(subject="{{ today|date:'Y' }}", body="").subject.isdigit()
-    with pytest.raises(BadInput, match="does not render"):
+    with pytest.raises(BadInput, match=r"the tag \{% bad %\} is not available"):
         save_message_template(template=reminder, subject="{% bad %}", body="x")
 
 

@@ -8,8 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from encaisse.dunning.models import ActionState, DunningAction, MessageState, OutboundMessage
+from encaisse.dunning.models import (
+    ActionState,
+    DeliveryStatus,
+    DunningAction,
+    MessageState,
+    OutboundMessage,
+)
 from encaisse.dunning.services.outbox import send_outbox
 from encaisse.dunning.services.runs import execute_dunning_run
 from encaisse.ledger.tests.factories import ContactFactory, CustomerFactory, InvoiceFactory
@@ -133,7 +140,7 @@ def test_an_sms_is_recorded_by_the_default_gateway(dunning_ready, smtp_inbox):
     sms = OutboundMessage.objects.get(channel="sms")
     assert sms.state == MessageState.SENT
     assert sms.recipient == "+33 6 12 34 56 78"
-    assert "2 facture(s)" in sms.body
+    assert "2 factures impayées" in sms.body
 
 
 @pytest.mark.django_db(transaction=True)
@@ -195,11 +202,15 @@ def test_finance_prints_the_days_letters_in_one_pdf_and_the_rep_reads_what_was_s
     DunningAction.objects.filter(step__key="formal_notice").update(state=ActionState.PLANNED)
     send_outbox()
     client.force_login(finance_fanny)
-    response = client.get("/dunning/letters/print.pdf")
+    day = {"day": timezone.localdate().isoformat()}
+    response = client.post("/dunning/letters/print.pdf", day)
     assert response["Content-Type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(response.content)).pages) == 2
+    assert {m.status for m in OutboundMessage.objects.filter(channel="letter")} == {
+        DeliveryStatus.PRINTED
+    }
     client.force_login(rep_remi)
     letter = OutboundMessage.objects.filter(channel="letter").first()
     assert client.get(f"/dunning/messages/{letter.pk}/").status_code == 200
     assert client.get(f"/dunning/messages/{letter.pk}/letter.pdf").status_code == 200
-    assert client.get("/dunning/letters/print.pdf").status_code == 404
+    assert client.post("/dunning/letters/print.pdf", day).status_code == 404
