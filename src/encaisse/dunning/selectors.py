@@ -319,6 +319,8 @@ class FinanceQueue:
     pending_holds: int
     failed_messages: int
     retrying_messages: int
+    letters_to_print: int = 0
+    letters_to_post: int = 0
 
     @property
     def total(self) -> int:
@@ -327,6 +329,8 @@ class FinanceQueue:
             + self.pending_holds
             + self.failed_messages
             + self.retrying_messages
+            + self.letters_to_print
+            + self.letters_to_post
         )
 
 
@@ -336,12 +340,16 @@ def finance_queue(customers: QuerySet[Customer]) -> FinanceQueue:
     counts = messages.aggregate(
         failed=Count("pk", filter=Q(state=MessageState.FAILED)),
         retrying=Count("pk", filter=Q(state=MessageState.PENDING, attempts__gt=0)),
+        to_print=Count("pk", filter=OutboundMessage.status_filter(DeliveryStatus.GENERATED)),
+        to_post=Count("pk", filter=OutboundMessage.status_filter(DeliveryStatus.PRINTED)),
     )
     return FinanceQueue(
         awaiting_approval=actions_awaiting_approval(customers).count(),
         pending_holds=pending_holds(customers).count(),
         failed_messages=counts["failed"],
         retrying_messages=counts["retrying"],
+        letters_to_print=counts["to_print"],
+        letters_to_post=counts["to_post"],
     )
 
 

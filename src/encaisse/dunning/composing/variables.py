@@ -33,6 +33,7 @@ class Variable:
     help: str | Promise
     fields: dict[str, Variable] = field(default_factory=dict)
     item: Variable | None = None
+    printable: bool = True  # a record printed shows its name; the loop's counters do not
 
     @property
     def is_record(self) -> bool:
@@ -41,6 +42,11 @@ class Variable:
     @property
     def is_list(self) -> bool:
         return self.item is not None
+
+    @property
+    def is_printable(self) -> bool:
+        """May be printed or filtered (a list is looped over, never printed)."""
+        return self.printable and not self.is_list
 
 
 def _value(help_text: str | Promise) -> Variable:
@@ -138,6 +144,7 @@ MESSAGE_VARIABLES: dict[str, Variable] = {
 FORLOOP = Variable(
     _("the loop's counters"),
     fields={name: _value(name) for name in ("counter", "counter0", "revcounter", "first", "last")},
+    printable=False,
 )
 
 
