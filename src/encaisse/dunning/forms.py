@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.core.errors import BadInput
+from encaisse.core.forms import DatePicker
 from encaisse.dunning.engine import Actor, Channel
 from encaisse.dunning.models import Scenario, Step
 from encaisse.dunning.services.scenarios import ScenarioSpec, StepSpec, check_step
@@ -24,7 +25,7 @@ class HoldRequestForm(forms.Form):
     )
     hold_until = forms.DateField(
         label=_("Hold until"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=DatePicker(attrs={"class": "form-control"}),
     )
 
     def invoice_ids(self) -> list[int]:
@@ -49,7 +50,7 @@ class LetterPostedForm(forms.Form):
 
     posted_on = forms.DateField(
         label=_("Posted on"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=DatePicker(attrs={"class": "form-control form-control-sm"}),
     )
     tracking_number = forms.CharField(
         label=_("Registered letter number"),
@@ -66,12 +67,12 @@ class LettersDayForm(forms.Form):
 
     day = forms.DateField(
         label=_("Letters generated on"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=DatePicker(attrs={"class": "form-control form-control-sm"}),
     )
     posted_on = forms.DateField(
         label=_("Posted on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=DatePicker(attrs={"class": "form-control form-control-sm"}),
     )
 
 
@@ -410,7 +411,7 @@ class DunningProfileForm(forms.Form):
     on_hold_until = forms.DateField(
         label=_("No reminder until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=DatePicker(attrs={"class": "form-control form-control-sm"}),
     )
 
     def __init__(self, *args: Any, scenarios: Any = None, **kwargs: Any) -> None:

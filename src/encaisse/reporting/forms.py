@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from encaisse.core.forms import DatePicker
 from encaisse.ledger.models import Segment
 from encaisse.reporting.selectors import GROUPING_LABELS, Grouping
 
@@ -11,7 +12,7 @@ class AgedBalanceForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     by = forms.ChoiceField(

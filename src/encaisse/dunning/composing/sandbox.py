@@ -105,7 +105,8 @@ def _short(text: str, size: int = 40) -> str:
 
 
 def _names(names: Iterable[str]) -> str:
-    return get_text_list([f"“{name}”" for name in names], _("and"))
+    """“a”, “b” and “c”, in the reader's quotes and words."""
+    return get_text_list([_("“%(name)s”") % {"name": name} for name in names], _("and"))
 
 
 def _at(line: int | None, problem: str) -> str:

@@ -206,3 +206,13 @@ def test_a_run_for_a_later_day_goes_out_on_that_day(dunning_ready, smtp_inbox):
         assert send_outbox().composed == 0  # tomorrow's reminder waits for tomorrow
     with on(dt.date(2026, 3, 10)):
         assert send_outbox().by_state == {"sent": 1}
+
+
+def test_the_posting_form_offers_today_in_french_too(client, notice, finance_fanny):
+    client.force_login(finance_fanny)
+    with on(dt.date(2026, 4, 29)):
+        page = client.get(
+            f"/dunning/messages/{notice.pk}/", headers={"accept-language": "fr"}
+        ).content.decode()
+    assert "Généré, à imprimer" in page
+    assert 'name="posted_on" value="2026-04-29"' in page  # the picker reads ISO dates only
