@@ -65,7 +65,7 @@ def _payments(customer: Customer) -> list[TimelineEvent]:
         TimelineEvent(
             at=_day(payment.date),
             kind="payment",
-            title=_("Payment received"),
+            title=_("Refund paid to the customer") if payment.is_refund else _("Payment received"),
             detail=payment.reference,
             amount=payment.amount,
             tone="success",

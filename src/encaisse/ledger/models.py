@@ -225,7 +225,8 @@ class Invoice(models.Model):
 
 
 class Payment(models.Model):
-    """Money received from a customer; allocated to invoices by lettrage."""
+    """Money received from a customer, allocated to invoices by lettrage; or, negative, a
+    refund: money paid back to the customer, allocated to the credit note it settles."""
 
     entity = models.ForeignKey(
         LegalEntity,
@@ -259,7 +260,10 @@ class Payment(models.Model):
             models.UniqueConstraint(
                 fields=["entity", "reference"], name="payment_reference_unique_per_entity"
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # Negative: a refund, money paid back to the customer (a credit note settled).
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | Q(amount__lt=0), name="payment_amount_not_zero"
+            ),
         ]
         indexes = [
             models.Index(fields=["customer", "date"], name="payment_customer_date_idx"),
@@ -269,9 +273,14 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def is_refund(self) -> bool:
+        return self.amount < 0
+
 
 class Allocation(models.Model):
-    """Lettrage: part of a payment or of a credit note settles part of an invoice."""
+    """Lettrage: part of a payment or of a credit note settles part of an invoice; or part of
+    a refund (a negative payment) settles part of a credit note, with a negative amount."""
 
     invoice = models.ForeignKey(
         Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="allocations"
@@ -300,7 +309,11 @@ class Allocation(models.Model):
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            # Negative only for a refund settling a credit note (the refund's sign).
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | Q(amount__lt=0, payment__isnull=False),
+                name="allocation_amount_signed",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(payment__isnull=False, credit_note__isnull=True)

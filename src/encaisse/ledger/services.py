@@ -185,7 +185,8 @@ def allocate(
     credit_note: Invoice | None = None,
     on: dt.date | None = None,
 ) -> Allocation:
-    """Letter ``amount`` of a payment or a credit note against an invoice.
+    """Letter ``amount`` (positive) of a payment or a credit note against an invoice, or of a
+    refund (a negative payment) against the credit note it pays back.
 
     The allocation is dated ``on`` (default: the later of the two documents' dates); the
     open amounts of both sides are refreshed.
@@ -196,22 +197,27 @@ def allocate(
     if amount <= 0:
         raise BadInput(f"amount: {amount} must be positive")
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.kind != InvoiceKind.INVOICE:
-        raise BadInput(f"invoice: {invoice.number} is a credit note, not an invoice")
-    if amount > invoice.open_amount:
-        raise BadInput(
-            f"amount: {amount} exceeds the open amount {invoice.open_amount} of {invoice}"
-        )
     if payment is not None:
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        refund = payment.is_refund
+        settles = InvoiceKind.CREDIT_NOTE if refund else InvoiceKind.INVOICE
+        if invoice.kind != settles:
+            raise BadInput(
+                f"invoice: a refund settles a credit note, {invoice.number} is an invoice"
+                if refund
+                else f"invoice: {invoice.number} is a credit note, not an invoice"
+            )
         source_customer, source_currency = payment.customer_id, payment.currency
         source_date = payment.date
-        if amount > payment.unallocated_amount:
+        if amount > abs(payment.unallocated_amount):
             raise BadInput(
-                f"amount: {amount} exceeds the unallocated {payment.unallocated_amount} "
-                f"of payment {payment}"
+                f"amount: {amount} exceeds the unallocated {abs(payment.unallocated_amount)} "
+                f"of {'refund' if refund else 'payment'} {payment}"
             )
+        signed = -amount if refund else amount
     elif credit_note is not None:
+        if invoice.kind != InvoiceKind.INVOICE:
+            raise BadInput(f"invoice: {invoice.number} is a credit note, not an invoice")
         credit_note = Invoice.objects.select_for_update().get(pk=credit_note.pk)
         if credit_note.kind != InvoiceKind.CREDIT_NOTE:
             raise BadInput(f"credit_note: {credit_note.number} is not a credit note")
@@ -222,6 +228,11 @@ def allocate(
                 f"amount: {amount} exceeds what is left of credit note {credit_note} "
                 f"({-credit_note.open_amount})"
             )
+        signed = amount
+    if amount > abs(invoice.open_amount) or invoice.open_amount * signed < 0:
+        raise BadInput(
+            f"amount: {amount} exceeds the open amount {abs(invoice.open_amount)} of {invoice}"
+        )
     if source_customer != invoice.customer_id:
         raise BadInput("allocation: the invoice and the payment belong to different customers")
     if source_currency != invoice.currency:
@@ -230,7 +241,7 @@ def allocate(
         invoice=invoice,
         payment=payment,
         credit_note=credit_note,
-        amount=amount,
+        amount=signed,
         date=on or max(invoice.issue_date, source_date),
     )
     refresh_balances(

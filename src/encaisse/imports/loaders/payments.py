@@ -1,4 +1,5 @@
-"""Payments by reference, lettered to the invoice a row names."""
+"""Payments by reference, lettered to the invoice a row names. A negative amount is a refund
+(money paid back to the customer), lettered to the credit note a row names."""
 
 from __future__ import annotations
 
@@ -82,15 +83,18 @@ class PaymentLoader(Loader):
         if customer is None and v.get("customer_external_id"):
             row.problem("customer_external_id", "unknown customer (import the customers first)")
         amount: Decimal | None = v.get("amount")
-        if amount is not None and amount <= 0:
-            row.problem("amount", "a payment must be a positive amount")
+        if amount is not None and amount == 0:
+            row.problem("amount", "a payment of zero (a refund is negative, a payment positive)")
+        refund = amount is not None and amount < 0
         invoice = None
         if v.get("invoice_number"):
             invoice = self.invoices.get(v["invoice_number"])
             if invoice is None:
                 row.problem("invoice_number", "unknown invoice")
-            elif invoice["kind"] != InvoiceKind.INVOICE:
-                row.problem("invoice_number", "a credit note, not an invoice")
+            elif refund and invoice["kind"] != InvoiceKind.CREDIT_NOTE:
+                row.problem("invoice_number", "a refund settles a credit note, this is an invoice")
+            elif not refund and invoice["kind"] != InvoiceKind.INVOICE:
+                row.problem("invoice_number", "a credit note: a refund to it is negative")
             elif customer is not None and invoice["customer_id"] != customer[0]:
                 row.problem("invoice_number", "the invoice belongs to another customer")
         if row.problems or customer is None or amount is None:
@@ -109,8 +113,10 @@ class PaymentLoader(Loader):
                     row.problem("customer_external_id", "cannot change: the payment is lettered")
                 if values["currency"] != current["currency"]:
                     row.problem("currency", "cannot change: the payment is lettered")
-                if amount < lettered:
-                    row.problem("amount", f"below the {lettered} already lettered")
+                if (amount < 0) != (lettered < 0):
+                    row.problem("amount", "cannot change sign: the payment is lettered")
+                elif abs(amount) < abs(lettered):
+                    row.problem("amount", f"below the {abs(lettered)} already lettered")
             available = amount - lettered
             # unallocated = amount is written as for a new payment; a lettered one is refreshed
             values["refresh"] = bool(lettered)
@@ -132,8 +138,9 @@ class PaymentLoader(Loader):
             row.problem("currency", f"the invoice is in {invoice['currency']}")
             return
         still_open = invoice["open_amount"] - self.allocated_now.get(invoice["id"], ZERO)
-        share = min(available, still_open)
-        if share <= 0:
+        # Same sign on both sides: a payment and an invoice, or a refund and a credit note.
+        share = min(available, still_open, key=abs) if available * still_open > 0 else ZERO
+        if share == 0:
             self.note(
                 f"row {row.number}: {invoice['number']} is already settled; "
                 f"payment {row.values['reference']} stays unallocated"

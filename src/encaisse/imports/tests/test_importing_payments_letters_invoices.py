@@ -56,16 +56,14 @@ def test_a_payment_without_invoice_stays_unallocated(portfolios, write_file):
     assert Payment.objects.get(reference="CHQ-1").unallocated_amount == Decimal("50.00")
 
 
-def test_a_payment_for_another_customers_invoice_or_a_negative_one_is_rejected(
-    portfolios, write_file
-):
-    data = HEADER + "VIR-1;REMI-2;F-remi-1;10/02/2026;400\nVIR-2;REMI-1;F-inconnue;10/02/2026;-5\n"
+def test_a_payment_for_another_customers_invoice_or_of_zero_is_rejected(portfolios, write_file):
+    data = HEADER + "VIR-1;REMI-2;F-remi-1;10/02/2026;400\nVIR-2;REMI-1;F-inconnue;10/02/2026;0\n"
     result = run("payments", write_file("r.csv", data))
     assert result.status == ImportStatus.FAILED
     assert [(p.row, p.reason) for p in result.problems] == [
         (2, "the invoice belongs to another customer"),
         (3, "unknown invoice"),
-        (3, "a payment must be a positive amount"),
+        (3, "a payment of zero (a refund is negative, a payment positive)"),
     ]
     assert not Payment.objects.filter(reference__startswith="VIR").exists()
 
