@@ -1,6 +1,6 @@
 """A negative payment is a refund: money paid back to the customer. It is accepted
-unallocated or lettered to the credit note it pays back; the aged balance counts it as of
-its date, and the customer page and timeline call it a refund."""
+unallocated or lettered to the credit note it pays back; the customer page and timeline
+call it a refund (the aged balance: reporting/tests/test_aged_balance_counts_refunds.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from encaisse.imports.models import ImportStatus
 from encaisse.imports.tests.conftest import run
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
 from encaisse.ledger.tests.factories import InvoiceFactory
-from encaisse.reporting.selectors import aged_balance
 
 HEADER = "Référence règlement;Code client;N° facture;Date règlement;Montant\n"
 
@@ -63,21 +62,6 @@ def test_a_refund_cannot_settle_an_invoice_nor_a_payment_a_credit_note(portfolio
         (3, "a credit note: a refund to it is negative"),
     ]
     assert not Payment.objects.exists()
-
-
-def test_the_aged_balance_counts_a_refund_from_its_date(portfolios, write_file, entity):
-    """The customer had a 200 credit note (we owed it 200); paid back on 15 February, the
-    debt is gone from that day, not before."""
-    customer = portfolios["remi1"]
-    credit_note(customer)
-    Invoice.objects.filter(number="F-remi-1").delete()  # only the credit note is left
-    customers = type(customer).objects.filter(pk=customer.pk)
-    assert run("payments", write_file("r.csv", HEADER + "REMB-1;REMI-1;;15/02/2026;-200\n")).ok
-    before = aged_balance(customers, as_of=dt.date(2026, 2, 14), by="total")
-    after = aged_balance(customers, as_of=dt.date(2026, 2, 16), by="total")
-    assert before.totals[0].total == Decimal("-200.00")
-    assert after.totals[0].total == Decimal("0.00")
-    assert after.totals[0].unallocated == Decimal("-200.00")  # a refund not lettered yet
 
 
 def test_the_customer_page_and_timeline_call_it_a_refund(client, portfolios, write_file, rep_remi):
