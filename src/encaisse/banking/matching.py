@@ -3,7 +3,10 @@
 1. The remittance information names invoice numbers: if the open ones named belong to one
    customer and the amount is the sum of their open amounts (or part of the only one
    named), they are lettered.
-2. Otherwise the customer is known by an IBAN it already paid from, or by its exact name
+2. Otherwise, the remittance carries the customer's creditor reference (``RF..``, printed on
+   its reminders and in their QR code): the customer is certain, and the amount settles its
+   open invoices oldest first (what is left stays unallocated on the customer).
+3. Otherwise the customer is known by an IBAN it already paid from, or by its exact name
    (accents, case, punctuation and the legal form aside): if exactly one of its open
    invoices is open for exactly the amount, it is lettered.
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 INVOICE_NUMBERS = "invoice_numbers"
+CREDITOR_REFERENCE = "creditor_reference"
 IBAN_AMOUNT = "iban_amount"
 NAME_AMOUNT = "name_amount"
 
@@ -88,11 +92,14 @@ def decide(
     iban_customers: Iterable[int],
     name_customers: Iterable[int],
     open_invoices: Mapping[int, Sequence[OpenInvoice]],
+    reference_customers: Iterable[int] = (),
 ) -> Decision:
     """What to do with a credit of ``amount``: see the module docstring.
 
     ``named``: the open invoices whose number the remittance information gives;
-    ``open_invoices``: the open invoices of the customers found by IBAN or name, by customer.
+    ``reference_customers``: the customers whose creditor reference it carries;
+    ``open_invoices``: the open invoices of the customers found by reference, IBAN or name,
+    by customer, oldest due first.
     """
     named = [
         invoice for invoice in named if invoice.open_amount > 0 and invoice.currency == currency
@@ -118,6 +125,13 @@ def decide(
                 allocations=((named[0].pk, amount),),
             )
         return Decision(customer_id=customer)
+    referenced = _only(set(reference_customers))
+    if referenced is not None:
+        return Decision(
+            customer_id=referenced,
+            method=CREDITOR_REFERENCE,
+            allocations=_oldest_first(amount, currency, open_invoices.get(referenced, ())),
+        )
     if known is None:
         return Decision()
     method = IBAN_AMOUNT if _only(iban_set) == known else NAME_AMOUNT
@@ -131,6 +145,23 @@ def decide(
             customer_id=known, method=method, allocations=((same_amount[0].pk, amount),)
         )
     return Decision(customer_id=known)
+
+
+def _oldest_first(
+    amount: Decimal, currency: str, invoices: Sequence[OpenInvoice]
+) -> tuple[tuple[int, Decimal], ...]:
+    """``amount`` spread over the invoices by due date, each settled before the next."""
+    allocations = []
+    left = amount
+    for invoice in sorted(invoices, key=lambda i: (i.due_date, i.pk)):
+        if left <= 0:
+            break
+        if invoice.currency != currency or invoice.open_amount <= 0:
+            continue
+        share = min(left, invoice.open_amount)
+        allocations.append((invoice.pk, share))
+        left -= share
+    return tuple(allocations)
 
 
 def _only(values: set[int]) -> int | None:

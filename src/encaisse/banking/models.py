@@ -93,6 +93,7 @@ class LineStatus(models.TextChoices):
 
 class MatchMethod(models.TextChoices):
     INVOICE_NUMBERS = "invoice_numbers", _("Invoice numbers in the remittance information")
+    CREDITOR_REFERENCE = "creditor_reference", _("The customer's creditor reference (RF)")
     IBAN_AMOUNT = "iban_amount", _("Known IBAN and amount")
     NAME_AMOUNT = "name_amount", _("Customer name and amount")
     MANUAL = "manual", _("Reconciled by hand")

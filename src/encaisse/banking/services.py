@@ -58,6 +58,7 @@ from encaisse.imports.services import (
     result_of,
 )
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, LegalEntity, Payment
+from encaisse.ledger.references import customers_in
 from encaisse.ledger.services import allocate, refresh_balances
 
 _CHUNK = 900  # under SQLite's bound-parameter limit
@@ -301,6 +302,16 @@ class _Candidates:
                 iban__in=chunk, customer__entity=entity
             ).values_list("iban", "customer_id"):
                 self.customers_by_iban[iban].add(customer_id)
+        self.referenced = {
+            id(line): customers_in(line.remittance_info, line.additional_info) for line in credits
+        }
+        referenced = set().union(*self.referenced.values()) if self.referenced else set()
+        known_referenced = set(
+            Customer.objects.filter(entity=entity, pk__in=sorted(referenced)).values_list(
+                "pk", flat=True
+            )
+        )  # a reference of another company's customer names nobody here
+        self.referenced = {key: ids & known_referenced for key, ids in self.referenced.items()}
         names = {normalize_name(line.counterparty_name) for line in credits}
         names.discard("")
         self.customers_by_name: dict[str, set[int]] = defaultdict(set)
@@ -312,7 +323,7 @@ class _Candidates:
                 if normalized in names:
                     self.customers_by_name[normalized].add(customer_id)
         customers = named_customers.union(
-            *self.customers_by_iban.values(), *self.customers_by_name.values()
+            known_referenced, *self.customers_by_iban.values(), *self.customers_by_name.values()
         )
         # Locked until the end of the import: a reconciliation at the same time waits.
         self.open: dict[int, OpenInvoice] = {}
@@ -343,9 +354,10 @@ class _Candidates:
         ]
         iban_customers = self.customers_by_iban.get(line.counterparty_iban, set())
         name_customers = self.customers_by_name.get(normalize_name(line.counterparty_name), set())
+        referenced = self.referenced.get(id(line), set())
         by_customer = {
             customer_id: list(self.open_by_customer.get(customer_id, {}).values())
-            for customer_id in iban_customers | name_customers
+            for customer_id in iban_customers | name_customers | referenced
         }
         decision = decide(
             amount=line.amount,
@@ -354,6 +366,7 @@ class _Candidates:
             iban_customers=iban_customers,
             name_customers=name_customers,
             open_invoices=by_customer,
+            reference_customers=referenced,
         )
         for pk, amount in decision.allocations:  # later lines see what this one settled
             invoice = self.open[pk]

@@ -25,7 +25,7 @@ from encaisse.dunning.models import (
     MessageState,
     OutboundMessage,
 )
-from encaisse.ledger.models import Customer, Payment
+from encaisse.ledger.models import Customer, Payment, return_reason_label
 
 PER_KIND = 40  # the latest of each kind; the timeline shows the latest of them all
 PAYMENTS = 5  # the payments table is on the page already: a few, for the story
@@ -60,15 +60,26 @@ def _name(user: object) -> str:
     return str(full or getattr(user, "username", ""))
 
 
+def _payment_title(payment: Payment) -> str:
+    if payment.is_return:
+        reason = return_reason_label(payment.return_reason)
+        return (
+            _("Payment returned: %(reason)s") % {"reason": reason}
+            if reason
+            else _("Payment returned")
+        )
+    return _("Refund paid to the customer") if payment.is_refund else _("Payment received")
+
+
 def _payments(customer: Customer) -> list[TimelineEvent]:
     return [
         TimelineEvent(
             at=_day(payment.date),
             kind="payment",
-            title=_("Refund paid to the customer") if payment.is_refund else _("Payment received"),
+            title=_payment_title(payment),
             detail=payment.reference,
             amount=payment.amount,
-            tone="success",
+            tone="danger" if payment.is_return else "success",
         )
         for payment in Payment.objects.filter(customer=customer).order_by("-date", "-pk")[:PAYMENTS]
     ]

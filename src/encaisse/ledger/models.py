@@ -17,6 +17,7 @@ from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
 from encaisse.accounts.models import Agency, User
+from encaisse.ledger.references import creditor_reference
 
 
 class LegalEntity(models.Model):
@@ -127,6 +128,11 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def creditor_reference(self) -> str:
+        """The ISO 11649 reference (RF..) it pays with: on its reminders and QR codes."""
+        return creditor_reference(self.pk)
+
 
 class Contact(models.Model):
     customer = models.ForeignKey(
@@ -224,6 +230,38 @@ class Invoice(models.Model):
         return self.kind == InvoiceKind.CREDIT_NOTE
 
 
+class ReturnReason(models.TextChoices):
+    """Why a bank sent a payment back (ISO 20022 return reason codes), in words."""
+
+    AC01 = "AC01", _("incorrect account number")
+    AC04 = "AC04", _("closed account")
+    AC06 = "AC06", _("blocked account")
+    AG01 = "AG01", _("transaction forbidden on this account")
+    AM04 = "AM04", _("insufficient funds")
+    AM05 = "AM05", _("duplicate payment")
+    BE05 = "BE05", _("creditor not recognised")
+    CUST = "CUST", _("requested by the customer")
+    DUPL = "DUPL", _("duplicate payment")
+    FOCR = "FOCR", _("returned after a cancellation request")
+    FRAD = "FRAD", _("fraudulent origin")
+    MD01 = "MD01", _("no mandate")
+    MD06 = "MD06", _("refund requested by the customer")
+    MD07 = "MD07", _("customer deceased")
+    MS02 = "MS02", _("refused by the customer")
+    MS03 = "MS03", _("refused by the bank")
+    RC01 = "RC01", _("incorrect bank identifier")
+    RR04 = "RR04", _("regulatory reason")
+    SL01 = "SL01", _("service of the customer's bank")
+    TECH = "TECH", _("technical problem")
+
+
+def return_reason_label(code: str) -> str:
+    """'AC04 closed account' in the reader's language; an unknown code as it is."""
+    if code in ReturnReason.values:
+        return f"{code} {ReturnReason(code).label}"
+    return code
+
+
 class Payment(models.Model):
     """Money received from a customer, allocated to invoices by lettrage; or, negative, a
     refund: money paid back to the customer, allocated to the credit note it settles."""
@@ -251,6 +289,17 @@ class Payment(models.Model):
         _("unallocated amount"), max_digits=14, decimal_places=2
     )
     settled_on = models.DateField(_("fully allocated on"), null=True, blank=True)
+    # A returned payment (impayé): the bank took back ``returns``; this row is the money going
+    # out again, negative, and undoes its allocations from its own date.
+    returns = models.ForeignKey(
+        "self",
+        verbose_name=_("returns the payment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returned_by",
+    )
+    return_reason = models.CharField(_("return reason (ISO code)"), max_length=4, blank=True)
 
     class Meta:
         ordering = ["-date", "reference"]
@@ -275,7 +324,11 @@ class Payment(models.Model):
 
     @property
     def is_refund(self) -> bool:
-        return self.amount < 0
+        return self.amount < 0 and self.returns_id is None
+
+    @property
+    def is_return(self) -> bool:
+        return self.returns_id is not None
 
 
 class Allocation(models.Model):

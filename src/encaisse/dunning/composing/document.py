@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import segno.helpers
+from stdnum.iso11649 import is_valid as is_rf
 
 from encaisse.dunning.composing.facts import MessageFacts
 from encaisse.dunning.composing.variables import invoice_table, template_context
@@ -69,7 +70,9 @@ def epc_qr_png(facts: MessageFacts) -> bytes | None:
         name=entity.name[:70],
         iban=entity.iban.replace(" ", ""),
         amount=amount,
-        text=facts.payment_reference[:140],
+        # A structured creditor reference travels as one; anything else as text.
+        reference=facts.payment_reference if is_rf(facts.payment_reference) else None,
+        text=None if is_rf(facts.payment_reference) else facts.payment_reference[:140],
         bic=entity.bic or None,
     )
     buffer = io.BytesIO()

@@ -83,7 +83,8 @@ def _recipient(customer: Customer, channel: str) -> str:
 
 
 def payment_reference(action: DunningAction) -> str:
-    return f"{action.customer.external_id}-{action.pk}"
+    """The customer's creditor reference (RF..): a transfer quoting it is matched to it."""
+    return action.customer.creditor_reference
 
 
 def reminded_invoices(action_ids: list[int]) -> set[int]:

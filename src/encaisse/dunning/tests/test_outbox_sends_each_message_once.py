@@ -56,7 +56,7 @@ def customer_with_late_invoices(
 
 
 def test_a_reminder_email_goes_out_once_with_its_invoices_and_qr_code(dunning_ready, smtp_inbox):
-    _customer, day = customer_with_late_invoices(dunning_ready, "SME-1", "claire@client.fr")
+    customer, day = customer_with_late_invoices(dunning_ready, "SME-1", "claire@client.fr")
     execute_dunning_run(as_of=day)
     report = send_outbox()
     assert report.by_state == {"sent": 1}
@@ -70,6 +70,7 @@ def test_a_reminder_email_goes_out_once_with_its_invoices_and_qr_code(dunning_re
     assert "SME-1-F2" in body
     assert "2\u00a0469,12\u00a0€" in body  # 2 x 1 234,56 €
     assert "FR7630006000011234567890189" in body
+    assert f"référence {customer.creditor_reference}" in body  # RF..: the bank line names it
     assert any(part.get_content_type() == "image/png" for part in message.walk())
     stored = OutboundMessage.objects.get()
     assert stored.message_id == str(message["Message-ID"]).strip()
