@@ -299,7 +299,9 @@ class Payment(models.Model):
         blank=True,
         related_name="returned_by",
     )
-    return_reason = models.CharField(_("return reason (ISO code)"), max_length=4, blank=True)
+    return_reason = models.CharField(
+        _("return reason (ISO code)"), max_length=4, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["-date", "reference"]
