@@ -21,6 +21,12 @@ def can_import_ledger(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}
 
 
+def can_edit_company(user: User) -> bool:
+    """The legal entities (names, SIREN, VAT, bank details on letters): finance's and the
+    administrator's."""
+    return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}
+
+
 def can_run_dunning(user: User) -> bool:
     """Approving letters, deciding holds, reading the outbox: finance's decisions."""
     return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}

@@ -99,6 +99,8 @@ class MatchMethod(models.TextChoices):
     MANUAL = "manual", _("Reconciled by hand")
     ALREADY_RECORDED = "already_recorded", _("Payment already in the ledger (ERP import)")
     DEBIT = "debit", _("Debit (money out)")
+    RETURNED = "returned", _("Payment returned by the bank")
+    REFUND = "refund", _("Refund of a credit note to the customer")
     NOT_A_CUSTOMER = "not_a_customer", _("Not a customer payment")
 
 
@@ -128,6 +130,8 @@ class BankLine(models.Model):
     bank_reference = models.CharField(_("bank reference"), max_length=80, blank=True)
     end_to_end_id = models.CharField(_("end-to-end id"), max_length=80, blank=True)
     transaction_code = models.CharField(_("transaction code"), max_length=40, blank=True)
+    # A returned payment: the ISO reason code the bank gives (AC04, AM04, MD06...).
+    return_reason = models.CharField(_("return reason"), max_length=4, blank=True, default="")
     unique_key = models.CharField(_("unique key"), max_length=64)
     status = models.CharField(
         _("status"), max_length=14, choices=LineStatus.choices, default=LineStatus.TO_RECONCILE

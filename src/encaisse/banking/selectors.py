@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from encaisse.accounts.models import User
 from encaisse.banking.matching import invoice_number_candidates, normalize_name
 from encaisse.banking.models import BankLine, CustomerIban, LineStatus
-from encaisse.ledger.models import Customer, Invoice, InvoiceKind
+from encaisse.ledger.models import Customer, Invoice, InvoiceKind, Payment
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 
 MAX_SUGGESTIONS = 6
@@ -27,8 +27,27 @@ def _visible_lines(user: User) -> QuerySet[BankLine]:
 
 
 def lines_to_reconcile(user: User) -> QuerySet[BankLine]:
-    """The credits the import could not match with certainty, oldest first."""
-    return _visible_lines(user).filter(status=LineStatus.TO_RECONCILE, amount__gt=0)
+    """The credits the import could not match with certainty, and the returned payments it
+    could not tie to their payment, oldest first."""
+    return _visible_lines(user).filter(status=LineStatus.TO_RECONCILE)
+
+
+def return_candidates(user: User, line: BankLine) -> list[Payment]:
+    """Payments within the user's portfolio that a waiting return line may give back: the
+    same amount and currency, not returned yet, the latest first."""
+    return list(
+        Payment.objects.filter(
+            customer__in=visible_customers(user).values("pk"),
+            entity_id=line.account.entity_id,
+            amount=-line.amount,
+            currency=line.currency,
+            date__lte=line.booking_date,
+            returns__isnull=True,
+            returned_by__isnull=True,
+        )
+        .select_related("customer")
+        .order_by("-date", "-pk")[:10]
+    )
 
 
 def lines_matched_automatically(user: User, *, limit: int = 20) -> list[BankLine]:
@@ -40,10 +59,14 @@ def lines_matched_automatically(user: User, *, limit: int = 20) -> list[BankLine
     )
 
 
-def queue_total(lines: QuerySet[BankLine]) -> tuple[int, Decimal]:
-    """How many lines, and their total amount."""
-    totals = lines.order_by().aggregate(count=Count("pk"), total=Sum("amount"))
-    return totals["count"], totals["total"] or Decimal(0)
+def queue_total(lines: QuerySet[BankLine]) -> tuple[int, Decimal, int]:
+    """How many credits and their total amount, and how many returned payments."""
+    totals = lines.order_by().aggregate(
+        count=Count("pk", filter=Q(amount__gt=0)),
+        total=Sum("amount", filter=Q(amount__gt=0)),
+        returns=Count("pk", filter=Q(amount__lt=0)),
+    )
+    return totals["count"], totals["total"] or Decimal(0), totals["returns"]
 
 
 @dataclass

@@ -15,6 +15,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from encaisse.banking.parsers import (
     read_statement_file,
 )
 from encaisse.banking.parsers.wording import compact_iban
+from encaisse.banking.returns import ReturnedLine, is_return, record_returns
 from encaisse.core.errors import BadInput
 from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.services import (
@@ -188,14 +190,23 @@ class _Outcome:
     to_reconcile: int = 0
     debits: int = 0
     already_recorded: int = 0
+    returned: int = 0
+    returns_waiting: int = 0
+    refunds: int = 0
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if not self.created:
             return f"nothing added: {_plural(self.unchanged, 'line')} already imported"
+        returned = (
+            f", {_plural(self.returned + self.returns_waiting, 'returned payment')}"
+            if self.returned or self.returns_waiting
+            else ""
+        )
         return (
             f"{_plural(self.created, 'line')} added: {self.matched} matched to invoices, "
             f"{self.to_reconcile} to reconcile, {_plural(self.debits, 'debit')} ignored"
+            f"{returned}"
         )
 
 
@@ -379,21 +390,37 @@ class _Candidates:
 
 
 def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _Outcome) -> None:
-    credits = [item for item in new_lines if item.line.is_credit]
+    # A reversed debit (MT940 RD: our own transfer coming back) is money in, not a payment.
+    credits = [item for item in new_lines if item.line.is_credit and not item.line.is_reversal]
     candidates = _Candidates(entity, [item.line for item in credits])
     for item in credits:
         item.decision = candidates.decide(item.line)
     recorded = _already_recorded(credits, entity)
     payments = {**_payments([c for c in credits if c.key not in recorded], entity), **recorded}
+    refunds = _refunds(
+        [i for i in new_lines if i.line.amount < 0 and not is_return(i.line)], entity
+    )
+    payments.update({key: refund for key, (refund, _note) in refunds.items()})
     rows = []
-    allocations: list[Allocation] = []
+    allocations: list[Allocation] = [
+        Allocation(
+            invoice_id=note_id, payment=refund, amount=refund.amount, date=refund.date,
+            credit_note=None,
+        )
+        for refund, note_id in refunds.values()
+    ]  # fmt: skip
     learned: set[tuple[int, str]] = set()
     for item in new_lines:
         line, decision = item.line, item.decision
         payment = payments.get(item.key)
         status: str
         method: str
-        if not line.is_credit:
+        if is_return(line):  # tied to its payment below, once the credits are lettered
+            status, method = LineStatus.TO_RECONCILE, ""
+        elif item.key in refunds:
+            status, method = LineStatus.MATCHED, MatchMethod.REFUND
+            outcome.refunds += 1
+        elif not line.is_credit or line.is_reversal:
             status, method = LineStatus.IGNORED, MatchMethod.DEBIT
             outcome.debits += 1
         elif item.key in recorded:  # the ERP sent it already: the same money, once
@@ -433,6 +460,7 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
                 bank_reference=line.bank_reference,
                 end_to_end_id=line.end_to_end_id,
                 transaction_code=line.transaction_code,
+                return_reason=line.return_reason[:4],
                 unique_key=item.key,
                 status=status,
                 match_method=method,
@@ -448,6 +476,28 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
         # A payment nothing was lettered to is already right (unallocated = amount).
         payment_ids=sorted({a.payment_id for a in allocations if a.payment_id is not None}),
     )
+    returns = [
+        ReturnedLine(line=stored_line, return_reason=item.line.return_reason)
+        for stored_line, item in zip(stored, new_lines, strict=True)
+        if is_return(item.line)
+    ]
+    if returns:  # after the credits: a credit and its return in one file undo each other
+        outcome.returned, outcome.returns_waiting = record_returns(returns, entity)
+    if outcome.refunds:
+        outcome.notes.append(
+            f"{_plural(outcome.refunds, 'debit')} recorded as the refund of a customer's "
+            "credit note"
+        )
+    if outcome.returned:
+        outcome.notes.append(
+            f"{_plural(outcome.returned, 'returned payment')} tied to the payment it gives "
+            "back: its invoices are open again"
+        )
+    if outcome.returns_waiting:
+        outcome.notes.append(
+            f"{_plural(outcome.returns_waiting, 'returned payment')} to tie to its payment by "
+            "hand on /bank/reconciliation/"
+        )
     if outcome.matched:
         outcome.notes.append(
             f"{_plural(outcome.matched, 'payment')} matched to invoices automatically"
@@ -517,6 +567,83 @@ def _already_recorded(credits: list[_NewLine], entity: LegalEntity) -> dict[str,
             claimed.add(same.pk)
             found[item.key] = same
     return found
+
+
+def _refunds(debits: list[_NewLine], entity: LegalEntity) -> dict[str, tuple[Payment, int]]:
+    """Debits that pay a customer's credit note back, when it is certain: the remittance
+    names the credit note, or the customer is known by its IBAN and has exactly one open
+    credit note of that amount. A refund (a negative payment) per line, by line key, with
+    the credit note it settles; other debits (suppliers, salaries...) are not customers'."""
+    if not debits:
+        return {}
+    tokens = {
+        item.key: invoice_number_candidates(item.line.remittance_info, item.line.additional_info)
+        for item in debits
+    }
+    numbers = sorted(set().union(*tokens.values()))
+    ibans = sorted({item.line.counterparty_iban for item in debits if item.line.counterparty_iban})
+    by_iban: dict[str, set[int]] = defaultdict(set)
+    for chunk in _chunks(ibans):
+        for iban, customer_id in CustomerIban.objects.filter(
+            iban__in=chunk, customer__entity=entity
+        ).values_list("iban", "customer_id"):
+            by_iban[iban].add(customer_id)
+    notes = Invoice.objects.filter(
+        entity=entity, kind=InvoiceKind.CREDIT_NOTE, settled_on__isnull=True
+    )
+    named: dict[str, tuple[int, int, Decimal, str]] = {}
+    for chunk in _chunks(numbers):
+        for pk, number, customer_id, open_amount, currency in notes.filter(
+            number__in=chunk
+        ).values_list("pk", "number", "customer_id", "open_amount", "currency"):
+            named[number.upper()] = (pk, customer_id, open_amount, currency)
+    customers = sorted({c for ids in by_iban.values() if len(ids) == 1 for c in ids})
+    by_customer: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
+    for chunk in _chunks(customers):
+        for pk, customer_id, open_amount, currency in notes.filter(
+            customer_id__in=chunk
+        ).values_list("pk", "customer_id", "open_amount", "currency"):
+            by_customer[customer_id].append((pk, open_amount, currency))
+    found: dict[str, tuple[int, int]] = {}  # key -> (customer, credit note)
+    used: set[int] = set()
+    for item in debits:
+        line = item.line
+        choice = [
+            (named[number][1], named[number][0])
+            for number in sorted(tokens[item.key])
+            if number in named
+            and named[number][2] == line.amount
+            and named[number][3] == line.currency
+        ]
+        if not choice and len(by_iban.get(line.counterparty_iban, ())) == 1:
+            (customer_id,) = by_iban[line.counterparty_iban]
+            choice = [
+                (customer_id, pk)
+                for pk, open_amount, currency in by_customer.get(customer_id, [])
+                if open_amount == line.amount and currency == line.currency
+            ]
+        if len(choice) == 1 and choice[0][1] not in used:
+            used.add(choice[0][1])
+            found[item.key] = choice[0]
+    refunds: dict[str, tuple[Payment, int]] = {}
+    for item in debits:
+        if item.key not in found:
+            continue
+        customer_id, note_id = found[item.key]
+        reference = payment_reference(item.line, item.key)
+        if Payment.objects.filter(entity=entity, reference=reference).exists():
+            reference = f"{reference[:60]}-{item.key[:12]}"
+        refund = Payment.objects.create(
+            entity=entity,
+            customer_id=customer_id,
+            reference=reference,
+            date=item.line.booking_date,
+            amount=item.line.amount,
+            currency=item.line.currency,
+            unallocated_amount=item.line.amount,
+        )
+        refunds[item.key] = (refund, note_id)
+    return refunds
 
 
 def _payments(credits: list[_NewLine], entity: LegalEntity) -> dict[str, Payment]:

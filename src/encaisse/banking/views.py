@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from encaisse.accounts.decorators import allowed_or_404
 from encaisse.accounts.permissions import acting_user, can_import_ledger
 from encaisse.banking.models import BankLine
+from encaisse.banking.returns import reconcile_return
 from encaisse.banking.selectors import (
     line_suggestions,
     lines_matched_automatically,
@@ -27,11 +28,12 @@ from encaisse.banking.selectors import (
     open_invoices_of,
     preselected_invoices,
     queue_total,
+    return_candidates,
     search_customers,
 )
 from encaisse.banking.services import ignore_line, reconcile_line
 from encaisse.core.errors import BadInput
-from encaisse.ledger.models import Customer
+from encaisse.ledger.models import Customer, return_reason_label
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 
 finance_only = allowed_or_404(can_import_ledger)
@@ -52,7 +54,7 @@ def _int(value: str | None) -> int | None:
 def reconciliation_view(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     lines = lines_to_reconcile(user)
-    count, total = queue_total(lines)
+    count, total, returns = queue_total(lines)
     page = Paginator(lines, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [_card_context(request, line) for line in page.object_list]
     return render(
@@ -63,6 +65,7 @@ def reconciliation_view(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "count": count,
             "total": total,
+            "returns": returns,
             "matched": lines_matched_automatically(user),
         },
     )
@@ -89,6 +92,10 @@ def _card_context(
 ) -> dict[str, Any]:
     user = acting_user(request)
     context: dict[str, Any] = {"line": line, "error": error, "customer": customer}
+    if line.amount < 0:  # a returned payment: which payment did the bank take back?
+        context["return_reason"] = return_reason_label(line.return_reason)
+        context["return_candidates"] = return_candidates(user, line)
+        return context
     if customer is None:
         context["suggestions"] = line_suggestions(user, line)
         if line.payment_id:
@@ -149,6 +156,36 @@ def line_reconcile_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _render_card(request, context)
     return _done(request, line, customer=customer, invoices=[i.number for i in invoices])
+
+
+@finance_only
+@require_POST
+def line_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Finance names the payment a returned line gives back."""
+    user = acting_user(request)
+    line = _line(request, pk)
+    payment = next(
+        (p for p in return_candidates(user, line) if p.pk == _int(request.POST.get("payment"))),
+        None,
+    )
+    if payment is None:
+        raise Http404
+    try:
+        line = reconcile_return(line=line, payment=payment, user=user)
+    except BadInput as error:
+        return _render_card(request, _card_context(request, line, error=str(error)))
+    text = _("Tied to the payment %(payment)s of %(customer)s: its invoices are open again.") % {
+        "payment": payment.reference,
+        "customer": payment.customer,
+    }
+    if not _is_htmx(request):
+        messages.success(request, text)
+        return redirect("bank-reconciliation")
+    return render(
+        request,
+        "banking/_line_done.html",
+        {"line": line, "customer": payment.customer, "text": text},
+    )
 
 
 @finance_only

@@ -2,9 +2,10 @@
 
 Pure: no Django. The ``factur-x`` library finds the CII XML embedded in the PDF; lxml reads
 the EN 16931 business terms Encaisse needs (BT-1 number, BT-3 type, BT-2 issue date, BT-9
-due date, BT-5 currency, BT-115/BT-112 amounts, the seller and the buyer). Every profile
-has them, from MINIMUM up (the due date from BASIC WL up). A file that is not a PDF, a PDF
-without Factur-X XML, or XML without a required term is refused in one line naming it.
+due date, BT-5 currency, BT-115/BT-112 amounts, the seller and the buyer; BT-84/BT-86, the
+account it is paid into, when given). Every profile has them, from MINIMUM up (the due date
+from BASIC WL up). A file that is not a PDF, a PDF without Factur-X XML, or XML without a
+required term is refused in one line naming it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
+from stdnum import bic as std_bic
+from stdnum import iban as std_iban
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
@@ -69,6 +72,9 @@ class FacturxInvoice:
     buyer: Party
     profile: str
     xml_file: str
+    # BT-84 and BT-86: the seller's account the invoice is paid into (when given and valid).
+    payee_iban: str = ""
+    payee_bic: str = ""
 
 
 def _text(node: etree._Element, path: str) -> str:
@@ -154,6 +160,20 @@ def _party(node: etree._Element | None) -> Party:
     )
 
 
+def _payee_account(root: etree._Element) -> tuple[str, str]:
+    """(IBAN, BIC) of the first credit transfer means with a valid IBAN, else ("", "")."""
+    for means in root.findall(
+        f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans", NAMESPACES
+    ):
+        iban = std_iban.compact(_text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID"))
+        if iban and std_iban.is_valid(iban):
+            bic = std_bic.compact(
+                _text(means, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID")
+            )
+            return iban, bic if bic and std_bic.is_valid(bic) else ""
+    return "", ""
+
+
 def extract_xml(pdf: bytes) -> tuple[str, bytes]:
     """The name and bytes of the Factur-X XML embedded in a PDF (BadInput otherwise)."""
     if not pdf:
@@ -233,6 +253,7 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
         root,
         "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
     )
+    payee_iban, payee_bic = _payee_account(root)
     return FacturxInvoice(
         number=number,
         is_credit_note=amount < 0,
@@ -244,6 +265,8 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
         buyer=buyer,
         profile=profile.rsplit(":", 1)[-1] if profile else "",
         xml_file=xml_file,
+        payee_iban=payee_iban,
+        payee_bic=payee_bic,
     )
 
 

@@ -37,6 +37,7 @@ from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Problem, Row, Table, read_table
 from encaisse.ledger.models import LegalEntity
+from encaisse.ledger.services import InvalidLegalEntity, clean_legal_entity_code
 
 logger = logging.getLogger(__name__)
 
@@ -73,13 +74,29 @@ class ImportResult:
         return self.created + self.updated + self.unchanged + self.rejected
 
 
-def resolve_entity(code: str | None, *, create_missing: bool = False) -> EntityChoice:
-    """The legal entity of an import: the one given, or the only one there is."""
+# The legal entity the first import of an empty database creates (renamed with `entity set`).
+FIRST_ENTITY_CODE = "MAIN"
+FIRST_ENTITY_NAME = "My company"
+
+
+def resolve_entity(code: str | None, *, create_missing: bool | None = None) -> EntityChoice:
+    """The legal entity of an import: the one given, or the only one there is.
+
+    Imports that write their rows through a loader pass ``create_missing`` (True or False):
+    when there is no legal entity yet and none is named, they get the first one, MAIN (not
+    stored until the rows are written, with them); True also creates a named entity that does
+    not exist. Callers that need a stored entity at once (bank statements) leave it out: an
+    empty database is then an error saying how to add the entity.
+    """
     if code:
         entity = LegalEntity.objects.filter(code__iexact=code).first()
         if entity is not None:
             return EntityChoice(code=entity.code, pk=entity.pk, currency=entity.currency)
         if create_missing:
+            try:
+                code = clean_legal_entity_code(code)
+            except InvalidLegalEntity as error:
+                raise BadInput(f"--entity: {error.errors['code']}") from None
             return EntityChoice(code=code, pk=None, currency="EUR")
         known = ", ".join(LegalEntity.objects.values_list("code", flat=True)) or "none yet"
         raise BadInput(
@@ -90,9 +107,17 @@ def resolve_entity(code: str | None, *, create_missing: bool = False) -> EntityC
         only = entities[0]
         return EntityChoice(code=only.code, pk=only.pk, currency=only.currency)
     if not entities:
+        if create_missing is not None:
+            return EntityChoice(
+                code=FIRST_ENTITY_CODE,
+                pk=None,
+                currency="EUR",
+                name=FIRST_ENTITY_NAME,
+                first=True,
+            )
         raise BadInput(
-            "--entity: there is no legal entity yet: give --entity CODE --create-missing "
-            "to create it, or create it in the administration"
+            "--entity: there is no legal entity yet: add yours with `encaisse entity add CODE "
+            '--name "NAME" --siren SIREN` (or on the Company page), or import your ledger first'
         )
     codes = ", ".join(entity.code for entity in entities)
     raise BadInput(f"--entity: there are several legal entities ({codes}): choose one")

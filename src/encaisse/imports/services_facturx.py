@@ -16,6 +16,8 @@ from encaisse.imports.loaders import EntityChoice, InvoiceLoader
 from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Row
 from encaisse.imports.services import (
+    FIRST_ENTITY_CODE,
+    FIRST_ENTITY_NAME,
     ImportResult,
     failures_recorded,
     finish_run,
@@ -24,7 +26,11 @@ from encaisse.imports.services import (
 )
 from encaisse.imports.services_fec import default_payment_terms_days
 from encaisse.ledger.models import Customer, Invoice, LegalEntity
-from encaisse.ledger.services import record_invoice_document
+from encaisse.ledger.services import (
+    InvalidLegalEntity,
+    create_legal_entity,
+    record_invoice_document,
+)
 
 # The business terms named in messages, as EN 16931 numbers them.
 TERMS = {
@@ -48,8 +54,9 @@ def import_facturx(
     """Import one Factur-X PDF; records an ImportRun whatever happens.
 
     The seller must be the legal entity (``entity``, or the one with the seller's SIREN or
-    VAT number); the buyer is the customer with its SIRET, SIREN, VAT number, external id
-    (the buyer id) or name, created from the XML when there is none. The invoice follows
+    VAT number; in an empty ledger the seller becomes the first one, MAIN); the buyer is the
+    customer with its SIRET, SIREN, VAT number, external id (the buyer id) or name, created
+    from the XML when there is none. The invoice follows
     the rules of the CSV invoices import (upsert by number; the due date is BT-9, else the
     issue date plus the customer's payment terms). The PDF is kept once (by SHA-256).
     """
@@ -80,8 +87,11 @@ def import_facturx(
             run.file_format["profile"] = invoice.profile.upper()
         notes: list[str] = []
         legal_entity = _legal_entity(entity, invoice.seller, notes)
-        run.entity = legal_entity
-        _import(run, legal_entity, invoice, content, run.file_name, terms, notes)
+        if legal_entity is None:
+            _import_first(run, invoice, content, terms, notes)
+        else:
+            run.entity = legal_entity
+            _import(run, legal_entity, invoice, content, run.file_name, terms, notes)
     return result_of(run)
 
 
@@ -91,8 +101,9 @@ def _describe(party: Party) -> str:
     return f"{party.name or 'without a name'}" + (f" ({shown})" if shown else "")
 
 
-def _legal_entity(code: str | None, seller: Party, notes: list[str]) -> LegalEntity:
-    """The legal entity that issued the invoice: the seller, checked by SIREN or VAT."""
+def _legal_entity(code: str | None, seller: Party, notes: list[str]) -> LegalEntity | None:
+    """The legal entity that issued the invoice: the seller, checked by SIREN or VAT; None
+    when there is no legal entity yet (the seller becomes the first one)."""
     if code:
         entity = LegalEntity.objects.filter(code__iexact=code).first()
         if entity is None:
@@ -120,11 +131,72 @@ def _legal_entity(code: str | None, seller: Party, notes: list[str]) -> LegalEnt
         _check_seller(only, seller)
         return only
     if not entities:
-        raise BadInput("there is no legal entity yet: create it (with its SIREN) first")
+        return None
     raise BadInput(
         f"the seller {_describe(seller)} is none of the legal entities of Encaisse: is this a "
         "supplier's invoice? (--entity CODE chooses the entity)"
     )
+
+
+def _import_first(
+    run: ImportRun, invoice: FacturxInvoice, content: bytes, terms: int, notes: list[str]
+) -> None:
+    """The first invoice of an empty ledger: its seller becomes the legal entity, kept only
+    if the invoice is imported (one transaction)."""
+    try:
+        with transaction.atomic():
+            entity = _entity_from_seller(invoice, notes)
+            run.entity = entity
+            _import(run, entity, invoice, content, run.file_name, terms, notes)
+    except BaseException:
+        run.entity = None  # rolled back with the invoice
+        raise
+
+
+def _postal_address(party: Party) -> str:
+    town = " ".join(part for part in (party.postal_code, party.city) if part)
+    country = party.country if party.country not in ("", "FR") else ""
+    return "\n".join(line for line in (party.address, town, country) if line)
+
+
+def _entity_from_seller(invoice: FacturxInvoice, notes: list[str]) -> LegalEntity:
+    """The first legal entity, MAIN, with what the XML says of the seller and its account."""
+    seller = invoice.seller
+    values = {
+        "siren": seller.siren,
+        "vat_number": seller.vat_number,
+        "iban": invoice.payee_iban,
+        "bic": invoice.payee_bic,
+        "address": _postal_address(seller),
+    }
+    name = " ".join(seller.name.split())[:200] or FIRST_ENTITY_NAME
+    try:
+        entity = create_legal_entity(code=FIRST_ENTITY_CODE, name=name, **values)
+    except InvalidLegalEntity as error:  # e.g. a VAT number that is not the SIREN's
+        if not set(error.errors) <= set(values):
+            raise
+        notes.append(f"the seller's details left out: {error}")
+        entity = create_legal_entity(
+            code=FIRST_ENTITY_CODE,
+            name=name,
+            **{field: "" if field in error.errors else value for field, value in values.items()},
+        )
+    recorded = ", ".join(
+        f"{label} {value}"
+        for label, value in (
+            ("SIREN", entity.siren),
+            ("VAT number", entity.vat_number),
+            ("IBAN", entity.iban),
+        )
+        if value
+    )
+    notes.append(
+        f"there was no legal entity yet: {entity.code} ({entity.name}"
+        + (f", {recorded}" if recorded else "")
+        + ") was created from the invoice's seller; check it and give it your code on the "
+        f"Company page, or with `encaisse entity set {entity.code} --code CODE`"
+    )
+    return entity
 
 
 def _check_seller(entity: LegalEntity, seller: Party) -> None:

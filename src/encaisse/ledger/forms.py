@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from encaisse.ledger.models import Segment
 from encaisse.ledger.selectors import CUSTOMER_SORTS
+from encaisse.ledger.services import InvalidLegalEntity
 
 
 class CustomerFilterForm(forms.Form):
@@ -31,3 +32,48 @@ class CustomerFilterForm(forms.Form):
             (agency.pk, agency.name) for agency in agencies
         ]
         rep_field.choices = [("", _("All reps"))] + [(rep.pk, str(rep)) for rep in reps]
+
+
+class LegalEntityForm(forms.Form):
+    """A legal entity's fields as typed; ledger.services checks them (the command's rules),
+    and ``add_service_errors`` puts each refusal on its field."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=100,
+        help_text=_("Short, stored in capitals, e.g. TRL: what an import names with --entity."),
+    )
+    name = forms.CharField(label=_("Legal name"), max_length=300)
+    siren = forms.CharField(
+        label=_("SIREN"), required=False, max_length=100, help_text=_("9 digits.")
+    )
+    vat_number = forms.CharField(
+        label=_("VAT number"),
+        required=False,
+        max_length=100,
+        help_text=_("Intra-community, e.g. FR96552100554."),
+    )
+    iban = forms.CharField(
+        label=_("IBAN"),
+        required=False,
+        max_length=100,
+        help_text=_("The account customers pay into, printed on reminders and letters."),
+    )
+    bic = forms.CharField(label=_("BIC"), required=False, max_length=100)
+    email = forms.CharField(
+        label=_("Sender e-mail"),
+        required=False,
+        max_length=254,
+        help_text=_("Reminders are sent from it and customers' replies come back to it."),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("As printed on letters."),
+    )
+
+    def add_service_errors(self, error: InvalidLegalEntity) -> None:
+        for field, reason in error.errors.items():
+            self.add_error(field if field in self.fields else None, reason)

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from encaisse.accounts.models import Agency, Role, User
 from encaisse.core.money import ZERO
-from encaisse.ledger.models import Customer, Invoice, InvoiceDocument, Payment
+from encaisse.ledger.models import Customer, Invoice, InvoiceDocument, LegalEntity, Payment
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 from encaisse.ledger.services import MONEY_FIELD
 
@@ -189,3 +189,11 @@ def latest_invoice_documents(invoice_ids: list[int]) -> dict[int, InvoiceDocumen
     ):
         latest.setdefault(document.invoice_id, document)
     return latest
+
+
+def legal_entities() -> QuerySet[LegalEntity]:
+    """The legal entities, by code, with how many customers each has (``customer_count``).
+
+    Not customer data: no portfolio applies; who may read them is the caller's check.
+    """
+    return LegalEntity.objects.annotate(customer_count=Count("customers")).order_by("code")

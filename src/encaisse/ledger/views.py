@@ -1,18 +1,24 @@
-"""Customer pages: thin adapters over ledger.selectors, scoped by ledger.scoping."""
+"""Customer pages: thin adapters over ledger.selectors, scoped by ledger.scoping; and the
+company page (the legal entities), finance's and the administrator's, over ledger.services."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from stdnum import iban as std_iban
 
-from encaisse.accounts.permissions import acting_user
+from encaisse.accounts.decorators import allowed_or_404
+from encaisse.accounts.permissions import acting_user, can_edit_company
 from encaisse.core.dates import today
 from encaisse.core.panels import render_customer_panels
-from encaisse.ledger.forms import CustomerFilterForm
+from encaisse.ledger.forms import CustomerFilterForm, LegalEntityForm
+from encaisse.ledger.models import LegalEntity
 from encaisse.ledger.scoping import visible_customers
 from encaisse.ledger.selectors import (
     CustomerFilters,
@@ -22,10 +28,12 @@ from encaisse.ledger.selectors import (
     customer_payments,
     customer_position,
     invoices_with_documents,
+    legal_entities,
     portfolio_agencies,
     portfolio_reps,
     visible_invoice_document,
 )
+from encaisse.ledger.services import InvalidLegalEntity, create_legal_entity, update_legal_entity
 
 
 @login_required
@@ -94,3 +102,65 @@ def invoice_document_view(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(handle, content_type="application/pdf", filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ---------------------------------------------------------------------------- the company page
+
+company_editors_only = allowed_or_404(can_edit_company)
+
+
+def _grouped_iban(iban: str) -> str:
+    """An IBAN in groups of four, as printed on a bank statement (stored compact)."""
+    return std_iban.format(iban) if iban else ""
+
+
+@company_editors_only
+def company_view(request: HttpRequest) -> HttpResponse:
+    """The legal entities, with their identifiers and bank details."""
+    rows = [{"entity": entity, "iban": _grouped_iban(entity.iban)} for entity in legal_entities()]
+    return render(request, "ledger/company.html", {"rows": rows})
+
+
+def _legal_entity_page(
+    request: HttpRequest, form: LegalEntityForm, entity: LegalEntity | None
+) -> HttpResponse:
+    return render(request, "ledger/legal_entity_form.html", {"form": form, "entity": entity})
+
+
+@company_editors_only
+def legal_entity_new_view(request: HttpRequest) -> HttpResponse:
+    form = LegalEntityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entity = create_legal_entity(**form.cleaned_data)
+        except InvalidLegalEntity as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Legal entity %(code)s created.") % {"code": entity.code})
+            return redirect("company")
+    return _legal_entity_page(request, form, None)
+
+
+@company_editors_only
+def legal_entity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    entity = get_object_or_404(legal_entities(), pk=pk)
+    if request.method == "POST":
+        form = LegalEntityForm(request.POST)
+        if form.is_valid():
+            try:
+                changed = update_legal_entity(entity=entity, **form.cleaned_data)
+            except InvalidLegalEntity as error:
+                form.add_service_errors(error)
+            else:
+                message = (
+                    _("Legal entity %(code)s saved.")
+                    if changed
+                    else _("Legal entity %(code)s: nothing changed.")
+                )
+                messages.success(request, message % {"code": entity.code})
+                return redirect("company")
+    else:
+        initial = {name: getattr(entity, name) for name in LegalEntityForm.base_fields}
+        initial["iban"] = _grouped_iban(entity.iban)
+        form = LegalEntityForm(initial=initial)
+    return _legal_entity_page(request, form, entity)

@@ -40,6 +40,11 @@ class StatementLine:
     # A reference the bank guarantees unique in the account (camt AcctSvcrRef, OFX FITID,
     # MT940 bank reference); empty when there is none, then the content makes the key.
     unique_reference: str = ""
+    # A reversal (MT940 RC or RD): the bank taking back a credit (negative amount) or giving
+    # back a debit (positive), not a new payment.
+    is_reversal: bool = False
+    # A returned payment's ISO reason code (camt RtrInf/Rsn/Cd: AC04, AM04, MD06...).
+    return_reason: str = ""
 
     @property
     def is_credit(self) -> bool:

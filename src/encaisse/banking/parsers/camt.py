@@ -177,6 +177,11 @@ def _lines(reader: _Reader, entry: _Element, number: int) -> list[StatementLine]
         if part
     ) or reader.text(entry, "BkTxCd/Prtry/Cd")
     entry_info = reader.text(entry, "AddtlNtryInf")
+    # A reversal: the bank takes back an earlier credit (or gives back a debit). A return
+    # says so by RvslInd, by a return's transaction code, or by its return information.
+    reversal = reader.text(entry, "RvslInd").lower() in ("true", "1") or code.upper().endswith(
+        ("/RRTN", "/RPCR", "/UPCT")
+    )
     details = [
         transaction
         for details in reader.findall(entry, "NtryDtls")
@@ -226,6 +231,11 @@ def _lines(reader: _Reader, entry: _Element, number: int) -> list[StatementLine]
                 end_to_end_id=clean_reference(reader.text(transaction, "Refs/EndToEndId")),
                 transaction_code=code[:40],
                 unique_reference=unique[:200],
+                is_reversal=reversal,
+                return_reason=(
+                    reader.text(transaction, "RtrInf/Rsn/Cd")
+                    or reader.text(transaction, "RtrInf/Rsn/Prtry")
+                )[:4].upper(),
             )
         )
     return lines

@@ -88,3 +88,22 @@ def test_a_customer_with_no_history_has_an_empty_timeline(client, db, rep_remi, 
     client.force_login(rep_remi)
     page = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "Nothing has happened with this customer yet." in page
+
+
+def test_a_returned_payment_and_a_refund_read_as_such(entity):
+    from encaisse.ledger.services import allocate, record_payment_return
+
+    customer = CustomerFactory(entity=entity)
+    invoice = InvoiceFactory(customer=customer, amount=Decimal("500.00"))
+    payment = PaymentFactory(customer=customer, amount=Decimal("500.00"), date=dt.date(2026, 2, 3))
+    allocate(invoice=invoice, payment=payment, amount=Decimal("500.00"))
+    record_payment_return(
+        payment=payment, returned_on=dt.date(2026, 2, 9), reference="RET-1", reason="AM04"
+    )
+    PaymentFactory(customer=customer, amount=Decimal("-20.00"), date=dt.date(2026, 2, 12))
+    titles = [event.title for event in customer_timeline(customer) if event.kind == "payment"]
+    assert titles == [
+        "Refund paid to the customer",
+        "Payment returned: AM04 insufficient funds",
+        "Payment received",
+    ]

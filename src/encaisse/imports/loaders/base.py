@@ -14,6 +14,7 @@ from encaisse.imports.fields import KEY_FIELD, Kind
 from encaisse.imports.parsers import Row
 from encaisse.imports.staging import CREATE, REJECTED, UNCHANGED, UPDATE, Stage
 from encaisse.ledger.models import Customer, LegalEntity
+from encaisse.ledger.services import create_legal_entity
 
 MAX_NOTES = 200
 
@@ -94,11 +95,14 @@ class Counts:
 
 @dataclass
 class EntityChoice:
-    """The legal entity the rows belong to; ``pk`` is None until a new one is written."""
+    """The legal entity the rows belong to; ``pk`` is None until a new one is written
+    (named ``name``; ``first``: the first legal entity, made because there was none)."""
 
     code: str
     pk: int | None
     currency: str
+    name: str = ""
+    first: bool = False
 
 
 class Loader:
@@ -256,11 +260,13 @@ class Loader:
         return [self.model]
 
     def _create_entity(self) -> None:
-        entity = LegalEntity.objects.create(
-            code=self.entity.code, name=self.entity.code, currency=self.entity.currency
+        entity = create_legal_entity(
+            code=self.entity.code,
+            name=self.entity.name or self.entity.code,
+            currency=self.entity.currency,
         )
         self.entity.pk = entity.pk
-        self.note(f"legal entity {entity.code} created (give it a name in the administration)")
+        self.note(new_entity_note(entity, first=self.entity.first))
 
     def insert_extras(self) -> dict[str, str]:
         """Columns filled on insert besides the staged fields: {column: SQL expression}."""
@@ -295,6 +301,20 @@ class Loader:
             [self.entity.pk],
         )
         return updated + created
+
+
+def new_entity_note(entity: LegalEntity, *, first: bool) -> str:
+    """The report's line on a legal entity an import created, and how to complete it."""
+    how = (
+        f"on the Company page, or with `encaisse entity set {entity.code} --code CODE "
+        '--name "NAME" --siren SIREN`'
+    )
+    if first:
+        return (
+            f"there was no legal entity yet: {entity.code} ({entity.name}) was created for "
+            f"these rows; give it your company's code, name and SIREN {how}"
+        )
+    return f"legal entity {entity.code} created; give it its name and SIREN {how}"
 
 
 class CustomerIds:
