@@ -16,6 +16,7 @@ Encaisse, cash collection for B2B companies.
 Main commands:
   demo                     create (once) and serve a demo company on http://127.0.0.1:8000
   serve                    serve the application (production: set SECRET_KEY, DATABASE_URL)
+  entity add|set|list      your company (legal entities): name, SIREN, VAT, IBAN, BIC, e-mail
   import KIND FILE         load customers, invoices or payments (CSV, XLSX), fec, bank, facturx
   scenario import|export   dunning scenarios as YAML
   dunning run              plan today's reminders, letters and calls (--dry-run to preview)
