@@ -483,21 +483,6 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
     ]
     if returns:  # after the credits: a credit and its return in one file undo each other
         outcome.returned, outcome.returns_waiting = record_returns(returns, entity)
-    if outcome.refunds:
-        outcome.notes.append(
-            f"{_plural(outcome.refunds, 'debit')} recorded as the refund of a customer's "
-            "credit note"
-        )
-    if outcome.returned:
-        outcome.notes.append(
-            f"{_plural(outcome.returned, 'returned payment')} tied to the payment it gives "
-            "back: its invoices are open again"
-        )
-    if outcome.returns_waiting:
-        outcome.notes.append(
-            f"{_plural(outcome.returns_waiting, 'returned payment')} to tie to its payment by "
-            "hand on /bank/reconciliation/"
-        )
     if outcome.matched:
         outcome.notes.append(
             f"{_plural(outcome.matched, 'payment')} matched to invoices automatically"
@@ -515,6 +500,21 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
         outcome.notes.append(
             f"{_plural(outcome.already_recorded, 'credit')} already in the ledger as a payment "
             "(imported from the ERP): linked to it, not counted twice"
+        )
+    if outcome.refunds:
+        outcome.notes.append(
+            f"{_plural(outcome.refunds, 'debit')} recorded as the refund of a customer's "
+            "credit note"
+        )
+    if outcome.returned:
+        outcome.notes.append(
+            f"{_plural(outcome.returned, 'returned payment')} tied to the payment it gives "
+            "back: its invoices are open again"
+        )
+    if outcome.returns_waiting:
+        outcome.notes.append(
+            f"{_plural(outcome.returns_waiting, 'returned payment')} to tie to its payment by "
+            "hand on /bank/reconciliation/"
         )
 
 
