@@ -1,8 +1,16 @@
-"""The named cast every test can use: a small transport company and its people."""
+"""The named cast every test can use: a small transport company and its people; and
+``package_sample``, files other programs ship, fetched from PyPI when a test runs."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +143,93 @@ def worker_env(tmp_path):
 
 
 ENCAISSE_COMMAND = ["-c", "from encaisse.cli import main; main()"]
+
+
+SAMPLES_CACHE = "ENCAISSE_SAMPLES_CACHE"
+_ARCHIVES = (".tar.gz", ".tgz", ".tar.bz2", ".zip")
+
+
+def _samples_cache() -> Path:
+    return Path(os.environ.get(SAMPLES_CACHE) or Path.home() / ".cache" / "encaisse-samples")
+
+
+class _SampleUnavailable(Exception):
+    """The sdist could not be downloaded; the message says why and where to put it."""
+
+
+def _source_archive(name: str, version: str) -> Path:
+    """The sdist of ``name==version``, downloaded by pip into the cache the first time.
+
+    Data other projects wrote is never committed here (project rule): a test that reads it
+    gets it from the package registry pip is configured with, once per machine.
+    """
+    folder = _samples_cache() / f"{name}-{version}"
+    found = sorted(path for path in folder.glob("*") if path.name.endswith(_ARCHIVES))
+    if found:
+        return found[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".download-") as download:
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                   "--disable-pip-version-check", "--no-input", "--quiet",
+                   f"{name}=={version}", "-d", download]  # fmt: skip
+        try:
+            # pip of the interpreter running the tests, with fixed arguments.
+            done = subprocess.run(command, capture_output=True, text=True, timeout=600)  # noqa: S603
+            said = (done.stderr or done.stdout).strip().splitlines()
+            reason = said[-1] if said else f"pip exited with {done.returncode}"
+        except (OSError, subprocess.TimeoutExpired) as error:
+            done, reason = None, str(error)
+        archives = [path for path in Path(download).iterdir() if path.name.endswith(_ARCHIVES)]
+        if done is None or done.returncode != 0 or len(archives) != 1:
+            raise _SampleUnavailable(
+                f"sample {name}=={version} could not be downloaded with pip: {reason} "
+                f"(without network, put its sdist in {folder})"
+            )
+        # Moved in whole: a run stopped midway, or another one beside it, leaves no half file.
+        archive = folder / archives[0].name
+        os.replace(archives[0], archive)
+        return archive
+
+
+def _read_member(archive: Path, member: str) -> bytes:
+    """The bytes of ``member`` (a path under the archive's top folder), never extracted."""
+    if archive.name.endswith(".zip"):
+        with zipfile.ZipFile(archive) as opened:
+            names = opened.namelist()
+            top = names[0].split("/", 1)[0]
+            if f"{top}/{member}" in names:
+                return opened.read(f"{top}/{member}")
+    else:
+        with tarfile.open(archive, "r:*") as opened:
+            top = opened.getnames()[0].split("/", 1)[0]
+            try:
+                found = opened.extractfile(f"{top}/{member}")
+            except KeyError:
+                found = None
+            if found is not None:
+                return found.read()
+    pytest.fail(f"{member} is not a file of {archive.name}")
+
+
+@pytest.fixture(scope="session")
+def package_sample() -> Callable[[str, str, str], bytes]:
+    """package_sample(name, version, member) -> the bytes of a file of that PyPI sdist.
+
+    ``package_sample("trytond_account_fr", "8.2.0", "tests/FEC.csv")``: Tryton's own
+    expected FEC. Skips the test, saying why, when the package cannot be downloaded (tried
+    once per run: without network the other tests skip at once).
+    """
+    archives: dict[tuple[str, str], Path | _SampleUnavailable] = {}
+
+    def read(name: str, version: str, member: str) -> bytes:
+        if (name, version) not in archives:
+            try:
+                archives[name, version] = _source_archive(name, version)
+            except _SampleUnavailable as unavailable:
+                archives[name, version] = unavailable
+        archive = archives[name, version]
+        if isinstance(archive, _SampleUnavailable):
+            pytest.skip(str(archive))
+        return _read_member(archive, member)
+
+    return read

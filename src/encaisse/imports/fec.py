@@ -10,11 +10,23 @@ Only the lines on customer accounts (411...) matter for cash collection:
 - the auxiliary account (``CompAuxNum``/``CompAuxLib``) is the customer; without one, the
   account itself (``411DUPONT``) is;
 - a debit line is an invoice (number ``PieceRef``, issued on ``PieceDate`` or else
-  ``EcritureDate``);
+  ``EcritureDate``, due on ``EcheanceDate`` when the file has that column);
 - a credit line in a sales entry is a credit note (a negative amount), in a bank entry a
   payment (reference ``JournalCode-EcritureNum``); credit lines of other entries (write-offs,
   transfers, opening balances) are counted and left out;
+- a debit line in a bank entry is a refund: money paid back to the customer (a negative
+  payment, lettered with the credit note it pays back);
 - ``EcritureLet`` (the lettering code) groups the lines that settle each other.
+
+A ``PieceRef`` that names nothing (empty, or punctuation only: Tryton writes ``-`` for every
+entry without an origin document) gives way to the entry, ``JournalCode-EcritureNum`` (with
+the entry's year, ``REV-2018-1``, when the number is bare: it may restart every year), as the
+document number; so does one an earlier entry already numbers its document with (the loader
+sees that, the file is read one entry at a time). Several invoice lines of one entry with
+the same number (an invoice due in instalments) are parts numbered ``/1``, ``/2``... in line
+order, each with its own amount and due date; the same file gives the same numbers again.
+Amounts are ``Debit`` and ``Credit``, or ``Montant`` and ``Sens`` (``D``/``C`` or ``+1``/``-1``),
+the variant article A47 A-1 allows.
 
 An entry (its lines share ``JournalCode`` and ``EcritureNum``) is a sales entry when it has a
 line on a revenue (70...) or output VAT (4457...) account, a bank entry when it has a line on
@@ -30,7 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from encaisse.core.errors import BadInput
 from encaisse.imports.parsers import Problem, Row, _bounded_lines, _check_encoding
@@ -41,6 +53,9 @@ FEC_COLUMNS = (
     "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
     "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
 )  # fmt: skip
+# The variant of the law: one amount and its direction instead of Debit and Credit.
+AMOUNT_BY_SENSE = ("Montant", "Sens")
+OPTIONAL_COLUMNS = ("EcheanceDate",)
 CUSTOMER_ACCOUNT_PREFIX = "411"
 ZERO = Decimal("0.00")
 
@@ -50,6 +65,8 @@ _SALES_JOURNAL_WORDS = ("vente", "ventes", "sales", "factur", "avoir")
 _SALES_JOURNAL_CODES = {"V", "VT", "VE", "VEN", "VTE", "VTES", "FAC", "FA", "AV"}
 _BANK_JOURNAL_WORDS = ("banque", "bank", "caisse", "tresorerie", "reglement", "encaissement")
 _BANK_JOURNAL_PREFIXES = ("BQ", "BK", "BAN", "BNP", "CA", "CAI", "CCP", "LCL", "SG", "CIC")
+_DEBIT_SENSES = frozenset({"D", "+1", "1", "+", "DEBIT", "DÉBIT"})
+_CREDIT_SENSES = frozenset({"C", "-1", "-", "CREDIT", "CRÉDIT"})
 
 
 class DocumentKind(StrEnum):
@@ -88,6 +105,23 @@ class FecLine:
     currency_amount: Decimal | None
     currency: str
     problems: list[Problem] = field(default_factory=list)
+    due_date: dt.date | None = None
+
+
+class DocumentNumber(NamedTuple):
+    """The number an invoice or credit-note line takes.
+
+    ``number``: what it is imported under; ``by_entry``: the number its entry gives it
+    (``JournalCode-EcritureNum``, ``/position`` when the entry has several invoice lines);
+    ``piece``: its PieceRef when that names a document (the loader numbers the line by its
+    entry instead when another entry already used that PieceRef), else ""; ``entry``: its
+    entry, ``JournalCode-EcritureNum``.
+    """
+
+    number: str
+    by_entry: str
+    piece: str
+    entry: str
 
 
 @dataclass(slots=True)
@@ -106,6 +140,12 @@ class FecStats:
     other_credit_lines: int = 0  # credit lines on customer accounts outside sales and bank
     zero_lines: int = 0
     foreign_currency_lines: int = 0
+    numbered_by_entry: int = 0  # PieceRef names no document: numbered JournalCode-EcritureNum
+    placeholder: str | None = None  # the first such PieceRef, to show in the note
+    by_entry_example: str = ""
+    split_documents: int = 0  # invoices in several lines of one entry (instalments)
+    split_parts: int = 0
+    split_example: str = ""
 
 
 class FecFile:
@@ -140,7 +180,16 @@ class FecFile:
         self.detected["separator"] = {"\t": "tab", "|": "pipe", ";": "semicolon"}[self.separator]
         self.header = [_unquote(cell) for cell in header_line.rstrip("\r\n").split(self.separator)]
         self.positions = _fec_positions(self.header)
-        self._last_needed = max(self.positions[name] for name in ("CompteNum", "Debit", "Credit"))
+        # Montant and Sens: the variant the law allows instead of Debit and Credit.
+        self.by_sense = "Debit" not in self.positions
+        self.debit_column, self.credit_column = (
+            ("Montant", "Montant") if self.by_sense else ("Debit", "Credit")
+        )
+        if self.by_sense:
+            self.detected["amounts"] = "Montant and Sens"
+        self.has_due_dates = "EcheanceDate" in self.positions
+        amount_columns = AMOUNT_BY_SENSE if self.by_sense else ("Debit", "Credit")
+        self._last_needed = max(self.positions[name] for name in ("CompteNum", *amount_columns))
         self.stats = FecStats()
         self._money = MoneyReader(None, default=",")
         self._dates = DateReader()
@@ -225,8 +274,13 @@ class FecFile:
             problems.append(Problem(number, "EcritureDate", "", "empty (required)"))
         line.piece_date = self._date(cells, "PieceDate", problems, number)
         line.lettered_on = self._date(cells, "DateLet", problems, number)
-        debit = self._amount(cells, "Debit", problems, number) or ZERO
-        credit = self._amount(cells, "Credit", problems, number) or ZERO
+        if self.has_due_dates:
+            line.due_date = self._date(cells, "EcheanceDate", problems, number)
+        if self.by_sense:
+            debit, credit = self._amount_by_sense(cells, problems, number)
+        else:
+            debit = self._amount(cells, "Debit", problems, number) or ZERO
+            credit = self._amount(cells, "Credit", problems, number) or ZERO
         # Some exports write a correction as a negative debit (or credit): the other side.
         if debit < 0:
             debit, credit = ZERO, credit - debit
@@ -239,6 +293,22 @@ class FecFile:
         line.debit, line.credit = debit, credit
         line.currency_amount = self._amount(cells, "Montantdevise", problems, number)
         return line
+
+    def _amount_by_sense(
+        self, cells: list[str], problems: list[Problem], number: int
+    ) -> tuple[Decimal, Decimal]:
+        """(debit, credit) of a line written as Montant and Sens."""
+        amount = self._amount(cells, "Montant", problems, number)
+        sense = self._cell(cells, "Sens")
+        if amount is None or (not amount and not sense):
+            return ZERO, ZERO
+        if sense.upper() in _DEBIT_SENSES:
+            return amount, ZERO
+        if sense.upper() in _CREDIT_SENSES:
+            return ZERO, amount
+        reason = "D or C expected (or +1 or -1)" if sense else "empty (required: D or C)"
+        problems.append(Problem(number, self.header[self.positions["Sens"]], sense, reason))
+        return ZERO, ZERO
 
     # -- entries and documents -------------------------------------------------------------
 
@@ -273,8 +343,9 @@ class FecFile:
             payments = [
                 line
                 for line in lines
-                if kind is EntryKind.BANK and line.credit > 0 and not line.problems
+                if kind is EntryKind.BANK and (line.credit or line.debit) and not line.problems
             ]
+            numbers = self._document_numbers(kind, lines)
             for line in lines:
                 if line.problems or not line.account.startswith(CUSTOMER_ACCOUNT_PREFIX):
                     yield line
@@ -284,16 +355,71 @@ class FecFile:
                     self.stats.zero_lines += 1
                     yield line
                     continue
-                if line.debit:
-                    yield self._invoice(line, DocumentKind.INVOICE, line.debit, currency)
+                if line.debit and kind is EntryKind.BANK:  # paid back to the customer
+                    suffix = f"-{payments.index(line) + 1}" if len(payments) > 1 else ""
+                    yield self._payment(line, suffix, currency, refund=True)
+                elif line.debit:
+                    number = numbers[line.number]
+                    yield self._invoice(line, DocumentKind.INVOICE, line.debit, currency, number)
                 elif kind is EntryKind.SALES:
-                    yield self._invoice(line, DocumentKind.CREDIT_NOTE, -line.credit, currency)
+                    number = numbers[line.number]
+                    yield self._invoice(
+                        line, DocumentKind.CREDIT_NOTE, -line.credit, currency, number
+                    )
                 elif kind is EntryKind.BANK:
                     suffix = f"-{payments.index(line) + 1}" if len(payments) > 1 else ""
                     yield self._payment(line, suffix, currency)
                 else:
                     self.stats.other_credit_lines += 1
                     yield line
+
+    def _document_numbers(self, kind: EntryKind, lines: list[FecLine]) -> dict[int, DocumentNumber]:
+        """The number of each invoice and credit-note line of an entry, by line number.
+
+        Its PieceRef when that names a document; else its entry. Several lines of the entry
+        under one number are its parts, /1, /2... in line order.
+        """
+        invoice_lines = [
+            line
+            for line in lines
+            if not line.problems
+            and line.account.startswith(CUSTOMER_ACCOUNT_PREFIX)
+            and (line.debit or (line.credit and kind is EntryKind.SALES))
+        ]
+        if not invoice_lines:
+            return {}
+        entry = _entry_document(invoice_lines[0])
+        if len(invoice_lines) == 1:  # most entries: one invoice, one customer line
+            line = invoice_lines[0]
+            if _names_a_document(line.piece_ref):
+                return {line.number: DocumentNumber(line.piece_ref, entry, line.piece_ref, entry)}
+        several = len(invoice_lines) > 1
+        by_entry = {
+            line.number: (f"{entry}/{position}" if several else entry) if entry else ""
+            for position, line in enumerate(invoice_lines, start=1)
+        }
+        groups: dict[str, list[FecLine]] = {}
+        for line in invoice_lines:
+            piece = line.piece_ref if _names_a_document(line.piece_ref) else ""
+            groups.setdefault(piece, []).append(line)
+        numbers: dict[int, DocumentNumber] = {}
+        for piece, group in groups.items():
+            for part, line in enumerate(group, start=1):
+                if piece:
+                    number = f"{piece}/{part}" if len(group) > 1 else piece
+                elif number := by_entry[line.number]:
+                    self.stats.numbered_by_entry += 1
+                    if self.stats.placeholder is None:
+                        self.stats.placeholder = line.piece_ref
+                    self.stats.by_entry_example = self.stats.by_entry_example or number
+                numbers[line.number] = DocumentNumber(number, by_entry[line.number], piece, entry)
+            if len(group) > 1 and (piece or entry):
+                self.stats.split_documents += 1
+                self.stats.split_parts += len(group)
+                self.stats.split_example = self.stats.split_example or (
+                    f"{piece}/1" if piece else f"{entry}/1"
+                )
+        return numbers
 
     def _amount_and_currency(
         self, line: FecLine, amount: Decimal, currency: str
@@ -310,40 +436,58 @@ class FecFile:
         return Row(line.number, values, line.cells, [], headers, positions)
 
     def _invoice(
-        self, line: FecLine, kind: DocumentKind, amount: Decimal, currency: str
+        self,
+        line: FecLine,
+        kind: DocumentKind,
+        amount: Decimal,
+        currency: str,
+        number: DocumentNumber,
     ) -> Document:
         amount, currency = self._amount_and_currency(line, amount, currency)
         columns = {
-            "number": "PieceRef",
+            "number": "EcritureNum" if number.number and not number.piece else "PieceRef",
             "customer_external_id": line.customer_column,
             "issue_date": "PieceDate" if line.piece_date else "EcritureDate",
-            "amount": "Debit" if kind is DocumentKind.INVOICE else "Credit",
+            "amount": self.debit_column if kind is DocumentKind.INVOICE else self.credit_column,
             "currency": "Idevise",
         }
-        row = self._row(
-            line,
-            {
-                "number": line.piece_ref or None,
-                "customer_external_id": line.customer_id,
-                "issue_date": line.piece_date or line.entry_date,
-                "amount": amount,
-                "currency": currency,
-            },
-            columns,
-        )
-        if not line.piece_ref:
-            row.problem("number", "empty (required: the invoice or credit note number)")
-        elif len(line.piece_ref) > 50:
+        values = {
+            "number": number.number or None,
+            "customer_external_id": line.customer_id,
+            "issue_date": line.piece_date or line.entry_date,
+            "amount": amount,
+            "currency": currency,
+            # For the loader: the PieceRef and what replaces it when another entry has it.
+            "_piece": number.piece,
+            "_entry": number.entry,
+            "_by_entry": number.by_entry,
+        }
+        if number.by_entry:
+            columns["_by_entry"] = "EcritureNum"  # where a number by entry comes from
+        if self.has_due_dates:
+            columns["due_date"] = "EcheanceDate"
+            values["due_date"] = line.due_date
+        row = self._row(line, values, columns)
+        if not number.number:
+            row.problem(
+                "number",
+                "empty, and no EcritureNum to number the document by"
+                if not line.piece_ref
+                else "not a document number, and no EcritureNum to number the document by",
+                line.piece_ref,
+            )
+        elif len(number.number) > 50:
             row.problem("number", "longer than 50 characters")
         self._check_customer(row, line)
         return Document(kind, row, line)
 
-    def _payment(self, line: FecLine, suffix: str, currency: str) -> Document:
-        amount, currency = self._amount_and_currency(line, line.credit, currency)
-        number = line.entry_number
-        # BQ000123 names its journal already; a bare 123 is only unique within it.
-        prefix = "" if number.upper().startswith(line.journal.upper()) else f"{line.journal}-"
-        reference = f"{prefix}{number}{suffix}"
+    def _payment(
+        self, line: FecLine, suffix: str, currency: str, *, refund: bool = False
+    ) -> Document:
+        amount, currency = self._amount_and_currency(
+            line, -line.debit if refund else line.credit, currency
+        )
+        reference = f"{_entry_reference(line)}{suffix}"
         row = self._row(
             line,
             {
@@ -357,7 +501,7 @@ class FecFile:
                 "reference": "EcritureNum",
                 "customer_external_id": line.customer_column,
                 "date": "EcritureDate",
-                "amount": "Credit",
+                "amount": self.debit_column if refund else self.credit_column,
                 "currency": "Idevise",
             },
         )
@@ -395,6 +539,33 @@ class FecFile:
         return {"dates": " and ".join(forms)} if forms else {}
 
 
+def _entry_reference(line: FecLine) -> str:
+    """``JournalCode-EcritureNum``, unique in the ledger; "" without an entry number."""
+    number = line.entry_number
+    if not number:
+        return ""
+    # BQ000123 names its journal already; a bare 123 is only unique within it.
+    prefix = "" if number.upper().startswith(line.journal.upper()) else f"{line.journal}-"
+    return f"{prefix}{number}"
+
+
+def _entry_document(line: FecLine) -> str:
+    """The number of a document its entry numbers: ``JournalCode-EcritureNum``, with the
+    entry's year between them when the number is bare (``REV-2018-1``): ERPs that restart
+    their entry numbers every fiscal year (Tryton) would otherwise give the invoices of two
+    years one number, and the second year's import would overwrite the first's."""
+    reference = _entry_reference(line)
+    bare = reference != line.entry_number
+    if not reference or not bare or line.entry_date is None:
+        return reference
+    return f"{line.journal}-{line.entry_date.year}-{line.entry_number}"
+
+
+def _names_a_document(piece_ref: str) -> bool:
+    """Whether a PieceRef can number a document: not empty, not only punctuation ('-')."""
+    return piece_ref[:1].isalnum() or any(char.isalnum() for char in piece_ref)
+
+
 def _unquote(cell: str) -> str:
     if len(cell) >= 2 and cell[0] == cell[-1] == '"':
         return cell[1:-1].replace('""', '"')
@@ -414,15 +585,25 @@ def _separator(header: str) -> str:
 
 
 def _fec_positions(header: list[str]) -> dict[str, int]:
+    """Where each FEC column is; Montant and Sens stand for Debit and Credit when the file
+    has them instead, EcheanceDate is read when there."""
     keys = {normalized(text).replace(" ", ""): index for index, text in enumerate(header)}
-    positions: dict[str, int] = {}
-    missing = []
-    for name in FEC_COLUMNS:
-        index = keys.get(name.lower())
-        if index is None:
-            missing.append(name)
-        else:
-            positions[name] = index
+    positions = {
+        name: keys[name.lower()]
+        for name in (*FEC_COLUMNS, *AMOUNT_BY_SENSE, *OPTIONAL_COLUMNS)
+        if name.lower() in keys
+    }
+    by_sense = all(name in positions for name in AMOUNT_BY_SENSE) and not (
+        "Debit" in positions and "Credit" in positions
+    )
+    if by_sense:
+        positions.pop("Debit", None)
+        positions.pop("Credit", None)
+    missing = [
+        name
+        for name in FEC_COLUMNS
+        if name not in positions and not (by_sense and name in ("Debit", "Credit"))
+    ]
     if missing:
         raise BadInput(
             f"not a FEC file: the header has {len(header)} columns and lacks "

@@ -316,12 +316,17 @@ class _FecImport:
             f"{_plural(stats.lines, 'line')} read, {stats.customer_lines:,} on customer "
             "accounts (411...); the other lines are not needed for collection"
         )
+        notes.extend(self._numbering_notes())
         computed = self.invoices.due_dates_computed
         if computed:
+            without = (
+                f"{computed:,} new invoices and credit notes have no EcheanceDate: they are"
+                if self.fec.has_due_dates
+                else f"a FEC has no due dates: the {computed:,} new invoices and credit notes are"
+            )
             notes.append(
-                f"a FEC has no due dates: the {computed:,} new invoices and credit notes are "
-                f"due after their customer's payment terms (issue date + {self.terms} days for the "
-                "customers this import creates; set it with --payment-terms-days or "
+                f"{without} due after their customer's payment terms (issue date + {self.terms} "
+                "days for the customers this import creates; set it with --payment-terms-days or "
                 "ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); invoices already stored keep their due date"
             )
         lettering = self.lettering
@@ -355,6 +360,34 @@ class _FecImport:
             )
         for loader in (self.customers, self.invoices, self.payments):
             notes.extend(note for note in loader.notes if note not in notes)
+        return notes
+
+    def _numbering_notes(self) -> list[str]:
+        """Once each: documents numbered by their entry, invoices read in several parts."""
+        stats, notes = self.fec.stats, []
+        by_entry = stats.numbered_by_entry + self.invoices.numbered_by_entry
+        if by_entry:
+            reasons = []
+            if stats.numbered_by_entry:
+                reasons.append(
+                    f"names no document (such as {stats.placeholder!r})"
+                    if stats.placeholder
+                    else "is empty"
+                )
+            if self.invoices.numbered_by_entry:
+                reasons.append("numbers a document of another entry")
+            example = stats.by_entry_example or self.invoices.by_entry_example
+            what = "invoice or credit note" if by_entry == 1 else "invoices and credit notes"
+            notes.append(
+                f"{by_entry:,} {what} numbered by their entry, JournalCode-EcritureNum (such as "
+                f"{example}): their PieceRef {' or '.join(reasons)}"
+            )
+        if stats.split_documents:
+            notes.append(
+                f"{_plural(stats.split_documents, 'invoice')} in several customer lines of one "
+                f"entry (instalments) imported as {stats.split_parts:,} parts, each with its own "
+                f"amount, numbered /1, /2... in line order (such as {stats.split_example})"
+            )
         return notes
 
 

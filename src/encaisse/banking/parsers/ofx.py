@@ -1,10 +1,14 @@
 """OFX statements (1.x SGML as French banks export them, and 2.x XML), with ofxparse.
 
 ofxparse is lenient where French exports are loose: empty ``<MEMO>``, transactions closed
-implicitly, decimal commas, names over 32 characters. Two things are done before it reads:
-a byte-order mark and blank lines before the header are dropped, and a date's time zone
+implicitly, decimal commas, names over 32 characters. Three things are done before it reads:
+a byte-order mark and blank lines before the header are dropped; a date's time zone
 (``20260302000000[+1:CET]``) is removed, so a line keeps the date the bank printed instead
-of the UTC date ofxparse would compute.
+of the UTC date ofxparse would compute; an optional field left empty (``<NAME></NAME>``,
+``<CHECKNUM>``...) is dropped, which ofxparse would otherwise refuse the movement over.
+
+Only bank (and card) account statements are read: an investment account's statement, a list
+of accounts or the bank's error answer is refused in one line saying which it is.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 import ofxparse
-from ofxparse.ofxparse import OfxParserException
+from bs4 import XMLParsedAsHTMLWarning
+from ofxparse.ofxparse import AccountType, OfxParserException
 
 from encaisse.banking.parsers import Statement, StatementFile, StatementLine
 from encaisse.banking.parsers.wording import (
@@ -29,23 +34,47 @@ from encaisse.core.errors import BadInput
 from encaisse.imports.parsers import Problem
 
 _TIME_ZONE = re.compile(rb"(<DT[A-Z]+>\s*\d{8,14}(?:\.\d{1,3})?)\s*\[[^\]<\r\n]*\]", re.IGNORECASE)
+# An optional field of a movement left empty, <NAME></NAME> (OFX 2) or <NAME> straight
+# before the next tag (SGML): ofxparse refuses the movement over it, so it is dropped. A
+# <![CDATA[...]]> value is a value.
+_EMPTY_OPTIONAL = re.compile(
+    rb"<(NAME|CHECKNUM|SIC|DTUSER)>[ \t]*(?:</\1>)?(?=\s*</?[A-Z])", re.IGNORECASE
+)
+_ACCOUNT_LIST = re.compile(rb"<ACCTINFORS>", re.IGNORECASE)
+_STATEMENT = re.compile(rb"<(?:CC)?STMTRS>", re.IGNORECASE)
+_EXPORT = "export the bank account's statement (BANKMSGSRSV1)"
 
 
 def read_ofx(data: bytes) -> StatementFile:
     data = _TIME_ZONE.sub(rb"\1", data.lstrip(b"\xef\xbb\xbf\r\n\t "))
+    data = _EMPTY_OPTIONAL.sub(b"", data)
     try:
         with warnings.catch_warnings():
             # ofxparse 0.21 calls BeautifulSoup's findAll: deprecated, still working.
             warnings.simplefilter("ignore", DeprecationWarning)
+            # It reads OFX 2 (XML) with the HTML parser too, which reads it well.
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
             parsed = ofxparse.OfxParser.parse(io.BytesIO(data), fail_fast=False)
     except (OfxParserException, ValueError, TypeError, AttributeError, IndexError) as error:
         reason = " ".join(str(error).split()) or type(error).__name__
         raise BadInput(f"OFX: the file cannot be read: {reason[:200]}") from None
     version = str((getattr(parsed, "headers", None) or {}).get("VERSION", "")).strip()
     result = StatementFile(format=f"OFX {version}".strip())
-    accounts = list(getattr(parsed, "accounts", None) or [])
+    if _ACCOUNT_LIST.search(data) and not _STATEMENT.search(data):
+        raise BadInput(
+            f"OFX: a list of the bank's accounts (ACCTINFORS), not a statement: {_EXPORT}"
+        )
+    found = list(getattr(parsed, "accounts", None) or [])
+    accounts = [account for account in found if account.type != AccountType.Investment]
     if not accounts:
-        raise BadInput("OFX: no bank account statement in the file (BANKMSGSRSV1 expected)")
+        raise BadInput(_why_no_statement(parsed, investments=len(found)))
+    if len(found) > len(accounts):
+        left_out = ", ".join(
+            str(account.account_id) for account in found if account.type == AccountType.Investment
+        )
+        result.notes.append(
+            f"investment account statements left out (INVSTMTRS, not a bank account's): {left_out}"
+        )
     entry = 0
     for account in accounts:
         statement_data = getattr(account, "statement", None)
@@ -73,6 +102,25 @@ def read_ofx(data: bytes) -> StatementFile:
         result.statements.append(statement)
     result.entries = entry
     return result
+
+
+def _why_no_statement(parsed: Any, *, investments: int) -> str:
+    """One line: what the file holds instead of a bank account's statement."""
+    if investments:
+        return (
+            "OFX: an investment account's statement (INVSTMTMSGSRSV1), not a bank account's: "
+            + _EXPORT
+        )
+    signon = getattr(parsed, "signon", None)
+    status = getattr(parsed, "status", None) or {}
+    if signon is not None and not signon.success:
+        code, message = signon.code, signon.message
+    elif str(status.get("severity") or "").upper() == "ERROR":
+        code, message = status.get("code"), status.get("message")
+    else:
+        return "OFX: no bank account statement in the file (BANKMSGSRSV1 expected)"
+    said = " ".join(f"{code} {message or ''}".split())
+    return f"OFX: the bank sent an error instead of a statement: {said[:150]}"
 
 
 def _position(content: Any) -> int:

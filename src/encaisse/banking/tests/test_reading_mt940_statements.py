@@ -46,7 +46,7 @@ def test_a_bad_amount_in_a_61_line_is_reported_not_read_wrong(ledger, tmp_path):
     assert not result.ok
     assert [str(problem) for problem in result.problems] == [
         "row 2, column :61:: value '2603060306C12O0,00NTRFNONREF//SG0603260004412': not a "
-        "statement line (date YYMMDD, optional entry date MMDD, C or D, amount with a decimal "
-        "comma, transaction type such as NTRF)"
+        "statement line (date YYMMDD, optional entry date MMDD, C, D, RC or RD, amount such "
+        "as 1200,00, transaction type such as NTRF)"
     ]
     assert not BankLine.objects.exists()

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import connection
 
 from encaisse.core.money import ZERO
-from encaisse.imports.loaders.base import CustomerIds, EntityChoice, column, quote
+from encaisse.imports.loaders.base import CustomerIds, EntityChoice, batches, column, quote
 from encaisse.imports.loaders.customers import CustomerLoader
 from encaisse.imports.loaders.invoices import InvoiceLoader
 from encaisse.imports.loaders.payments import PaymentLoader
@@ -86,25 +86,78 @@ class _PendingCustomerMixin:
 
 
 class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
-    """Invoices and credit notes of a FEC. A FEC has no due date: a new invoice is due after
-    its customer's payment terms; a stored invoice keeps the due date it has."""
+    """Invoices and credit notes of a FEC. A FEC seldom has due dates (EcheanceDate): without
+    one a new invoice is due after its customer's payment terms, a stored invoice keeps the
+    due date it has.
 
-    extra_columns = (("refresh", "bool"), ("customer_ext", "text"))
+    A PieceRef that an earlier entry of the file numbers its document with does not number
+    this one: it takes its entry's number (JournalCode-EcritureNum), so that an entry and its
+    correction, or entries that all carry a batch reference, are not refused as duplicates.
+    The staged rows keep their entry to tell that from the parts of one entry.
+    """
+
+    extra_columns = (("refresh", "bool"), ("customer_ext", "text"), ("entry_ref", "text"))
 
     def __init__(self, *, pending: dict[str, int], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.stage.name = "encaisse_stage_fec_invoices"
         self.customers = _PendingCustomerIds(self.entity, pending)
         self.due_dates_computed = 0
+        self.numbered_by_entry = 0  # PieceRefs another entry of the file had first
+        self.by_entry_example = ""
+
+    def check(self, rows: list[Row]) -> list[Row]:
+        self._number_by_entry_when_another_entry_has_the_piece(rows)
+        return super().check(rows)
+
+    def _number_by_entry_when_another_entry_has_the_piece(self, rows: list[Row]) -> None:
+        candidates = [row for row in rows if row.values.get("_piece") and row.values["_by_entry"]]
+        if not candidates:
+            return
+        # The parts of a document are numbered from /1: its first part tells its entry.
+        pieces = {row.values["_piece"] for row in candidates}
+        owners = self._staged_entries(pieces | {f"{piece}/1" for piece in pieces})
+        first_in_chunk: dict[str, str] = {}
+        for row in candidates:
+            piece, entry = row.values["_piece"], row.values["_entry"]
+            if piece in owners:
+                owner = owners[piece]
+            elif f"{piece}/1" in owners:
+                owner = owners[f"{piece}/1"]
+            else:
+                owner = first_in_chunk.setdefault(piece, entry)
+            if owner != entry:
+                row.values["number"] = row.values["_by_entry"]
+                row.columns["number"] = row.columns["_by_entry"]
+                row.positions["number"] = row.positions["_by_entry"]
+                self.numbered_by_entry += 1
+                self.by_entry_example = self.by_entry_example or row.values["number"]
+
+    def _staged_entries(self, keys: set[str]) -> dict[str, str | None]:
+        """The entry of each of these keys an earlier chunk staged (None: a rejected row)."""
+        wanted = sorted(key for key in keys if self.stage.seen.may_contain(key))
+        found: dict[str, str | None] = {}
+        with connection.cursor() as cursor:
+            for batch in batches(wanted, 900):
+                cursor.execute(
+                    f"SELECT key, entry_ref FROM {self.stage.table} "  # noqa: S608
+                    f"WHERE key IN ({', '.join(['%s'] * len(batch))})",
+                    batch,
+                )
+                found.update(cursor.fetchall())
+        return found
 
     def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
         values = super().values(row, current)
         if values is None:
             return None
-        if current is not None and current["due_date"] >= values["issue_date"]:
+        if row.values.get("due_date"):  # the file's EcheanceDate
+            values["due_date"] = row.values["due_date"]
+        elif current is not None and current["due_date"] >= values["issue_date"]:
             values["due_date"] = current["due_date"]
         elif current is None:
             self.due_dates_computed += 1
+        values["entry_ref"] = row.values.get("_entry")
         self._with_pending_customer(row, values)
         return values
 
@@ -145,7 +198,7 @@ class FecPaymentLoader(_PendingCustomerMixin, PaymentLoader):
 class _Side:
     """One lettered document of a group: an invoice, or what settles it."""
 
-    kind: str  # invoice, credit_note, payment
+    kind: str  # invoice, credit_note, payment, refund (a payment paid back to the customer)
     pk: int
     amount: Decimal  # positive: what the line lettered
     on: dt.date
@@ -159,9 +212,10 @@ class Lettering:
 
     Lines of one customer account with the same letter settle each other. Within a group
     the invoices, oldest first, are settled by the payments and credit notes, oldest first,
-    each up to what the lines say and what is still open; what a partial lettering leaves
-    stays open. An allocation already made (an earlier import of the file) is not made
-    twice, so importing the same FEC again allocates nothing. An allocation is dated the
+    each up to what the lines say and what is still open, and a refund (money paid back)
+    settles a credit note; what a partial lettering leaves stays open. An allocation
+    already made (an earlier import of the file) is not made twice, so importing the same
+    FEC again allocates nothing. An allocation is dated the
     later of the two documents' dates: when the invoice was paid, not when the accountant
     lettered it.
     """
@@ -285,6 +339,8 @@ class Lettering:
         _customer, _letter, kind, pk, amount, on, row, available, currency, stored = record
         if kind != "payment":
             kind = "credit_note" if stored == InvoiceKind.CREDIT_NOTE else "invoice"
+        elif Decimal(str(available)) < 0:  # a refund with something left to letter
+            kind = "refund"
         return _Side(
             kind=kind,
             pk=pk,
@@ -296,7 +352,10 @@ class Lettering:
         )
 
     def _allocate(self, groups: list[list[_Side]]) -> list[Allocation]:
-        invoice_ids = [s.pk for group in groups for s in group if s.kind == "invoice"]
+        # Allocations settle an invoice, or a credit note when a refund pays it back.
+        invoice_ids = [
+            s.pk for group in groups for s in group if s.kind in ("invoice", "credit_note")
+        ]
         done: dict[tuple[int, str, int], Decimal] = defaultdict(lambda: ZERO)
         for batch_start in range(0, len(invoice_ids), 900):
             batch = invoice_ids[batch_start : batch_start + 900]
@@ -304,12 +363,12 @@ class Lettering:
                 invoice_id__in=batch
             ).values_list("invoice_id", "payment_id", "credit_note_id", "amount"):
                 source = ("payment", payment_id) if payment_id else ("credit_note", credit_id)
-                done[(invoice_id, *source)] += amount
+                done[(invoice_id, *source)] += abs(amount)
         allocations = []
         for group in groups:
             self.groups += 1
-            debits = [s for s in group if s.kind == "invoice"]
-            credits = [s for s in group if s.kind != "invoice"]
+            debits = [s for s in group if s.kind in ("invoice", "refund")]
+            credits = [s for s in group if s.kind in ("payment", "credit_note")]
             if sum(s.amount for s in debits) != sum(s.amount for s in credits):
                 self.partial_groups += 1
             allocations += self._settle(debits, credits, done)
@@ -328,6 +387,8 @@ class Lettering:
             for credit in credits:
                 if wanted <= 0:
                     break
+                if debit.kind == "refund" and credit.kind != "credit_note":
+                    continue  # a refund pays a credit note back, nothing else
                 share = min(wanted, credit_left[id(credit)])
                 if share <= 0:
                     continue
@@ -336,7 +397,12 @@ class Lettering:
                 if credit.currency != debit.currency:
                     self.skipped_currency += 1
                     continue
-                key = (debit.pk, credit.kind, credit.pk)
+                refund = debit.kind == "refund"
+                key = (
+                    (credit.pk, "payment", debit.pk)
+                    if refund
+                    else (debit.pk, credit.kind, credit.pk)
+                )
                 missing = share - done[key]
                 give = min(missing, debit.available, credit.available)
                 if give <= 0:
@@ -344,6 +410,17 @@ class Lettering:
                 done[key] += give
                 debit.available -= give
                 credit.available -= give
+                if refund:  # the credit note is settled by the refund, a negative amount
+                    allocations.append(
+                        Allocation(
+                            invoice_id=credit.pk,
+                            payment_id=debit.pk,
+                            credit_note_id=None,
+                            amount=-give,
+                            date=max(debit.on, credit.on),
+                        )
+                    )
+                    continue
                 allocations.append(
                     Allocation(
                         invoice_id=debit.pk,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 HEADER = [
     "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
     "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
@@ -99,3 +101,53 @@ PENNYLANE_FEC = (
     )
     + "\n"
 )
+
+
+# Tryton (account_fr's "Generate FEC" wizard): tab separated, UTF-8, CRLF (Python's csv
+# writer), every PieceRef and EcritureLib '-' for moves without an origin document, entries
+# numbered per fiscal year (post_number; 0 for the opening balance, journal OUV), the
+# reconciliation's name as the letter. Tryton's own expected output is read from its sdist at
+# test time (never committed here): tests/FEC.csv, 2018 (the balance brought forward, REV 1
+# and 2, CASH 3 paying REV 2).
+TRYTON = ("trytond_account_fr", "8.2.0")
+# Its scenario fills {current_date}, the day the reconciliation was made, with the day the
+# test runs; a fixed day after the entries keeps ours the same every day.
+TRYTON_RECONCILED_ON = "20180105"
+
+
+def tryton_fec(package_sample: Callable[[str, str, str], bytes]) -> str:
+    """Tryton's expected FEC as its wizard writes it, its placeholder filled as
+    tests/scenario_fec.rst fills it (``str.format``)."""
+    template = package_sample(*TRYTON, "tests/FEC.csv").decode("utf-8")
+    return template.format(current_date=TRYTON_RECONCILED_ON)
+
+
+def tryton_move(number: str, *lines: tuple[str, str, str, str]) -> str:
+    """More of Tryton's FEC, as its wizard writes a move of the REV journal without origin:
+    (account, party code, debit, credit) per line; party '' for a line without party."""
+    names = {"4111": "Clients - Ventes de biens ou de prestations de services",
+             "7011": "Produits finis (ou groupe) A"}  # fmt: skip
+    return "".join(
+        "\t".join(
+            ["REV", "Revenue", number, "20180110", account, names[account], party,
+             "Party" if party else "", "-", "20180110", "-", debit, credit, "", "", "20180110",
+             "", ""]
+        ) + "\r\n"
+        for account, party, debit, credit in lines
+    )  # fmt: skip
+
+
+def by_sense(text: str, *, debit: str = "D", credit: str = "C") -> str:
+    """A FEC with Debit and Credit written as the law's variant, Montant and Sens."""
+    rows = []
+    for number, row in enumerate(text.splitlines()):
+        separator = "\t" if "\t" in row else "|"
+        cells = row.split(separator)
+        if number == 0:
+            cells[11:13] = ["Montant", "Sens"]
+        else:
+            amounts = [cells[11].replace(".", ","), cells[12].replace(".", ",")]
+            sense = debit if amounts[0].strip("0,") else credit
+            cells[11:13] = [amounts[0] if sense == debit else amounts[1], sense]
+        rows.append(separator.join(cells))
+    return "\r\n".join(rows) + "\r\n"

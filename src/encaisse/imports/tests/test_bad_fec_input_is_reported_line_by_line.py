@@ -75,12 +75,26 @@ def test_one_bad_line_and_nothing_is_written(entity, write_file):
     assert not Payment.objects.exists()
 
 
-def test_an_invoice_line_without_its_number_names_the_column(entity, write_file):
-    text = PENNYLANE_FEC.replace("|F-2026-0102|10/02/2026|Durand", "||10/02/2026|Durand", 1)
+@pytest.mark.parametrize(
+    ("piece", "reason"),
+    [
+        ("", "empty, and no EcritureNum to number the document by"),
+        ("-", "not a document number, and no EcritureNum to number the document by"),
+    ],
+)
+def test_an_invoice_line_without_a_number_or_an_entry_number_names_the_column(
+    entity, write_file, piece, reason
+):
+    text = PENNYLANE_FEC.replace(
+        "VE|Ventes|VE-2026-0002|10/02/2026|411DUR|Durand Père et Fils|||F-2026-0102|",
+        f"VE|Ventes||10/02/2026|411DUR|Durand Père et Fils|||{piece}|",
+        1,
+    )
     result = import_fec(path=write_file("fec.txt", text))
     assert [str(p) for p in result.problems] == [
-        "row 5, column PieceRef: value '': empty (required: the invoice or credit note number)"
+        f"row 5, column PieceRef: value '{piece}': {reason}"
     ]
+    assert not Invoice.objects.exists()
 
 
 def test_partial_imports_the_good_lines_and_sets_the_bad_ones_aside(entity, write_file, tmp_path):
