@@ -120,3 +120,36 @@ def test_a_return_cannot_be_tied_to_a_payment_of_another_amount(ledger, camt, fi
     with pytest.raises(BadInput, match="the payment is of"):
         reconcile_return(line=line, payment=payment, user=finance_fanny)
     assert Invoice.objects.get(number="FA-2026-0110").open_amount == 0
+
+
+def test_an_mt940_reversal_takes_the_payment_back(ledger, tmp_path):
+    """SG's statement: Menuiserie Arnaud's 780,00 pays FA-2026-0130; the next day the bank
+    reverses it (RC), naming the same reference."""
+    from encaisse.banking.tests.conftest import MT940
+
+    original = MT940.read_bytes()
+    first = tmp_path / "j1.sta"
+    first.write_bytes(original)
+    import_bank(first)
+    assert Invoice.objects.get(number="FA-2026-0130").open_amount == 0
+    reversal = (
+        original.replace(b":20:SG260306000123", b":20:SG260307000124")
+        .replace(b":28C:00065/001", b":28C:00066/001")
+        .replace(b":60F:C260305EUR48210,17", b":60F:C260306EUR50103,77")
+        .replace(
+            b":61:2603060306C780,00NTRFNONREF//SG0603260004411",
+            b":61:2603070307RC780,00NRTINONREF//SG0703260005001",
+        )
+        .replace(b"VIR SEPA RECU /DE MENUISERIE", b"RETOUR VIR SEPA /DE MENUISERIE")
+        .replace(b":62F:C260306EUR50103,77", b":62F:C260307EUR48037,37")
+    )
+    reversal = reversal.replace(
+        reversal[reversal.index(b":61:2603060306C1200") : reversal.index(b":62F:")], b""
+    )
+    second = tmp_path / "j2.sta"
+    second.write_bytes(reversal)
+    result = import_bank(second)
+    assert result.ok, (result.message, result.problems)
+    line = BankLine.objects.get(amount=Decimal("-780.00"))
+    assert (line.status, line.match_method) == (LineStatus.MATCHED, MatchMethod.RETURNED)
+    assert Invoice.objects.get(number="FA-2026-0130").open_amount == Decimal("780.00")
