@@ -74,6 +74,10 @@ _CUSTOMER_ID = ("code client", "numero client", "compte client", "code tiers", "
                 "identifiant client", "reference client", "ref client", "customer id",
                 "customer code", "client id", "client", "compte", "customer")  # fmt: skip
 _CURRENCY = ("devise", "monnaie", "code devise")
+_LETTERING = ("code lettrage", "lettrage", "let", "lettering", "lettering code")
+_LETTERING_HELP = (
+    "the ERP's lettering code: documents of a customer that share it settle each other"
+)
 
 # fmt: off
 SCHEMAS: dict[Kind, tuple[FieldSpec, ...]] = {
@@ -138,6 +142,7 @@ SCHEMAS: dict[Kind, tuple[FieldSpec, ...]] = {
                   3, _CURRENCY),
         FieldSpec("disputed", "yes/no, true/false, 1/0, oui/non", "flag", False, 0,
                   ("litige", "litigieux", "contestee", "contestation")),
+        FieldSpec("lettering_code", _LETTERING_HELP, "text", False, 30, _LETTERING),
     ),
     Kind.PAYMENTS: (
         FieldSpec("reference", "payment reference (the key)", "text", True, 80,
@@ -152,11 +157,13 @@ SCHEMAS: dict[Kind, tuple[FieldSpec, ...]] = {
         FieldSpec("date", "payment date", "date", True, 0,
                   ("date reglement", "date paiement", "date encaissement", "payment date",
                    "date valeur", "date operation", "date")),
-        FieldSpec("amount", "amount received (positive)", "money", True, 0,
+        FieldSpec("amount", "amount received; negative for a refund to the customer", "money",
+                  True, 0,
                   ("montant reglement", "montant regle", "montant paye", "montant encaisse",
                    "montant ttc", "montant")),
         FieldSpec("currency", "currency code (default: the legal entity's)", "currency", False,
                   3, _CURRENCY),
+        FieldSpec("lettering_code", _LETTERING_HELP, "text", False, 30, _LETTERING),
     ),
 }
 # fmt: on

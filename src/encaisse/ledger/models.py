@@ -191,6 +191,10 @@ class Invoice(models.Model):
     # Cache of amount minus allocations (see module docstring); zero once settled.
     open_amount = models.DecimalField(_("open amount"), max_digits=14, decimal_places=2)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
+    # The ERP's lettering code: open documents of a customer that share it settle each other.
+    lettering_code = models.CharField(
+        _("lettering code"), max_length=30, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["due_date", "number"]
@@ -289,6 +293,9 @@ class Payment(models.Model):
         _("unallocated amount"), max_digits=14, decimal_places=2
     )
     settled_on = models.DateField(_("fully allocated on"), null=True, blank=True)
+    lettering_code = models.CharField(
+        _("lettering code"), max_length=30, blank=True, default="", db_default=""
+    )
     # A returned payment (impayé): the bank took back ``returns``; this row is the money going
     # out again, negative, and undoes its allocations from its own date.
     returns = models.ForeignKey(

@@ -10,7 +10,7 @@ from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import CustomerIds, Loader, column, quote
 from encaisse.imports.parsers import Row
 from encaisse.ledger.models import Invoice, InvoiceKind
-from encaisse.ledger.services import refresh_balances
+from encaisse.ledger.services import letter_by_codes, refresh_balances
 
 
 class InvoiceLoader(Loader):
@@ -25,11 +25,13 @@ class InvoiceLoader(Loader):
         ("amount", "money", None),
         ("currency", "text", None),
         ("disputed", "bool", "disputed"),
+        ("lettering_code", "text", "lettering_code"),
     )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.customers = CustomerIds(self.entity)
+        self.lettering_codes: set[str] = set()
 
     def compared_fields(self) -> list[str]:
         return [*super().compared_fields(), "open_amount"]
@@ -57,7 +59,10 @@ class InvoiceLoader(Loader):
             "amount": amount,
             "currency": v.get("currency") or self.entity.currency,
             "disputed": bool(v.get("disputed")),
+            "lettering_code": v.get("lettering_code") or "",
         }
+        if code := str(values["lettering_code"]):
+            self.lettering_codes.add(code)
         # The open-amount cache is written as for a new invoice (open = amount); the invoices
         # where that is not the whole story go through refresh_balances after the write:
         # those already lettered, and those of zero amount (settled on their issue date).
@@ -96,3 +101,10 @@ class InvoiceLoader(Loader):
 
     def after_write(self) -> None:
         refresh_balances(invoice_ids=self._touched(quote(Invoice._meta.db_table), "refresh"))
+        if self.lettering_codes and self.entity.pk is not None:
+            lettering = letter_by_codes(entity_id=self.entity.pk, codes=self.lettering_codes)
+            if lettering.allocations:
+                self.note(
+                    f"lettering codes: {lettering.allocations} allocation(s) made in "
+                    f"{lettering.groups} group(s) of documents that share a code"
+                )

@@ -21,7 +21,7 @@ from encaisse.imports.loaders.base import (
 )
 from encaisse.imports.parsers import Row
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
-from encaisse.ledger.services import refresh_balances
+from encaisse.ledger.services import letter_by_codes, refresh_balances
 
 
 class PaymentLoader(Loader):
@@ -33,6 +33,7 @@ class PaymentLoader(Loader):
         ("date", "date", None),
         ("amount", "money", None),
         ("currency", "text", None),
+        ("lettering_code", "text", "lettering_code"),
     )
     extra_columns = (
         ("refresh", "bool"),
@@ -47,6 +48,7 @@ class PaymentLoader(Loader):
         self.invoices: dict[str, dict[str, Any]] = {}
         self.allocated_now: dict[int, Decimal] = {}  # invoice id -> lettered by this import
         self.pairs: set[tuple[int, int]] = set()  # (payment, invoice) already lettered
+        self.lettering_codes: set[str] = set()
 
     def compared_fields(self) -> list[str]:
         return [*super().compared_fields(), "unallocated_amount"]
@@ -104,7 +106,10 @@ class PaymentLoader(Loader):
             "date": v["date"],
             "amount": amount,
             "currency": v.get("currency") or self.entity.currency,
+            "lettering_code": v.get("lettering_code") or "",
         }
+        if code := str(values["lettering_code"]):
+            self.lettering_codes.add(code)
         available = amount
         if current is not None:
             lettered = current["amount"] - current["unallocated_amount"]
@@ -188,3 +193,10 @@ class PaymentLoader(Loader):
         refresh_balances(
             invoice_ids=invoice_ids, payment_ids=self._touched(payment_table, "refresh")
         )
+        if self.lettering_codes and self.entity.pk is not None:
+            lettering = letter_by_codes(entity_id=self.entity.pk, codes=self.lettering_codes)
+            if lettering.allocations:
+                self.note(
+                    f"lettering codes: {lettering.allocations} allocation(s) made in "
+                    f"{lettering.groups} group(s) of documents that share a code"
+                )

@@ -1,0 +1,36 @@
+"""Changes to the ledger: the one place that writes its rules. Every write that affects an
+open amount ends in ``refresh_balances``.
+
+- ``balances``: the open-amount caches, refreshed set-based;
+- ``allocations``: lettering (payments, credit notes, refunds), lettering codes, returns;
+- ``documents``: an invoice's PDF;
+- ``entities``: the legal entities (your company).
+"""
+
+from encaisse.ledger.services.allocations import (
+    allocate,
+    letter_by_codes,
+    record_payment_return,
+)
+from encaisse.ledger.services.balances import MONEY_FIELD, allocated_sum, refresh_balances
+from encaisse.ledger.services.documents import record_invoice_document
+from encaisse.ledger.services.entities import (
+    InvalidLegalEntity,
+    clean_legal_entity_code,
+    create_legal_entity,
+    update_legal_entity,
+)
+
+__all__ = [
+    "MONEY_FIELD",
+    "InvalidLegalEntity",
+    "allocate",
+    "allocated_sum",
+    "clean_legal_entity_code",
+    "create_legal_entity",
+    "letter_by_codes",
+    "record_invoice_document",
+    "record_payment_return",
+    "refresh_balances",
+    "update_legal_entity",
+]
