@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import F, Model, Q
 
 from encaisse.core.money import ZERO
 from encaisse.imports.fields import Kind
@@ -22,6 +22,8 @@ from encaisse.imports.loaders.base import (
 from encaisse.imports.parsers import Row
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
 from encaisse.ledger.services import letter_by_codes, refresh_balances
+
+BANK_WITHIN_DAYS = 5  # a bank books a transfer a few days before or after the ERP
 
 
 class PaymentLoader(Loader):
@@ -49,9 +51,69 @@ class PaymentLoader(Loader):
         self.allocated_now: dict[int, Decimal] = {}  # invoice id -> lettered by this import
         self.pairs: set[tuple[int, int]] = set()  # (payment, invoice) already lettered
         self.lettering_codes: set[str] = set()
+        self._bank_payments: dict[tuple[str, Any], list[dict[str, Any]]] | None = None
+        self._claimed: set[int] = set()
 
     def compared_fields(self) -> list[str]:
         return [*super().compared_fields(), "unallocated_amount"]
+
+    def check(self, rows: list[Row]) -> list[Row]:
+        self._chunk_rows = rows  # existing() links new references to bank payments
+        return super().check(rows)
+
+    def existing(self, keys: set[str]) -> dict[str, dict[str, Any]]:
+        """Stored payments by reference; and, for a reference not stored yet, the payment a
+        bank statement already brought for the same money (same customer and amount, within
+        a few days, not claimed by the ERP yet): the row updates that payment and gives it
+        its reference, so the same money is never counted twice."""
+        found = super().existing(keys)
+        wanted = [
+            row
+            for row in getattr(self, "_chunk_rows", [])
+            if row.values.get("reference") in keys and row.values.get("reference") not in found
+        ]
+        for row in wanted:
+            record = self._bank_payment_for(row)
+            if record is not None:
+                found[row.values["reference"]] = record
+                self.note(
+                    f"row {row.number}: payment {row.values['reference']} is the bank's "
+                    f"{record['reference']} (same customer and amount): linked, not counted twice"
+                )
+        return found
+
+    def _bank_payment_for(self, row: Row) -> dict[str, Any] | None:
+        if self._bank_payments is None:
+            self._bank_payments = self._unclaimed_bank_payments()
+        customer, amount, on = (
+            row.values.get("customer_external_id"),
+            row.values.get("amount"),
+            row.values.get("date"),
+        )
+        for record in self._bank_payments.get((str(customer), amount), []):
+            if record["id"] in self._claimed or on is None:
+                continue
+            if abs((record["date"] - on).days) <= BANK_WITHIN_DAYS:
+                self._claimed.add(record["id"])
+                return record
+        return None
+
+    def _unclaimed_bank_payments(self) -> dict[tuple[str, Any], list[dict[str, Any]]]:
+        """Payments a bank statement created whose reference is still the bank's."""
+        if self.entity.pk is None:
+            return {}
+        names = ["id", "reference", *self.compared_fields()]
+        by_money: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+        for record in (
+            Payment.objects.filter(entity_id=self.entity.pk, bank_line__isnull=False)
+            .filter(Q(reference=F("bank_line__bank_reference")) | Q(reference__startswith="BANK-"))
+            .values(*names, "customer__external_id")
+            .order_by("date", "pk")
+        ):
+            by_money.setdefault((record["customer__external_id"], record["amount"]), []).append(
+                record
+            )
+        return by_money
 
     def prefetch(self, rows: list[Row]) -> None:
         self.customers.load(
@@ -171,7 +233,11 @@ class PaymentLoader(Loader):
         }
 
     def update_expressions(self) -> dict[str, str]:
-        return {column(Payment, "unallocated_amount"): "{stage}.amount"}
+        return {
+            column(Payment, "unallocated_amount"): "{stage}.amount",
+            # A bank payment the row is linked to takes the ERP's reference (else unchanged).
+            column(Payment, "reference"): "{stage}.key",
+        }
 
     def after_write(self) -> None:
         payment_table = quote(Payment._meta.db_table)
