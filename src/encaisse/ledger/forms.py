@@ -77,3 +77,9 @@ class LegalEntityForm(forms.Form):
     def add_service_errors(self, error: InvalidLegalEntity) -> None:
         for field, reason in error.errors.items():
             self.add_error(field if field in self.fields else None, reason)
+
+
+class LogoForm(forms.Form):
+    """A logo file; ledger.services checks what it really is."""
+
+    logo = forms.FileField(label=_("Logo (PNG or JPEG)"), required=False)

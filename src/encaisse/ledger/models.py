@@ -32,6 +32,10 @@ class LegalEntity(models.Model):
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     email = models.EmailField(_("sender e-mail"), blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # Printed at the head of its letters (PNG or JPEG, checked by ledger.services).
+    logo = models.FileField(
+        _("logo"), upload_to="logos/", blank=True, max_length=300, db_default=""
+    )
 
     class Meta:
         ordering = ["code"]

@@ -10,14 +10,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from stdnum import iban as std_iban
 
 from encaisse.accounts.decorators import allowed_or_404
 from encaisse.accounts.permissions import acting_user, can_edit_company
 from encaisse.core.dates import today
 from encaisse.core.panels import render_customer_panels
-from encaisse.ledger.forms import CustomerFilterForm, LegalEntityForm
+from encaisse.ledger.forms import CustomerFilterForm, LegalEntityForm, LogoForm
 from encaisse.ledger.models import LegalEntity
 from encaisse.ledger.scoping import visible_customers
 from encaisse.ledger.selectors import (
@@ -33,7 +33,12 @@ from encaisse.ledger.selectors import (
     portfolio_reps,
     visible_invoice_document,
 )
-from encaisse.ledger.services import InvalidLegalEntity, create_legal_entity, update_legal_entity
+from encaisse.ledger.services import (
+    InvalidLegalEntity,
+    create_legal_entity,
+    set_legal_entity_logo,
+    update_legal_entity,
+)
 
 
 @login_required
@@ -122,9 +127,54 @@ def company_view(request: HttpRequest) -> HttpResponse:
 
 
 def _legal_entity_page(
-    request: HttpRequest, form: LegalEntityForm, entity: LegalEntity | None
+    request: HttpRequest,
+    form: LegalEntityForm,
+    entity: LegalEntity | None,
+    logo_form: LogoForm | None = None,
 ) -> HttpResponse:
-    return render(request, "ledger/legal_entity_form.html", {"form": form, "entity": entity})
+    return render(
+        request,
+        "ledger/legal_entity_form.html",
+        {"form": form, "entity": entity, "logo_form": logo_form or LogoForm()},
+    )
+
+
+@company_editors_only
+@require_POST
+def legal_entity_logo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The logo printed on the entity's letters: upload one, or remove it."""
+    entity = get_object_or_404(legal_entities(), pk=pk)
+    logo_form = LogoForm(request.POST, request.FILES)
+    if logo_form.is_valid():
+        upload = logo_form.cleaned_data["logo"]
+        try:
+            if request.POST.get("remove"):
+                set_legal_entity_logo(entity=entity, content=None)
+                messages.success(request, _("Logo removed."))
+            elif upload is None:
+                raise InvalidLegalEntity({"logo": _("choose a PNG or JPEG file")})
+            else:
+                set_legal_entity_logo(entity=entity, content=upload.read(LOGO_READ))
+                messages.success(request, _("Logo saved: it heads the letters."))
+            return redirect("legal-entity-edit", pk=entity.pk)
+        except InvalidLegalEntity as error:
+            logo_form.add_error("logo", error.errors.get("logo", str(error)))
+    initial = {name: getattr(entity, name) for name in LegalEntityForm.base_fields}
+    initial["iban"] = _grouped_iban(entity.iban)
+    return _legal_entity_page(request, LegalEntityForm(initial=initial), entity, logo_form)
+
+
+LOGO_READ = 1024 * 1024 + 1  # one byte more than allowed: the service says it is too large
+
+
+@login_required
+def legal_entity_logo_file_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The logo itself (a PNG or JPEG the service checked), for the company page."""
+    entity = get_object_or_404(legal_entities(), pk=pk)
+    if not entity.logo:
+        raise Http404
+    kind = "image/png" if entity.logo.name.endswith(".png") else "image/jpeg"
+    return FileResponse(entity.logo.open("rb"), content_type=kind)
 
 
 @company_editors_only

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import segno.helpers
+from django.core.files.storage import default_storage
 from stdnum.iso11649 import is_valid as is_rf
 
 from encaisse.dunning.composing.facts import MessageFacts
@@ -80,6 +81,20 @@ def epc_qr_png(facts: MessageFacts) -> bytes | None:
     return buffer.getvalue()
 
 
+def logo_data_uri(name: str) -> str:
+    """The entity's logo inlined for the letter (PDF and screen); '' without one or when the
+    file went missing (the letter goes out without it)."""
+    if not name:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        return ""
+    kind = "image/png" if name.endswith(".png") else "image/jpeg"
+    return f"data:{kind};base64," + base64.b64encode(content).decode()
+
+
 def letter_document(message: StoredMessage, facts: MessageFacts) -> dict[str, Any]:
     """What ``dunning/_letter_body.html`` shows: the facts' variables, the text's blocks,
     the recipient and subject as stored, the QR code."""
@@ -91,4 +106,5 @@ def letter_document(message: StoredMessage, facts: MessageFacts) -> dict[str, An
         "recipient": message.recipient,
         "blocks": body_blocks(message.body, facts),
         "qr_data_uri": "data:image/png;base64," + base64.b64encode(qr).decode() if qr else "",
+        "logo_data_uri": logo_data_uri(facts.entity.logo),
     }

@@ -56,6 +56,7 @@ class EntityFacts:
     iban: str = ""
     bic: str = ""
     email: str = ""
+    logo: str = ""  # the stored file's name, for the letter's head (not a template variable)
 
     def __str__(self) -> str:
         return self.name

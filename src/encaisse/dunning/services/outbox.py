@@ -143,6 +143,7 @@ def message_facts(
             iban=entity.iban,
             bic=entity.bic,
             email=entity.email,
+            logo=entity.logo.name if entity.logo else "",
         ),
         sender=SenderFacts(name=sender_name, email=entity.email or settings.DEFAULT_FROM_EMAIL),
         payment_reference=payment_reference(action),

@@ -216,3 +216,29 @@ def test_the_posting_form_offers_today_in_french_too(client, notice, finance_fan
         ).content.decode()
     assert "Généré, à imprimer" in page
     assert 'name="posted_on" value="2026-04-29"' in page  # the picker reads ISO dates only
+
+
+def test_the_company_logo_heads_the_letter(entity, settings, tmp_path):
+    import dataclasses
+
+    from django.template.loader import render_to_string
+    from PIL import Image
+
+    from encaisse.dunning.composing.document import letter_document
+    from encaisse.dunning.composing.facts import sample_facts
+    from encaisse.ledger.services import set_legal_entity_logo
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 30), (15, 82, 87)).save(buffer, format="PNG")
+    set_legal_entity_logo(entity=entity, content=buffer.getvalue())
+    facts = sample_facts("fr")
+    facts = dataclasses.replace(
+        facts, entity=dataclasses.replace(facts.entity, logo=entity.logo.name)
+    )
+
+    class Stored:
+        language, subject, body, recipient = "fr", "Mise en demeure", "Madame,", "Client"
+
+    html = render_to_string("dunning/letter.html", {"letter": letter_document(Stored(), facts)})
+    assert '<img class="letter-logo" src="data:image/png;base64,' in html

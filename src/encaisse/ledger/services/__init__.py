@@ -18,6 +18,7 @@ from encaisse.ledger.services.entities import (
     InvalidLegalEntity,
     clean_legal_entity_code,
     create_legal_entity,
+    set_legal_entity_logo,
     update_legal_entity,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "record_invoice_document",
     "record_payment_return",
     "refresh_balances",
+    "set_legal_entity_logo",
     "update_legal_entity",
 ]

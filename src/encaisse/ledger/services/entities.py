@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -283,3 +286,43 @@ def update_legal_entity(
                 setattr(entity, field, value)
             raise
     return changed
+
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_SIDE = 4000  # pixels; Pillow reads the size from the header, nothing decoded
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+
+
+@transaction.atomic
+def set_legal_entity_logo(*, entity: LegalEntity, content: bytes | None) -> LegalEntity:
+    """Give the entity its logo (PNG or JPEG, up to 1 MiB and 4000 pixels a side), or take it
+    away (``content`` None). Anything else is refused (InvalidLegalEntity on ``logo``):
+    another format, a file that only claims to be an image, a picture too large to print."""
+    if content is None:
+        if entity.logo:
+            entity.logo.delete(save=False)
+        entity.logo = ""  # type: ignore[assignment]
+        entity.save(update_fields=["logo"])
+        return entity
+    if len(content) > LOGO_MAX_BYTES:
+        raise InvalidLegalEntity({"logo": _("a logo may weigh up to 1 MiB")})
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            kind, (width, height) = image.format, image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise InvalidLegalEntity({"logo": _("not a PNG or JPEG picture")}) from None
+    if kind not in LOGO_FORMATS:
+        raise InvalidLegalEntity({"logo": _("not a PNG or JPEG picture")})
+    if max(width, height) > LOGO_MAX_SIDE:
+        raise InvalidLegalEntity(
+            {"logo": _("a logo may have up to %(count)s pixels a side") % {"count": LOGO_MAX_SIDE}}
+        )
+    if entity.logo:
+        entity.logo.delete(save=False)
+    name = f"{entity.code.lower()}-{hashlib.sha256(content).hexdigest()[:12]}.{LOGO_FORMATS[kind]}"
+    entity.logo.save(name, ContentFile(content), save=False)
+    entity.save(update_fields=["logo"])
+    return entity
