@@ -14,7 +14,7 @@ from encaisse.imports.fields import KEY_FIELD, Kind
 from encaisse.imports.parsers import Row
 from encaisse.imports.staging import CREATE, REJECTED, UNCHANGED, UPDATE, Stage
 from encaisse.ledger.models import Customer, LegalEntity
-from encaisse.ledger.services import create_legal_entity
+from encaisse.ledger.services import create_legal_entity, letter_by_codes
 
 MAX_NOTES = 200
 
@@ -123,6 +123,7 @@ class Loader:
         self.create_missing = create_missing
         self.counts = Counts()
         self.notes: list[str] = []
+        self.lettering_codes: set[str] = set()  # codes the rows carry (invoices, payments)
         # The model fields the file speaks about: only those are compared and written.
         self.written = [name for name, _t, source in self.fields if self._in_file(source)]
         self.stage = Stage(
@@ -285,6 +286,19 @@ class Loader:
 
     def before_write(self) -> None:
         pass
+
+    def letter_shared_codes(self) -> None:
+        """Let the documents of this import that carry a lettering code settle the open ones
+        that share it (ledger.services.letter_by_codes), and say so in the report."""
+        codes = self.lettering_codes - {""}
+        if not codes or self.entity.pk is None:
+            return
+        lettering = letter_by_codes(entity_id=self.entity.pk, codes=codes)
+        if lettering.allocations:
+            self.note(
+                f"lettering codes: {lettering.allocations} allocation(s) made in "
+                f"{lettering.groups} group(s) of documents that share a code"
+            )
 
     def after_write(self) -> None:
         pass

@@ -10,7 +10,7 @@ from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import CustomerIds, Loader, column, quote
 from encaisse.imports.parsers import Row
 from encaisse.ledger.models import Invoice, InvoiceKind
-from encaisse.ledger.services import letter_by_codes, refresh_balances
+from encaisse.ledger.services import refresh_balances
 
 
 class InvoiceLoader(Loader):
@@ -31,7 +31,6 @@ class InvoiceLoader(Loader):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.customers = CustomerIds(self.entity)
-        self.lettering_codes: set[str] = set()
 
     def compared_fields(self) -> list[str]:
         return [*super().compared_fields(), "open_amount"]
@@ -61,8 +60,7 @@ class InvoiceLoader(Loader):
             "disputed": bool(v.get("disputed")),
             "lettering_code": v.get("lettering_code") or "",
         }
-        if code := str(values["lettering_code"]):
-            self.lettering_codes.add(code)
+        self.lettering_codes.add(str(values["lettering_code"]))
         # The open-amount cache is written as for a new invoice (open = amount); the invoices
         # where that is not the whole story go through refresh_balances after the write:
         # those already lettered, and those of zero amount (settled on their issue date).
@@ -101,10 +99,4 @@ class InvoiceLoader(Loader):
 
     def after_write(self) -> None:
         refresh_balances(invoice_ids=self._touched(quote(Invoice._meta.db_table), "refresh"))
-        if self.lettering_codes and self.entity.pk is not None:
-            lettering = letter_by_codes(entity_id=self.entity.pk, codes=self.lettering_codes)
-            if lettering.allocations:
-                self.note(
-                    f"lettering codes: {lettering.allocations} allocation(s) made in "
-                    f"{lettering.groups} group(s) of documents that share a code"
-                )
+        self.letter_shared_codes()

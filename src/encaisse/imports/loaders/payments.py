@@ -21,7 +21,7 @@ from encaisse.imports.loaders.base import (
 )
 from encaisse.imports.parsers import Row
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
-from encaisse.ledger.services import letter_by_codes, refresh_balances
+from encaisse.ledger.services import refresh_balances
 
 BANK_WITHIN_DAYS = 5  # a bank books a transfer a few days before or after the ERP
 
@@ -50,7 +50,6 @@ class PaymentLoader(Loader):
         self.invoices: dict[str, dict[str, Any]] = {}
         self.allocated_now: dict[int, Decimal] = {}  # invoice id -> lettered by this import
         self.pairs: set[tuple[int, int]] = set()  # (payment, invoice) already lettered
-        self.lettering_codes: set[str] = set()
         self._bank_payments: dict[tuple[str, Any], list[dict[str, Any]]] | None = None
         self._claimed: set[int] = set()
 
@@ -170,8 +169,7 @@ class PaymentLoader(Loader):
             "currency": v.get("currency") or self.entity.currency,
             "lettering_code": v.get("lettering_code") or "",
         }
-        if code := str(values["lettering_code"]):
-            self.lettering_codes.add(code)
+        self.lettering_codes.add(str(values["lettering_code"]))
         available = amount
         if current is not None:
             lettered = current["amount"] - current["unallocated_amount"]
@@ -259,10 +257,4 @@ class PaymentLoader(Loader):
         refresh_balances(
             invoice_ids=invoice_ids, payment_ids=self._touched(payment_table, "refresh")
         )
-        if self.lettering_codes and self.entity.pk is not None:
-            lettering = letter_by_codes(entity_id=self.entity.pk, codes=self.lettering_codes)
-            if lettering.allocations:
-                self.note(
-                    f"lettering codes: {lettering.allocations} allocation(s) made in "
-                    f"{lettering.groups} group(s) of documents that share a code"
-                )
+        self.letter_shared_codes()
