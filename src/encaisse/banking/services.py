@@ -4,7 +4,7 @@
 ``BankingConfig.ready``). It records an ImportRun whatever happens and writes everything or
 nothing: statements, lines, a Payment per credit whose customer is known, the allocations
 it is certain of (see ``banking.matching``), the IBANs learned, then the open amounts of
-what it touched (``ledger.services.refresh_balances``, set-based).
+what it touched (``ledger.services.record_allocations``, set-based).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ from encaisse.imports.services import (
 )
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, LegalEntity, Payment
 from encaisse.ledger.references import customers_in
-from encaisse.ledger.services import allocate, refresh_balances
+from encaisse.ledger.services import allocate, record_allocations
 
 _CHUNK = 900  # under SQLite's bound-parameter limit
 
@@ -468,14 +468,8 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
             )
         )
     stored = BankLine.objects.bulk_create(rows, batch_size=500)
-    _fix_allocation_dates(allocations)
-    Allocation.objects.bulk_create(allocations, batch_size=500)
+    record_allocations(allocations)
     _learn_ibans(learned, stored)
-    refresh_balances(
-        invoice_ids=sorted({allocation.invoice_id for allocation in allocations}),
-        # A payment nothing was lettered to is already right (unallocated = amount).
-        payment_ids=sorted({a.payment_id for a in allocations if a.payment_id is not None}),
-    )
     returns = [
         ReturnedLine(line=stored_line, return_reason=item.line.return_reason)
         for stored_line, item in zip(stored, new_lines, strict=True)
@@ -684,18 +678,6 @@ def payment_reference(line: StatementLine | BankLine, key: str) -> str:
     """The bank's reference of the movement, or one made from its key when it has none."""
     reference = " ".join((line.bank_reference or "").split())
     return reference[:80] if reference else f"BANK-{key[:16].upper()}"
-
-
-def _fix_allocation_dates(allocations: list[Allocation]) -> None:
-    """An allocation is dated the later of the payment and the invoice (as ledger.allocate)."""
-    if not allocations:
-        return
-    issued: dict[int, dt.date] = {}
-    ids = sorted({allocation.invoice_id for allocation in allocations})
-    for chunk in _chunks(ids):
-        issued.update(Invoice.objects.filter(pk__in=chunk).values_list("pk", "issue_date"))
-    for allocation in allocations:
-        allocation.date = max(allocation.date, issued[allocation.invoice_id])
 
 
 def _learn_ibans(learned: set[tuple[int, str]], stored: list[BankLine]) -> None:

@@ -26,7 +26,7 @@ from encaisse.imports.parsers import Row
 from encaisse.imports.staging import Stage
 from encaisse.imports.values import CENT
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, Payment
-from encaisse.ledger.services import refresh_balances
+from encaisse.ledger.services import record_allocations
 
 PENDING = 0  # the id of a customer this import creates, until it is written
 
@@ -268,24 +268,9 @@ class Lettering:
             "{stage}.doc_key) WHERE doc_kind = 'payment'",
             [self.entity.pk],
         )
-        touched_invoices: set[int] = set()
-        touched_payments: set[int] = set()
         for groups in self._group_pages():
-            allocations = self._allocate(groups)
-            Allocation.objects.bulk_create(allocations, batch_size=1000)
-            self.created += len(allocations)
-            for allocation in allocations:
-                touched_invoices.add(allocation.invoice_id)
-                if allocation.credit_note_id:
-                    touched_invoices.add(allocation.credit_note_id)
-                if allocation.payment_id:
-                    touched_payments.add(allocation.payment_id)
             # Each page's allocations are in the cache before the next page reads it.
-            refresh_balances(
-                invoice_ids=sorted(touched_invoices), payment_ids=sorted(touched_payments)
-            )
-            touched_invoices.clear()
-            touched_payments.clear()
+            self.created += len(record_allocations(self._allocate(groups)))
 
     def _group_pages(self) -> Iterator[list[list[_Side]]]:
         """The groups, a page of lines at a time (keyset on customer and letter)."""

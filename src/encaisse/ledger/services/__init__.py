@@ -10,6 +10,7 @@ open amount ends in ``refresh_balances``.
 from encaisse.ledger.services.allocations import (
     allocate,
     letter_by_codes,
+    record_allocations,
     record_payment_return,
 )
 from encaisse.ledger.services.balances import MONEY_FIELD, allocated_sum, refresh_balances
@@ -30,6 +31,7 @@ __all__ = [
     "clean_legal_entity_code",
     "create_legal_entity",
     "letter_by_codes",
+    "record_allocations",
     "record_invoice_document",
     "record_payment_return",
     "refresh_balances",

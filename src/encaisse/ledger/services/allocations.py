@@ -18,7 +18,7 @@ from encaisse.ledger.models import (
     InvoiceKind,
     Payment,
 )
-from encaisse.ledger.services.balances import refresh_balances
+from encaisse.ledger.services.balances import _chunks, refresh_balances
 
 
 @transaction.atomic
@@ -211,16 +211,32 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
         allocations += made
         if any(document.left for document in documents):
             report.partial_groups += 1
+    report.allocations = len(record_allocations(allocations))
+    return report
+
+
+def record_allocations(allocations: list[Allocation]) -> list[Allocation]:
+    """Write allocations decided in bulk (a bank statement, a FEC's lettering, lettering
+    codes), set-based: each dated no earlier than the document it settles was issued, then
+    the open amounts of everything they touch refreshed. The one way lettering made in bulk
+    reaches the ledger (``allocate`` is the one for a single allocation)."""
+    if not allocations:
+        return []
+    issued: dict[int, dt.date] = {}
+    for chunk in _chunks(sorted({allocation.invoice_id for allocation in allocations})):
+        issued.update(Invoice.objects.filter(pk__in=chunk).values_list("pk", "issue_date"))
+    for allocation in allocations:
+        allocation.date = max(allocation.date, issued[allocation.invoice_id])
     Allocation.objects.bulk_create(allocations, batch_size=1000)
-    report.allocations = len(allocations)
     refresh_balances(
         invoice_ids=sorted(
             {a.invoice_id for a in allocations}
             | {a.credit_note_id for a in allocations if a.credit_note_id}
         ),
+        # A payment nothing was lettered to is already right (unallocated = amount).
         payment_ids=sorted({a.payment_id for a in allocations if a.payment_id}),
     )
-    return report
+    return allocations
 
 
 def _settle_group(documents: list[_Open]) -> list[Allocation]:
