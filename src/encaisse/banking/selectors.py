@@ -108,9 +108,9 @@ def line_suggestions(user: User, line: BankLine) -> Suggestions:
         ).select_related("customer"):
             add(known.customer, _("paid from this IBAN before"))
     same_amount = list(
-        invoices.filter(
-            settled_on__isnull=True, open_amount=line.amount, currency=line.currency
-        ).select_related("customer")[:MAX_SUGGESTIONS]
+        invoices.open()
+        .filter(open_amount=line.amount, currency=line.currency)
+        .select_related("customer")[:MAX_SUGGESTIONS]
     )
     for invoice in same_amount:
         add(invoice.customer, _("invoice %(number)s is open for this amount") % {"number": invoice})
@@ -156,14 +156,7 @@ def search_customers(user: User, line: BankLine, term: str) -> list[Customer]:
 def open_invoices_of(user: User, customer: Customer) -> list[Invoice]:
     """The customer's open invoices, oldest due first (the ones a payment can settle)."""
     return list(
-        visible_invoices(user)
-        .filter(
-            customer=customer,
-            kind=InvoiceKind.INVOICE,
-            settled_on__isnull=True,
-            open_amount__gt=0,
-        )
-        .order_by("due_date", "number")
+        visible_invoices(user).receivable().filter(customer=customer).order_by("due_date", "number")
     )
 
 

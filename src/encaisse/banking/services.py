@@ -341,13 +341,9 @@ class _Candidates:
         self.open_by_customer: dict[int, dict[int, OpenInvoice]] = defaultdict(dict)
         for chunk in _chunks(sorted(customers)):
             for invoice in (
-                Invoice.objects.select_for_update()
-                .filter(
-                    customer_id__in=chunk,
-                    kind=InvoiceKind.INVOICE,
-                    settled_on__isnull=True,
-                    open_amount__gt=0,
-                )
+                Invoice.objects.receivable()
+                .select_for_update()
+                .filter(customer_id__in=chunk)
                 .order_by("due_date", "pk")
                 .values("pk", "customer_id", "number", "open_amount", "currency", "due_date")
             ):
@@ -582,9 +578,7 @@ def _refunds(debits: list[_NewLine], entity: LegalEntity) -> dict[str, tuple[Pay
             iban__in=chunk, customer__entity=entity
         ).values_list("iban", "customer_id"):
             by_iban[iban].add(customer_id)
-    notes = Invoice.objects.filter(
-        entity=entity, kind=InvoiceKind.CREDIT_NOTE, settled_on__isnull=True
-    )
+    notes = Invoice.objects.open().filter(entity=entity, kind=InvoiceKind.CREDIT_NOTE)
     named: dict[str, tuple[int, int, Decimal, str]] = {}
     for chunk in _chunks(numbers):
         for pk, number, customer_id, open_amount, currency in notes.filter(

@@ -178,7 +178,7 @@ def _dunning_steps(steps: _Recorder, *, today: dt.date, customers: int) -> None:
     """
     install_shipped_dunning()
     steps.once("reopen", "reopen every invoice (delete lettering)", _reopen_every_invoice)
-    open_invoices = Invoice.objects.filter(settled_on__isnull=True).count()
+    open_invoices = Invoice.objects.open().count()
     planned, preview = steps.once(
         "dunning_dry_run",
         "dunning run, planned (--dry-run)",
@@ -251,9 +251,7 @@ def ledger_problems(expected: Expected, *, today: dt.date) -> list[str]:
             f"open items total {invoices['open']} after refresh_balances(), "
             f"{expected.open_cents / CENT:.2f} in the generated ledger"
         )
-    unallocated = Payment.objects.filter(settled_on__isnull=True).aggregate(
-        total=Sum("unallocated_amount")
-    )["total"]
+    unallocated = Payment.objects.open().aggregate(total=Sum("unallocated_amount"))["total"]
     if round((unallocated or 0) * CENT) != expected.unallocated_cents:
         problems.append(
             f"unallocated payments {unallocated} after refresh_balances(), "

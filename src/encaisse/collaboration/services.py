@@ -361,7 +361,7 @@ def _invoices_for_outcome(task: Task) -> list[Invoice]:
     still_open = [invoice for invoice in invoices if invoice.settled_on is None]
     if still_open or invoices:
         return still_open or invoices
-    return list(task.customer.invoices.filter(settled_on__isnull=True, kind=InvoiceKind.INVOICE))
+    return list(task.customer.invoices.open().filter(kind=InvoiceKind.INVOICE))
 
 
 @transaction.atomic

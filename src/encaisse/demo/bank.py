@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from encaisse.banking.services import import_bank_statement
 from encaisse.imports.services import ImportResult
-from encaisse.ledger.models import Customer, Invoice, InvoiceKind, LegalEntity
+from encaisse.ledger.models import Customer, Invoice, LegalEntity
 
 NAMED = 14  # credits naming their invoice numbers
 BY_NAME_AND_AMOUNT = 6  # the payer's exact name, the amount of one open invoice
@@ -34,9 +34,7 @@ class Credit:
 
 def _open_invoices(today: dt.date) -> dict[int, list[Invoice]]:
     by_customer: dict[int, list[Invoice]] = {}
-    for invoice in Invoice.objects.filter(
-        kind=InvoiceKind.INVOICE, settled_on__isnull=True, due_date__lt=today
-    ).order_by("customer_id", "due_date", "pk"):
+    for invoice in Invoice.objects.overdue(today).order_by("customer_id", "due_date", "pk"):
         by_customer.setdefault(invoice.customer_id, []).append(invoice)
     return by_customer
 

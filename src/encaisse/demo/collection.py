@@ -19,7 +19,7 @@ from encaisse.collaboration.services import open_dispute, record_promise
 from encaisse.demo.bank import import_demo_statement
 from encaisse.dunning.services.runs import execute_dunning_run
 from encaisse.dunning.services.setup import install_shipped_dunning
-from encaisse.ledger.models import Customer, Invoice, InvoiceKind
+from encaisse.ledger.models import Customer, Invoice
 
 DISPUTE_SHARE = 0.04  # of the customers with overdue invoices
 PROMISE_SHARE = 0.06
@@ -92,14 +92,7 @@ def seed_collection(*, today: dt.date, folder: Path, seed: int = 2026) -> Collec
 
 def _oldest_overdue(customer: Customer, today: dt.date) -> Invoice:
     invoice = (
-        Invoice.objects.filter(
-            customer=customer,
-            kind=InvoiceKind.INVOICE,
-            settled_on__isnull=True,
-            due_date__lt=today,
-        )
-        .order_by("due_date", "pk")
-        .first()
+        Invoice.objects.overdue(today).filter(customer=customer).order_by("due_date", "pk").first()
     )
     assert invoice is not None  # noqa: S101  (the customer was chosen for it)
     return invoice

@@ -106,7 +106,7 @@ def load_demo_company(
 def demo_summary(*, today: dt.date, seconds: float = 0.0) -> DemoSummary:
     """The counts of the ledger (whatever loaded it), what is outstanding, the demo logins."""
     invoices = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
-    money = Invoice.objects.filter(settled_on__isnull=True).aggregate(
+    money = Invoice.objects.open().aggregate(
         outstanding=Sum("open_amount"), overdue=Sum("open_amount", filter=Q(due_date__lt=today))
     )
     unallocated = Payment.objects.aggregate(total=Sum("unallocated_amount"))["total"]
@@ -120,7 +120,7 @@ def demo_summary(*, today: dt.date, seconds: float = 0.0) -> DemoSummary:
         contacts=Contact.objects.count(),
         invoices=invoices.count(),
         credit_notes=Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count(),
-        open_invoices=invoices.filter(settled_on__isnull=True).count(),
+        open_invoices=invoices.open().count(),
         payments=Payment.objects.count(),
         allocations=Allocation.objects.count(),
         outstanding=to_money(money["outstanding"]) - to_money(unallocated),

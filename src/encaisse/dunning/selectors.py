@@ -35,7 +35,7 @@ from encaisse.dunning.models import (
     ScenarioSegment,
     Step,
 )
-from encaisse.ledger.models import Customer, Invoice, InvoiceKind, Segment
+from encaisse.ledger.models import Customer, Invoice, Segment
 from encaisse.ledger.scoping import visible_customers
 
 BATCH_SIZE = 1000
@@ -95,9 +95,7 @@ def customer_id_batches(
     ``partition=(index, count)`` keeps the customers whose id modulo count is index, so
     several workers can share a run without meeting on the same customer.
     """
-    open_items = Invoice.objects.filter(
-        settled_on__isnull=True, kind=InvoiceKind.INVOICE, open_amount__gt=0
-    )
+    open_items = Invoice.objects.receivable()
     if customers is not None:
         open_items = open_items.filter(customer_id__in=customers)
     if partition is not None:
@@ -120,13 +118,8 @@ def customer_id_batches(
 def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook) -> SnapshotBatch:
     """The engine's input for a batch of customers, in a fixed number of queries."""
     invoices = list(
-        Invoice.objects.filter(
-            customer_id__in=customer_ids,
-            settled_on__isnull=True,
-            kind=InvoiceKind.INVOICE,
-            open_amount__gt=0,
-            issue_date__lte=as_of,
-        )
+        Invoice.objects.receivable()
+        .filter(customer_id__in=customer_ids, issue_date__lte=as_of)
         .order_by("customer_id", "due_date", "number")
         .values_list("pk", "customer_id", "number", "due_date", "open_amount", "disputed")
     )

@@ -8,6 +8,8 @@ items long settled; reports as of a past date recompute from the allocations the
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -162,6 +164,35 @@ class InvoiceKind(models.TextChoices):
     CREDIT_NOTE = "credit_note", _("Credit note")
 
 
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    """The ledger's words for which invoices: one definition each, used everywhere."""
+
+    def open(self) -> InvoiceQuerySet:
+        """Not settled: something is still due on it (or owed back, on a credit note)."""
+        return self.filter(settled_on__isnull=True)
+
+    def open_on(self, day: dt.date) -> InvoiceQuerySet:
+        """Not settled on ``day`` (settled later, or not yet)."""
+        return self.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=day))
+
+    def receivable(self) -> InvoiceQuerySet:
+        """Invoices (not credit notes) with something left to pay: what dunning may ask."""
+        return self.open().filter(kind=InvoiceKind.INVOICE, open_amount__gt=0)
+
+    def overdue(self, day: dt.date) -> InvoiceQuerySet:
+        """Receivable invoices past their due date on ``day``."""
+        return self.receivable().filter(due_date__lt=day)
+
+
+class PaymentQuerySet(models.QuerySet["Payment"]):
+    def open(self) -> PaymentQuerySet:
+        """Not fully allocated: some of it is still on the customer's account."""
+        return self.filter(settled_on__isnull=True)
+
+    def open_on(self, day: dt.date) -> PaymentQuerySet:
+        return self.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=day))
+
+
 class Invoice(models.Model):
     """An invoice (positive amount) or a credit note (negative amount)."""
 
@@ -199,6 +230,8 @@ class Invoice(models.Model):
     lettering_code = models.CharField(
         _("lettering code"), max_length=30, blank=True, default="", db_default=""
     )
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "number"]
@@ -313,6 +346,8 @@ class Payment(models.Model):
     return_reason = models.CharField(
         _("return reason (ISO code)"), max_length=4, blank=True, default="", db_default=""
     )
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "reference"]

@@ -11,7 +11,14 @@ from django.db.models import QuerySet
 
 from encaisse.accounts.models import Role, User
 from encaisse.accounts.permissions import SEES_EVERY_CUSTOMER
-from encaisse.ledger.models import Allocation, Customer, Invoice, Payment
+from encaisse.ledger.models import (
+    Allocation,
+    Customer,
+    Invoice,
+    InvoiceQuerySet,
+    Payment,
+    PaymentQuerySet,
+)
 
 
 def visible_customers(user: User) -> QuerySet[Customer]:
@@ -31,11 +38,11 @@ def visible_customers(user: User) -> QuerySet[Customer]:
     return Customer.objects.none()
 
 
-def visible_invoices(user: User) -> QuerySet[Invoice]:
+def visible_invoices(user: User) -> InvoiceQuerySet:
     return Invoice.objects.filter(customer__in=visible_customers(user).values("pk"))
 
 
-def visible_payments(user: User) -> QuerySet[Payment]:
+def visible_payments(user: User) -> PaymentQuerySet:
     return Payment.objects.filter(customer__in=visible_customers(user).values("pk"))
 
 

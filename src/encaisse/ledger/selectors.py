@@ -34,8 +34,8 @@ def _customer_sum(queryset: QuerySet, field: str) -> Coalesce:  # type: ignore[t
 
 def with_balances(customers: QuerySet[Customer], *, today: dt.date) -> QuerySet[Customer]:
     """Annotate outstanding (open items less unallocated payments) and overdue amounts."""
-    open_items = Invoice.objects.filter(customer=OuterRef("pk"), settled_on__isnull=True)
-    unallocated = Payment.objects.filter(customer=OuterRef("pk"), settled_on__isnull=True)
+    open_items = Invoice.objects.open().filter(customer=OuterRef("pk"))
+    unallocated = Payment.objects.open().filter(customer=OuterRef("pk"))
     return customers.annotate(
         open_items_total=_customer_sum(open_items, "open_amount"),
         unallocated=_customer_sum(unallocated, "unallocated_amount"),
@@ -99,7 +99,7 @@ class CustomerPosition:
 
 
 def customer_position(customer: Customer, *, today: dt.date) -> CustomerPosition:
-    open_items = Invoice.objects.filter(customer=customer, settled_on__isnull=True)
+    open_items = Invoice.objects.open().filter(customer=customer)
     totals = open_items.aggregate(
         total=Coalesce(Sum("open_amount"), Value(ZERO), output_field=MONEY_FIELD),
         overdue=Coalesce(
@@ -109,9 +109,13 @@ def customer_position(customer: Customer, *, today: dt.date) -> CustomerPosition
     oldest = (
         open_items.filter(kind="invoice").order_by("due_date").values_list("due_date", flat=True)
     ).first()
-    unallocated = Payment.objects.filter(customer=customer, settled_on__isnull=True).aggregate(
-        total=Coalesce(Sum("unallocated_amount"), Value(ZERO), output_field=MONEY_FIELD)
-    )["total"]
+    unallocated = (
+        Payment.objects.open()
+        .filter(customer=customer)
+        .aggregate(
+            total=Coalesce(Sum("unallocated_amount"), Value(ZERO), output_field=MONEY_FIELD)
+        )["total"]
+    )
     return CustomerPosition(
         open_items_total=totals["total"],
         unallocated=unallocated,
@@ -124,9 +128,7 @@ def customer_position(customer: Customer, *, today: dt.date) -> CustomerPosition
 
 def customer_open_items(customer: Customer) -> QuerySet[Invoice]:
     """Invoices and credit notes still open, oldest due first."""
-    return Invoice.objects.filter(customer=customer, settled_on__isnull=True).order_by(
-        "due_date", "number"
-    )
+    return Invoice.objects.open().filter(customer=customer).order_by("due_date", "number")
 
 
 def customer_payments(customer: Customer) -> QuerySet[Payment]:

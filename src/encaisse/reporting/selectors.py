@@ -125,8 +125,8 @@ def _cache_is_exact(as_of: dt.date) -> bool:
 def _open_items_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet[Invoice]:
     items = Invoice.objects.filter(customer__in=customers.values("pk"), issue_date__lte=as_of)
     if _cache_is_exact(as_of):  # nothing settled after as_of: what is open today was then
-        return items.filter(settled_on__isnull=True).annotate(open_as_of=F("open_amount"))
-    items = items.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+        return items.open().annotate(open_as_of=F("open_amount"))
+    items = items.open_on(as_of)
     received = Allocation.objects.filter(invoice=OuterRef("pk"), date__lte=as_of)
     given = Allocation.objects.filter(credit_note=OuterRef("pk"), date__lte=as_of)
     return items.annotate(
@@ -139,10 +139,8 @@ def _open_items_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet
 def _unallocated_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet[Payment]:
     payments = Payment.objects.filter(customer__in=customers.values("pk"), date__lte=as_of)
     if _cache_is_exact(as_of):
-        return payments.filter(settled_on__isnull=True).annotate(
-            unallocated_as_of=F("unallocated_amount")
-        )
-    payments = payments.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+        return payments.open().annotate(unallocated_as_of=F("unallocated_amount"))
+    payments = payments.open_on(as_of)
     used = Allocation.objects.filter(payment=OuterRef("pk"), date__lte=as_of)
     return payments.annotate(unallocated_as_of=F("amount") - allocated_sum(used, "payment"))
 

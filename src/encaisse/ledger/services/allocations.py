@@ -178,9 +178,7 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         for pk, customer_id, code, currency, kind, left, due, issued in (
-            Invoice.objects.filter(
-                entity_id=entity_id, lettering_code__in=chunk, settled_on__isnull=True
-            )
+            Invoice.objects.open().filter(entity_id=entity_id, lettering_code__in=chunk)
             .exclude(open_amount=0)
             .values_list(
                 "pk", "customer_id", "lettering_code", "currency", "kind", "open_amount",
@@ -193,9 +191,8 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
                       issued if credit else due)
             )  # fmt: skip
         for pk, customer_id, code, currency, left, paid_on in (
-            Payment.objects.filter(
-                entity_id=entity_id, lettering_code__in=chunk, settled_on__isnull=True
-            )
+            Payment.objects.open()
+            .filter(entity_id=entity_id, lettering_code__in=chunk)
             .exclude(unallocated_amount=0)
             .values_list(
                 "pk", "customer_id", "lettering_code", "currency", "unallocated_amount", "date"
