@@ -20,6 +20,15 @@ class Channel(StrEnum):
         """A person does it (a call, a task); the scenario waits for its outcome."""
         return self in {Channel.CALL, Channel.TASK}
 
+    @property
+    def is_written(self) -> bool:
+        """The outbox sends it from a message template (an e-mail, a letter, an SMS)."""
+        return not self.is_human
+
+    @classmethod
+    def written(cls) -> tuple[str, ...]:
+        return tuple(channel.value for channel in cls if channel.is_written)
+
 
 class Actor(StrEnum):
     FINANCE = "finance"

@@ -38,6 +38,7 @@ from encaisse.dunning.composing.facts import (
 )
 from encaisse.dunning.composing.sandbox import TemplateRefused, render_template
 from encaisse.dunning.composing.variables import template_context
+from encaisse.dunning.engine import Channel
 from encaisse.dunning.models import (
     PAID_BEFORE_SENDING,
     ActionItem,
@@ -52,7 +53,6 @@ from encaisse.ledger.selectors import latest_invoice_documents
 
 logger = logging.getLogger(__name__)
 
-WRITTEN_CHANNELS = ("email", "letter", "sms")
 FRENCH_SPEAKING = {"FR", "BE", "LU", "CH", "MC"}
 
 
@@ -213,7 +213,7 @@ def compose_messages(limit: int = 500, *, as_of: dt.date | None = None) -> int:
     actions = list(
         DunningAction.objects.filter(
             state=ActionState.PLANNED,
-            step__channel__in=WRITTEN_CHANNELS,
+            step__channel__in=Channel.written(),
             message__isnull=True,
             planned_for__lte=as_of,
         )

@@ -50,7 +50,6 @@ STEP_FIELDS = {
 }
 TOP_FIELDS = {"name", "description", "segments", "steps"}
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
-WRITTEN_CHANNELS = {"email", "letter", "sms"}
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ def check_step(
             )
         )
     template = str(values.get("template") or "")
-    if channel in WRITTEN_CHANNELS and not template:
+    if channel in Channel.written() and not template:
         message = (
             _("an email step needs a template")
             if channel == "email"
