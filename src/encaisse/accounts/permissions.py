@@ -9,6 +9,7 @@ from encaisse.accounts.models import Role, User
 
 SEES_EVERY_CUSTOMER = frozenset({Role.ADMIN, Role.FINANCE, Role.VIEWER})
 MANAGES_PEOPLE = frozenset({Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.AGENCY_MANAGER})
+KEEPS_THE_BOOKS = frozenset({Role.ADMIN, Role.FINANCE})
 
 
 def can_see_team_reports(user: User) -> bool:
@@ -16,20 +17,25 @@ def can_see_team_reports(user: User) -> bool:
     return user.is_authenticated and user.role in MANAGES_PEOPLE | {Role.VIEWER}
 
 
+def _works_in_finance(user: User) -> bool:
+    """An active finance user or administrator: who keeps the books and decides."""
+    return user.is_authenticated and user.is_active and user.role in KEEPS_THE_BOOKS
+
+
 def can_import_ledger(user: User) -> bool:
     """Feeding the ledger (files, statements) is finance's and the administrator's job."""
-    return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}
+    return _works_in_finance(user)
 
 
 def can_edit_company(user: User) -> bool:
     """The legal entities (names, SIREN, VAT, bank details on letters): finance's and the
     administrator's."""
-    return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}
+    return _works_in_finance(user)
 
 
 def can_run_dunning(user: User) -> bool:
     """Approving letters, deciding holds, reading the outbox: finance's decisions."""
-    return user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.FINANCE}
+    return _works_in_finance(user)
 
 
 def is_read_only(user: User) -> bool:

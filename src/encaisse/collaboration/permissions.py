@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from encaisse.accounts.models import Role, User
+from encaisse.accounts.models import User
+from encaisse.accounts.permissions import can_run_dunning
 from encaisse.collaboration.models import Task
-
-# Finance owns the dunning decisions and works the queue of unassigned tasks.
-WORKS_FINANCE_QUEUE = frozenset({Role.ADMIN, Role.FINANCE})
 
 
 def can_work_finance_queue(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in WORKS_FINANCE_QUEUE
+    """Finance owns the dunning decisions and works the queue of unassigned tasks."""
+    return can_run_dunning(user)
 
 
 def can_record_task_outcome(user: User, task: Task) -> bool:
     """The assignee, the assignee's manager, or finance/admin may say how a task went."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.role in WORKS_FINANCE_QUEUE:
+    if can_work_finance_queue(user):
         return True
     if task.assignee_id is None:
         return False
