@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from encaisse.core.errors import BadInput
 from encaisse.core.forms import DatePicker
 from encaisse.dunning.engine import Actor, Channel
+from encaisse.dunning.labels import actor_label, channel_label
 from encaisse.dunning.models import Scenario, Step
 from encaisse.dunning.services.scenarios import ScenarioSpec, StepSpec, check_step
 from encaisse.ledger.models import Segment
@@ -332,29 +333,6 @@ def scenario_spec(form: ScenarioForm, steps: BaseStepFormSet) -> ScenarioSpec:
         segments=tuple(data["segments"]) if not data["is_default"] else (),
         steps=tuple(steps.specs),
     )
-
-
-def channel_label(channel: str) -> str:
-    return str(CHANNEL_LABELS.get(channel, channel))
-
-
-def actor_label(actor: str) -> str:
-    return str(ACTOR_LABELS.get(actor, actor))
-
-
-CHANNEL_LABELS = {
-    "email": _("e-mail"),
-    "letter": _("letter"),
-    "sms": _("SMS"),
-    "call": _("call"),
-    "task": _("task"),
-}
-ACTOR_LABELS = {
-    "finance": _("finance"),
-    "sales_rep": _("sales rep"),
-    "sales_manager": _("sales manager"),
-    "agency_manager": _("agency manager"),
-}
 
 
 class ScenarioImportForm(forms.Form):

@@ -22,3 +22,26 @@ def step_label(key: str) -> str:
     if label is not None:
         return str(label)
     return key.replace("_", " ").replace("-", " ").capitalize()
+
+
+def channel_label(channel: str) -> str:
+    return str(CHANNEL_LABELS.get(channel, channel))
+
+
+def actor_label(actor: str) -> str:
+    return str(ACTOR_LABELS.get(actor, actor))
+
+
+CHANNEL_LABELS = {
+    "email": gettext_lazy("e-mail"),
+    "letter": gettext_lazy("letter"),
+    "sms": gettext_lazy("SMS"),
+    "call": gettext_lazy("call"),
+    "task": gettext_lazy("task"),
+}
+ACTOR_LABELS = {
+    "finance": gettext_lazy("finance"),
+    "sales_rep": gettext_lazy("sales rep"),
+    "sales_manager": gettext_lazy("sales manager"),
+    "agency_manager": gettext_lazy("agency manager"),
+}

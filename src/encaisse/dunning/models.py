@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from encaisse.accounts.models import User
 from encaisse.collaboration.models import Task
 from encaisse.dunning.engine import Actor, Channel
+from encaisse.dunning.labels import ACTOR_LABELS, CHANNEL_LABELS
 from encaisse.ledger.models import Customer, Invoice, Segment
 
 
@@ -65,13 +66,11 @@ class Step(models.Model):
     offset_days = models.SmallIntegerField(
         _("days from due date"), help_text=_("Negative: a courtesy reminder before the due date.")
     )
-    channel = models.CharField(
-        _("channel"), max_length=10, choices=[(c.value, c.value) for c in Channel]
-    )
+    channel = models.CharField(_("channel"), max_length=10, choices=list(CHANNEL_LABELS.items()))
     actor = models.CharField(
         _("actor"),
         max_length=20,
-        choices=[(a.value, a.value) for a in Actor],
+        choices=list(ACTOR_LABELS.items()),
         default=Actor.FINANCE.value,
     )
     template = models.SlugField(_("template"), max_length=50, blank=True)

@@ -28,11 +28,10 @@ from encaisse.dunning.forms import (
     ScenarioForm,
     ScenarioImportForm,
     StepFormSet,
-    actor_label,
-    channel_label,
     scenario_spec,
     step_initial,
 )
+from encaisse.dunning.labels import actor_label, channel_label
 from encaisse.dunning.models import Scenario
 from encaisse.dunning.selectors import (
     default_scenario,
