@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -51,9 +51,19 @@ class ScenarioBook:
     default: int | None
 
     def scenario_for(self, segment: str, explicit: int | None) -> int | None:
-        if explicit is not None:
-            return explicit
-        return self.by_segment.get(segment, self.default)
+        return followed_scenario(
+            own=explicit, segment=segment, by_segment=self.by_segment, default=self.default
+        )
+
+
+def followed_scenario(
+    *, own: int | None, segment: str, by_segment: Mapping[str, int], default: int | None
+) -> int | None:
+    """The one rule of which scenario a customer follows: its own (set by finance), else the
+    one that holds its segment, else the default scenario."""
+    if own is not None:
+        return own
+    return by_segment.get(segment, default)
 
 
 def scenario_book() -> ScenarioBook:
@@ -352,14 +362,18 @@ def customer_profile(customer: Customer) -> DunningProfile | None:
 
 
 def scenario_of(customer: Customer, profile: DunningProfile | None) -> Scenario | None:
-    """The scenario that applies: the customer's own, else its segment's, else the default."""
-    if profile is not None and profile.scenario is not None:
-        return profile.scenario
-    link = ScenarioSegment.objects.filter(segment=customer.segment).select_related("scenario")
-    segment = link.first()
-    if segment is not None:
-        return segment.scenario
-    return Scenario.objects.filter(is_default=True).first()
+    """The scenario the customer follows (``followed_scenario``)."""
+    followed = followed_scenario(
+        own=profile.scenario_id if profile is not None else None,
+        segment=customer.segment,
+        by_segment=dict(
+            ScenarioSegment.objects.filter(segment=customer.segment).values_list(
+                "segment", "scenario_id"
+            )
+        ),
+        default=Scenario.objects.filter(is_default=True).values_list("pk", flat=True).first(),
+    )
+    return Scenario.objects.filter(pk=followed).first() if followed is not None else None
 
 
 # --- Scenarios and templates (no customer data: every signed-in user may read them) ---
@@ -429,7 +443,7 @@ def scenario_overview() -> list[ScenarioOverview]:
     default = next((row.pk for row in rows if row.is_default), None)
     counts: dict[int, int] = dict(explicit)
     for segment, count in by_segment.items():
-        follows = owner.get(segment, default)
+        follows = followed_scenario(own=None, segment=segment, by_segment=owner, default=default)
         if follows is not None:
             counts[follows] = counts.get(follows, 0) + count
     labels = dict(Segment.choices)
