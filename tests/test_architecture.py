@@ -49,3 +49,13 @@ def test_dependencies_point_one_way_and_the_engine_is_pure():
         cwd=SRC.parent.parent,
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_templates_ask_capabilities_not_role_names():
+    """Who may do what is said in accounts.permissions; a template asks ``can.…``."""
+    offenders = [
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.html")
+        if "user.role" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

@@ -38,6 +38,11 @@ def can_run_dunning(user: User) -> bool:
     return _works_in_finance(user)
 
 
+def sees_only_own_customers(user: User) -> bool:
+    """A sales rep's portfolio is their own customers ("My customers")."""
+    return user.is_authenticated and user.role == Role.SALES_REP
+
+
 def is_read_only(user: User) -> bool:
     return user.role == Role.VIEWER
 

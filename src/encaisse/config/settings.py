@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "encaisse.core.context_processors.navigation",
+                "encaisse.accounts.context_processors.capabilities",
                 "encaisse.collaboration.context_processors.notifications",
             ],
             "builtins": ["encaisse.core.templatetags.encaisse"],

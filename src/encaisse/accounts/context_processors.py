@@ -1,0 +1,23 @@
+"""What the page frame shows a user, from the capabilities in accounts.permissions (templates
+never test role names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from encaisse.accounts.models import User
+from encaisse.accounts.permissions import can_run_dunning, sees_only_own_customers
+
+
+def capabilities(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not isinstance(user, User):
+        return {"can": {}}
+    return {
+        "can": {
+            "work_in_finance": can_run_dunning(user),
+            "see_only_own_customers": sees_only_own_customers(user),
+        }
+    }
