@@ -68,7 +68,7 @@ from encaisse.dunning.services.profiles import set_dunning_profile
 from encaisse.dunning.timeline import customer_timeline
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers, visible_invoices
-from encaisse.ledger.selectors import portfolio_agencies, portfolio_reps
+from encaisse.ledger.selectors import narrowed_customers, portfolio_agencies, portfolio_reps
 
 POSTABLE = {DeliveryStatus.GENERATED, DeliveryStatus.PRINTED, DeliveryStatus.POSTED}
 
@@ -88,11 +88,12 @@ def upcoming_view(request: HttpRequest) -> HttpResponse:
     reps = portfolio_reps(user)
     agencies = portfolio_agencies(user)
     rep = request.GET.get("rep", "")
-    if rep.isdigit():  # within the portfolio only: a foreign id filters everything out
-        customers = customers.filter(sales_rep_id=int(rep))
     agency = request.GET.get("agency", "")
-    if agency.isdigit():
-        customers = customers.filter(agency_id=int(agency))
+    customers = narrowed_customers(  # within the portfolio: a foreign id leaves nothing
+        customers,
+        rep=int(rep) if rep.isdigit() else None,
+        agency=int(agency) if agency.isdigit() else None,
+    )
     start = today()
     upcoming = upcoming_actions(customers, start=start, days=7)
     days: dict[object, list[object]] = {}

@@ -53,6 +53,29 @@ class CustomerFilters:
     sort: str = "-overdue"
 
 
+def narrowed_customers(
+    customers: QuerySet[Customer],
+    *,
+    rep: int | str | None = None,
+    agency: int | str | None = None,
+    segment: str | None = None,
+) -> QuerySet[Customer]:
+    """The customers of one rep, agency or segment among ``customers`` (the user's portfolio:
+    a rep or agency outside it leaves nothing). A rep is named by its id or its username, an
+    agency by its id or its code, as pages and drill-down links give them."""
+    if isinstance(rep, int):
+        customers = customers.filter(sales_rep_id=rep)
+    elif rep:
+        customers = customers.filter(sales_rep__username=rep)
+    if isinstance(agency, int):
+        customers = customers.filter(agency_id=agency)
+    elif agency:
+        customers = customers.filter(agency__code=agency)
+    if segment:
+        customers = customers.filter(segment=segment)
+    return customers
+
+
 def customer_list(user: User, filters: CustomerFilters, *, today: dt.date) -> QuerySet[Customer]:
     """The user's customers, filtered and sorted, with their balances."""
     customers = visible_customers(user).select_related("sales_rep", "agency")
@@ -64,12 +87,12 @@ def customer_list(user: User, filters: CustomerFilters, *, today: dt.date) -> Qu
             | Q(siren__startswith=term.replace(" ", ""))
             | Q(city__icontains=term)
         )
-    if filters.segment:
-        customers = customers.filter(segment=filters.segment)
-    if filters.agency_id:
-        customers = customers.filter(agency_id=filters.agency_id)
-    if filters.sales_rep_id:
-        customers = customers.filter(sales_rep_id=filters.sales_rep_id)
+    customers = narrowed_customers(
+        customers,
+        rep=filters.sales_rep_id,
+        agency=filters.agency_id,
+        segment=filters.segment,
+    )
     customers = with_balances(customers, today=today)
     if filters.overdue_only:
         customers = customers.filter(overdue__gt=0)  # type: ignore[misc]  # an annotation

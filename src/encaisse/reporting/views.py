@@ -15,7 +15,7 @@ from encaisse.core.money import money_str
 from encaisse.dunning.selectors import finance_queue
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers
-from encaisse.ledger.selectors import CustomerFilters, customer_list
+from encaisse.ledger.selectors import CustomerFilters, customer_list, narrowed_customers
 from encaisse.reporting import exports
 from encaisse.reporting.forms import AgedBalanceForm
 from encaisse.reporting.selectors import (
@@ -52,13 +52,10 @@ def _chart(report: AgedBalance) -> str:
 
 
 def _narrowed(customers: QuerySet[Customer], data: dict[str, str]) -> QuerySet[Customer]:
-    if data.get("rep"):
-        customers = customers.filter(sales_rep__username=data["rep"])
-    if data.get("agency"):
-        customers = customers.filter(agency__code=data["agency"])
-    if data.get("segment"):
-        customers = customers.filter(segment=data["segment"])
-    return customers
+    """The drill-down links name a rep by username and an agency by code."""
+    return narrowed_customers(
+        customers, rep=data.get("rep"), agency=data.get("agency"), segment=data.get("segment")
+    )
 
 
 EXPORTS = {
