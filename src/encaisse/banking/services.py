@@ -160,21 +160,28 @@ def _file_format(parsed: StatementFile) -> dict[str, str]:
 
 
 def _entity(code: str | None, parsed: StatementFile) -> LegalEntity:
-    """The given entity; else the one that owns the statement's account; else the only one."""
-    if not code:
-        identifiers = {statement.account for statement in parsed.statements}
-        owners = set(
-            BankAccount.objects.filter(identifier__in=identifiers).values_list(
-                "entity_id", flat=True
-            )
-        )
-        ibans = {statement.iban for statement in parsed.statements if statement.iban}
-        owners |= set(LegalEntity.objects.filter(iban__in=ibans).values_list("pk", flat=True))
-        if len(owners) == 1:
-            return LegalEntity.objects.get(pk=owners.pop())
+    """The entity that owns the statement's account (its IBAN, or an account it imported
+    statements of); else the given one; else the only one. An account is one company's: a
+    statement of another company's account is refused, never imported a second time."""
+    identifiers = {statement.account for statement in parsed.statements}
+    owners = set(
+        BankAccount.objects.filter(identifier__in=identifiers).values_list("entity_id", flat=True)
+    )
+    ibans = {statement.iban for statement in parsed.statements if statement.iban}
+    owners |= set(LegalEntity.objects.filter(iban__in=ibans).values_list("pk", flat=True))
+    if len(owners) > 1:
+        raise BadInput("the statement's accounts belong to several legal entities: split it")
+    owner = LegalEntity.objects.get(pk=owners.pop()) if owners else None
+    if not code and owner is not None:
+        return owner
     choice = resolve_entity(code)
     if choice.pk is None:  # pragma: no cover - only with create_missing, never given here
         raise BadInput(f"--entity: no legal entity {code!r}")
+    if owner is not None and owner.pk != choice.pk:
+        raise BadInput(
+            f"--entity: the account {sorted(identifiers)[0]} is {owner.code}'s, "
+            f"not {choice.code}'s (import it without --entity, or with --entity {owner.code})"
+        )
     return LegalEntity.objects.get(pk=choice.pk)
 
 

@@ -77,11 +77,18 @@ def _payments(customer: Customer) -> list[TimelineEvent]:
             at=_day(payment.date),
             kind="payment",
             title=_payment_title(payment),
-            detail=payment.reference,
+            detail=(
+                _("%(reference)s, takes back %(returned)s")
+                % {"reference": payment.reference, "returned": payment.returns.reference}
+                if payment.returns is not None
+                else payment.reference
+            ),
             amount=payment.amount,
             tone="danger" if payment.is_return else "success",
         )
-        for payment in Payment.objects.filter(customer=customer).order_by("-date", "-pk")[:PAYMENTS]
+        for payment in Payment.objects.filter(customer=customer)
+        .select_related("returns")
+        .order_by("-date", "-pk")[:PAYMENTS]
     ]
 
 

@@ -62,7 +62,8 @@ class ImportForm(forms.Form):
         entity_field = self.fields["entity"]
         assert isinstance(entity_field, forms.ChoiceField)  # noqa: S101 (narrows the type)
         entity_field.choices = [(code, f"{code} · {name}") for code, name in entities]
-        if len(entities) > 1:
+        if len(entities) > 1:  # chosen on purpose, never the first in the list by default
+            entity_field.choices = [("", _("Choose the company…")), *entity_field.choices]
             entity_field.required = True
         else:
             entity_field.widget = forms.HiddenInput()

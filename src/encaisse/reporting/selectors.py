@@ -133,7 +133,7 @@ def _open_items_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet
         open_as_of=F("amount")
         - allocated_sum(received, "invoice")
         + allocated_sum(given, "credit_note")
-    )
+    ).exclude(open_as_of=0)  # settled on that day, open again later (a returned payment)
 
 
 def _unallocated_as_of(customers: QuerySet[Customer], as_of: dt.date) -> QuerySet[Payment]:

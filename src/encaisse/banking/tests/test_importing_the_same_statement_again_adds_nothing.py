@@ -65,3 +65,18 @@ def test_the_command_says_what_it_read_and_that_the_second_import_added_nothing(
     text = out.getvalue()
     assert "this statement was already imported" in text
     assert "0 created, 0 updated, 5 unchanged, 0 rejected" in text
+
+
+def test_a_statement_cannot_be_imported_again_under_another_company(ledger, camt, entity):
+    """An account is one company's: naming another entity is refused, nothing is added."""
+    from encaisse.banking.models import BankLine
+    from encaisse.banking.tests.conftest import entry
+    from encaisse.ledger.tests.factories import LegalEntityFactory
+
+    path = camt(entry("780.00", name="MENUISERIE ARNAUD", text="FA-2026-0130"))
+    assert import_bank(path).ok
+    other = LegalEntityFactory(code="OTH")
+    again = import_bank(path, entity=other.code)
+    assert not again.ok
+    assert f"is {entity.code}'s, not OTH's" in again.message
+    assert BankLine.objects.count() == 1

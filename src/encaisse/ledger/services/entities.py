@@ -306,7 +306,7 @@ def set_legal_entity_logo(*, entity: LegalEntity, content: bytes | None) -> Lega
         return entity
     if len(content) > LOGO_MAX_BYTES:
         raise InvalidLegalEntity({"logo": _("a logo may weigh up to 1 MiB")})
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(content)) as image:
@@ -320,6 +320,16 @@ def set_legal_entity_logo(*, entity: LegalEntity, content: bytes | None) -> Lega
         raise InvalidLegalEntity(
             {"logo": _("a logo may have up to %(count)s pixels a side") % {"count": LOGO_MAX_SIDE}}
         )
+    # The picture itself decodes (verify reads only the structure), whole: a library loaded
+    # in the process (WeasyPrint) may have told Pillow to accept truncated pictures.
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError):
+        raise InvalidLegalEntity({"logo": _("not a PNG or JPEG picture")}) from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     if entity.logo:
         entity.logo.delete(save=False)
     name = f"{entity.code.lower()}-{hashlib.sha256(content).hexdigest()[:12]}.{LOGO_FORMATS[kind]}"

@@ -60,3 +60,27 @@ def test_a_rep_cannot_change_the_logo(client, rep_remi, entity):
     client.force_login(rep_remi)
     upload = SimpleUploadedFile("logo.png", picture(), content_type="image/png")
     assert client.post(f"/customers/company/{entity.pk}/logo/", {"logo": upload}).status_code == 404
+
+
+def test_a_png_whose_picture_does_not_decode_is_refused(entity, settings, tmp_path):
+    import struct
+    import zlib
+
+    settings.MEDIA_ROOT = tmp_path
+    broken = b"not deflate data at all"
+    chunk = b"IDAT" + broken
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
+        + struct.pack(">I", zlib.crc32(b"IHDR" + struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)))
+        + struct.pack(">I", len(broken))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+        + struct.pack(">I", 0)
+        + b"IEND"
+        + struct.pack(">I", zlib.crc32(b"IEND"))
+    )
+    with pytest.raises(BadInput, match="not a PNG"):
+        set_legal_entity_logo(entity=entity, content=png)
