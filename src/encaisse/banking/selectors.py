@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from encaisse.accounts.models import User
@@ -59,14 +59,14 @@ def lines_matched_automatically(user: User, *, limit: int = 20) -> list[BankLine
     )
 
 
-def queue_total(lines: QuerySet[BankLine]) -> tuple[int, Decimal, int]:
-    """How many credits and their total amount, and how many returned payments."""
-    totals = lines.order_by().aggregate(
-        count=Count("pk", filter=Q(amount__gt=0)),
-        total=Sum("amount", filter=Q(amount__gt=0)),
-        returns=Count("pk", filter=Q(amount__lt=0)),
+def queue_total(lines: QuerySet[BankLine]) -> tuple[int, dict[str, Decimal], int]:
+    """How many credits and their total per currency (never added together), and how many
+    returned payments."""
+    credits = lines.filter(amount__gt=0).order_by()
+    totals = dict(
+        credits.values_list("currency").annotate(total=Sum("amount")).order_by("currency")
     )
-    return totals["count"], totals["total"] or Decimal(0), totals["returns"]
+    return credits.count(), totals, lines.filter(amount__lt=0).count()
 
 
 @dataclass

@@ -33,6 +33,7 @@ from encaisse.banking.selectors import (
 )
 from encaisse.banking.services import ignore_line, reconcile_line
 from encaisse.core.errors import BadInput
+from encaisse.core.templatetags.encaisse import money
 from encaisse.ledger.models import Customer, return_reason_label
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 
@@ -54,7 +55,8 @@ def _int(value: str | None) -> int | None:
 def reconciliation_view(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     lines = lines_to_reconcile(user)
-    count, total, returns = queue_total(lines)
+    count, totals, returns = queue_total(lines)
+    total = " + ".join(money(amount, currency) for currency, amount in totals.items())
     page = Paginator(lines, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [_card_context(request, line) for line in page.object_list]
     return render(

@@ -248,6 +248,9 @@ def _transaction_amount(reader: _Reader, transaction: _Element) -> tuple[Decimal
     return None
 
 
+MAX_REMITTANCE = 2000  # characters kept of a line's remittance (ISO's own is 140 per block)
+
+
 def _remittance(reader: _Reader, transaction: _Element | None) -> str:
     if transaction is None:
         return ""
@@ -275,4 +278,4 @@ def _remittance(reader: _Reader, transaction: _Element | None) -> str:
                 )
                 if text
             )
-    return " ".join(parts)
+    return " ".join(parts)[:MAX_REMITTANCE]

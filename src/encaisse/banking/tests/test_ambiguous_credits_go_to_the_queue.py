@@ -36,3 +36,14 @@ def test_a_name_close_but_not_equal_is_only_a_suggestion(ledger, camt):
     import_bank(camt(entry("780.00", name="MENUISERIES ARNAUD ET FILS")))
     line = BankLine.objects.get()
     assert (line.status, line.payment) == (LineStatus.TO_RECONCILE, None)
+
+
+def test_the_queue_total_never_adds_two_currencies(ledger, camt, client, finance_fanny):
+    from encaisse.banking.tests.conftest import entry, import_bank
+
+    dollars = entry("500.00", name="ACME INC").replace('Ccy="EUR"', 'Ccy="USD"')
+    import_bank(camt(entry("49.00", name="INCONNU"), dollars))
+    client.force_login(finance_fanny)
+    summary = client.get("/bank/reconciliation/").content.decode()
+    assert "549" not in summary
+    assert "€49.00 + $500.00" in summary.replace("\xa0", " ")
