@@ -59,3 +59,15 @@ def test_templates_ask_capabilities_not_role_names():
         if "user.role" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_only_dunning_states_changes_an_actions_state():
+    """dunning.states.move_actions is the one way an action changes state (and is recorded)."""
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts or path.name == "states.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if ".update(state=ActionState." in text or ".state = ActionState." in text:
+            offenders.append(str(path.relative_to(SRC)))
+    assert offenders == []

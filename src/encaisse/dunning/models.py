@@ -235,6 +235,33 @@ class DunningAction(models.Model):
         return str(self.get_state_display())
 
 
+class ActionChange(models.Model):
+    """One change of an action's state: from what, to what, by whom (None: the outbox or the
+    run) and when. Written by ``dunning.states.move_actions`` only."""
+
+    action = models.ForeignKey(DunningAction, on_delete=models.CASCADE, related_name="changes")
+    from_state = models.CharField(_("from"), max_length=20, choices=ActionState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=ActionState.choices)
+    changed_by = models.ForeignKey(
+        User,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("change of a dunning action")
+        verbose_name_plural = _("changes of dunning actions")
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.from_state} → {self.to_state}"
+
+
 class ActionItem(models.Model):
     """An invoice listed in an action. An invoice gets each step at most once."""
 

@@ -19,6 +19,7 @@ from encaisse.dunning.models import (
     MessageState,
     OutboundMessage,
 )
+from encaisse.dunning.states import move_actions
 from encaisse.ledger.models import Customer, Invoice
 
 LONGEST_HOLD = dt.timedelta(days=90)
@@ -104,6 +105,11 @@ def _decide(action: DunningAction, user: User, state: ActionState) -> DunningAct
         message.state = MessageState.FAILED
         message.last_error = f"cancelled by {user}"
         message.save(update_fields=["state", "last_error"])
-    locked.state = state
-    locked.save(update_fields=["state", "updated_at"])
+    move_actions(
+        DunningAction.objects.filter(pk=locked.pk),
+        to=state,
+        by=user,
+        note="approved" if state == ActionState.PLANNED else "cancelled by finance",
+    )
+    locked.refresh_from_db()
     return locked

@@ -48,6 +48,7 @@ from encaisse.dunning.models import (
     MessageTemplate,
     OutboundMessage,
 )
+from encaisse.dunning.states import move_actions
 from encaisse.ledger.models import Contact, Customer
 from encaisse.ledger.selectors import latest_invoice_documents
 
@@ -255,8 +256,11 @@ def compose_messages(limit: int = 500, *, as_of: dt.date | None = None) -> int:
         )
     with transaction.atomic():
         OutboundMessage.objects.bulk_create(messages)
-        DunningAction.objects.filter(pk__in=paid, state=ActionState.PLANNED).update(
-            state=ActionState.CANCELLED, outcome=PAID_BEFORE_SENDING
+        move_actions(
+            DunningAction.objects.filter(pk__in=paid),
+            to=ActionState.CANCELLED,
+            note="paid before it went out",
+            outcome=PAID_BEFORE_SENDING,
         )
     return len(messages) + len(paid)
 
@@ -416,7 +420,7 @@ def deliver_message(message_id: int, *, now: dt.datetime | None = None) -> str:
         OutboundMessage.objects.filter(pk=message.pk).update(
             state=MessageState.SENT, sent_at=timezone.now(), document=document, last_error=""
         )
-        DunningAction.objects.filter(pk=message.action_id).update(state=ActionState.SENT)
+        move_actions(DunningAction.objects.filter(pk=message.action_id), to=ActionState.SENT)
     return MessageState.SENT
 
 
@@ -430,7 +434,11 @@ def _record_failure(message: OutboundMessage, error: Exception, now: dt.datetime
             OutboundMessage.objects.filter(pk=message.pk).update(
                 state=MessageState.FAILED, last_error=text
             )
-            DunningAction.objects.filter(pk=message.action_id).update(state=ActionState.FAILED)
+            move_actions(
+                DunningAction.objects.filter(pk=message.action_id),
+                to=ActionState.FAILED,
+                note=text[:300],
+            )
             return MessageState.FAILED
         delay = dt.timedelta(minutes=2**message.attempts)  # 2, 4, 8, 16 minutes
         OutboundMessage.objects.filter(pk=message.pk).update(

@@ -34,6 +34,7 @@ from encaisse.dunning.selectors import (
     scenario_book,
     snapshots_for,
 )
+from encaisse.dunning.states import move_actions
 from encaisse.ledger.models import Customer
 
 
@@ -216,9 +217,13 @@ def sync_task_outcomes() -> int:
         task__status__in=[TaskStatus.DONE, TaskStatus.CANCELLED],
     )
     count = 0
-    for action_pk, outcome in finished.values_list("pk", "task__outcome"):
-        count += DunningAction.objects.filter(pk=action_pk).update(
-            state=ActionState.DONE, outcome=outcome or ""
+    outcomes = set(finished.values_list("task__outcome", flat=True))
+    for outcome in outcomes:  # a handful of outcomes: one set-based move each
+        count += move_actions(
+            finished.filter(task__outcome=outcome),
+            to=ActionState.DONE,
+            note="the task's outcome is recorded",
+            outcome=outcome or "",
         )
     return count
 

@@ -78,7 +78,8 @@ def test_the_migration_removes_password_hashes_and_upgrades_unedited_templates(m
     )
 
     migrate([("dunning", REDACTING)])
-
+    # On to today's schema (the later tests need it), then what the migration did.
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     for message in OutboundMessage.objects.all():
         assert HASH not in message.subject + message.body
         assert "Votre commercial : [removed]" in message.body
