@@ -43,7 +43,7 @@ def run_fec(
     user: User | None = None,
     options: dict[str, Any],
 ) -> ImportResult:
-    from encaisse.imports.services_fec import import_fec
+    from encaisse.imports.fec.service import import_fec
 
     return import_fec(
         path=path,
@@ -66,7 +66,7 @@ def run_facturx(
     user: User | None = None,
     options: dict[str, Any],
 ) -> ImportResult:
-    from encaisse.imports.services_facturx import import_facturx
+    from encaisse.imports.facturx.service import import_facturx
 
     return import_facturx(
         path=path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 import time
@@ -59,7 +60,8 @@ def test_a_real_celery_worker_on_redis_shares_the_run(dunning_ready, worker_env)
     import redis
     from celery import Celery
 
-    url = "redis://127.0.0.1:6379/14"
+    # A database of its own per test process: two suites at once never share a queue.
+    url = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError:

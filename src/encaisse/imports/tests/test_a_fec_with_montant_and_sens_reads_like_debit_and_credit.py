@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from encaisse.imports.fec.service import import_fec
 from encaisse.imports.models import ImportStatus
-from encaisse.imports.services_fec import import_fec
 from encaisse.imports.tests.fec_samples import PENNYLANE_FEC, by_sense, sage_fec_bytes
 from encaisse.ledger.models import Allocation, Customer, Invoice, Payment
 

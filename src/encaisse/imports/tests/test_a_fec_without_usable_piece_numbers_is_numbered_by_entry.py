@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from encaisse.imports.services_fec import import_fec
+from encaisse.imports.fec.service import import_fec
 from encaisse.imports.tests.fec_samples import SAGE_LINES, TRYTON, sage_fec_bytes, tryton_fec
 from encaisse.ledger.models import Allocation, Customer, Invoice, Payment
 
@@ -94,7 +94,7 @@ CORRECTION = [
 def test_a_pieceref_another_entry_used_first_numbers_the_later_document_by_its_entry(
     entity, write_file, monkeypatch, chunk_rows
 ):
-    monkeypatch.setattr("encaisse.imports.services_fec.CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr("encaisse.imports.fec.service.CHUNK_ROWS", chunk_rows)
     path = write_file("fec.txt", sage_fec_bytes(CORRECTION))
     result = import_fec(path=path)
     assert result.ok, [str(p) for p in result.problems]

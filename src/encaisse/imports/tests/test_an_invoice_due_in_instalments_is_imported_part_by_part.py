@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from encaisse.imports.services_fec import import_fec
+from encaisse.imports.fec.service import import_fec
 from encaisse.imports.tests.fec_samples import HEADER, tryton_fec, tryton_move
 from encaisse.ledger.models import Allocation, Invoice
 

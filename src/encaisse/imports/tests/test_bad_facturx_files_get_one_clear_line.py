@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from encaisse.imports.facturx.service import import_facturx
 from encaisse.imports.models import ImportStatus
-from encaisse.imports.services_facturx import import_facturx
 from encaisse.imports.tests.facturx_samples import SELLER_SIREN, facturx_pdf, plain_pdf
 from encaisse.ledger.models import Customer, Invoice, InvoiceDocument
 from encaisse.ledger.tests.factories import LegalEntityFactory

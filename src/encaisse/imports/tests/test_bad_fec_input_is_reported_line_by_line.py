@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from encaisse.imports.fec.service import import_fec
 from encaisse.imports.models import ImportStatus
-from encaisse.imports.services_fec import import_fec
 from encaisse.imports.tests.fec_samples import HEADER, PENNYLANE_FEC, SAGE_LINES, sage_fec_bytes
 from encaisse.ledger.models import Allocation, Customer, Invoice, Payment
 

@@ -10,8 +10,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from encaisse.imports.facturx.service import import_facturx
 from encaisse.imports.models import ImportStatus
-from encaisse.imports.services_facturx import import_facturx
 from encaisse.imports.tests.facturx_samples import (
     BUYER_SIREN,
     BUYER_SIRET,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from encaisse.imports.fec.service import import_fec
 from encaisse.imports.models import ImportRun, ImportStatus
-from encaisse.imports.services_fec import import_fec
 from encaisse.imports.tests.fec_samples import PENNYLANE_FEC, sage_fec_bytes
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, Payment
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory

@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from encaisse.core.errors import BadInput
-from encaisse.imports.facturx import read_facturx_xml
+from encaisse.imports.facturx.reader import read_facturx_xml
+from encaisse.imports.facturx.service import import_facturx
+from encaisse.imports.fec.service import import_fec
 from encaisse.imports.models import ImportRun, ImportStatus
 from encaisse.imports.services import resolve_entity
-from encaisse.imports.services_facturx import import_facturx
-from encaisse.imports.services_fec import import_fec
 from encaisse.imports.tests.conftest import run
 from encaisse.imports.tests.facturx_samples import SELLER_SIREN, cii_xml, facturx_pdf
 from encaisse.imports.tests.fec_samples import SAGE_LINES, sage_fec_bytes
@@ -194,7 +194,7 @@ def test_a_minimum_facturx_gives_the_seller_without_bank_details(db, media, writ
 
 
 def test_a_first_facturx_import_that_fails_leaves_no_entity(db, media, write_file, monkeypatch):
-    from encaisse.imports import services_facturx
+    from encaisse.imports.facturx import service as services_facturx
 
     def refuse(**_kwargs: object) -> None:
         raise BadInput("the PDF cannot be kept")

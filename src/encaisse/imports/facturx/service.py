@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
-from encaisse.imports.facturx import MAX_PDF_BYTES, FacturxInvoice, Party, read_facturx_pdf
+from encaisse.imports.facturx.reader import MAX_PDF_BYTES, FacturxInvoice, Party, read_facturx_pdf
+from encaisse.imports.fec.service import default_payment_terms_days
 from encaisse.imports.loaders import EntityChoice, InvoiceLoader
 from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Row
@@ -24,7 +25,6 @@ from encaisse.imports.services import (
     read_file_bytes,
     result_of,
 )
-from encaisse.imports.services_fec import default_payment_terms_days
 from encaisse.ledger.models import Customer, Invoice, LegalEntity
 from encaisse.ledger.services import (
     InvalidLegalEntity,

@@ -20,14 +20,14 @@ from django.utils import timezone
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
 from encaisse.core.spreadsheets import safe_cell
-from encaisse.imports.fec import Document, DocumentKind, FecFile, FecLine
-from encaisse.imports.loaders import EntityChoice
-from encaisse.imports.loaders.fec import (
+from encaisse.imports.fec.loaders import (
     FecCustomerLoader,
     FecInvoiceLoader,
     FecPaymentLoader,
     Lettering,
 )
+from encaisse.imports.fec.reader import Document, DocumentKind, FecFile, FecLine
+from encaisse.imports.loaders import EntityChoice
 from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Problem
 from encaisse.imports.services import (

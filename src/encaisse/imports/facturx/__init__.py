@@ -1,0 +1,2 @@
+"""Factur-X / ZUGFeRD invoices, one package: ``reader`` reads the XML a PDF carries (pure),
+``service`` imports the invoice and keeps its PDF."""
