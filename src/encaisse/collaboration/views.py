@@ -30,19 +30,11 @@ from encaisse.collaboration.selectors import (
 from encaisse.collaboration.services import mark_notifications_read, record_task_outcome
 from encaisse.core.dates import today
 from encaisse.core.errors import BadInput
+from encaisse.core.http import safe_next
 
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @login_required
@@ -103,13 +95,13 @@ def task_outcome_view(request: HttpRequest, task_id: int) -> HttpResponse:
             if _is_htmx(request):
                 return render(request, "collaboration/_task_done.html", {"task": task})
             messages.success(request, _done_message(task))
-            return redirect(_safe_next(request, reverse("my-day")))
+            return redirect(safe_next(request, reverse("my-day")))
     context = {
         "card": task_card(task, as_of),
         "form": form,
         "can_record": True,
         "today": as_of,
-        "next_url": _safe_next(request, reverse("my-day")),
+        "next_url": safe_next(request, reverse("my-day")),
     }
     if _is_htmx(request):  # htmx swaps 2xx only: the card comes back with its errors
         return render(request, "collaboration/_task_card.html", context)

@@ -23,6 +23,7 @@ from encaisse.accounts.models import User
 from encaisse.accounts.permissions import acting_user, can_run_dunning, is_read_only
 from encaisse.core.dates import today
 from encaisse.core.errors import BadInput
+from encaisse.core.http import safe_next
 from encaisse.dunning.channels import letters_in_one_pdf
 from encaisse.dunning.composing.document import letter_document
 from encaisse.dunning.composing.facts import MessageFacts
@@ -146,7 +147,7 @@ def request_hold_view(request: HttpRequest, customer_pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("Say why and until when the reminder should wait."))
-    return redirect(request.POST.get("next") or "dunning-upcoming")
+    return redirect(safe_next(request, "dunning-upcoming"))
 
 
 @login_required

@@ -210,3 +210,20 @@ def test_a_rep_filtering_on_another_rep_sees_nothing_more(
     client.force_login(rep_remi)
     page = client.get(f"/dunning/upcoming/?rep={rep_sarah.pk}").content.decode()
     assert "Garage Rémi" not in page
+
+
+def test_a_hold_request_never_sends_the_rep_to_another_site(client, rep_remi, entity):
+    from encaisse.ledger.tests.factories import CustomerFactory
+
+    customer = CustomerFactory(entity=entity, sales_rep=rep_remi)
+    client.force_login(rep_remi)
+    response = client.post(
+        f"/dunning/holds/{customer.pk}/",
+        {"reason": "", "next": "https://evil.example/phish"},
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+    response = client.post(
+        f"/dunning/holds/{customer.pk}/", {"reason": "", "next": f"/customers/{customer.pk}/"}
+    )
+    assert response["Location"] == f"/customers/{customer.pk}/"
