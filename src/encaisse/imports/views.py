@@ -19,6 +19,7 @@ from encaisse.accounts.permissions import acting_user, can_import_ledger
 from encaisse.imports.fields import SCHEMAS, Kind
 from encaisse.imports.file_kinds import file_kinds
 from encaisse.imports.forms import ImportForm
+from encaisse.imports.models import ImportKind
 from encaisse.imports.selectors import import_runs, legal_entity_codes
 from encaisse.imports.services import queue_upload
 
@@ -49,8 +50,12 @@ def import_new_view(request: HttpRequest) -> HttpResponse:
             payment_terms_days=data.get("payment_terms_days"),
         )
         return redirect("import-detail", pk=run.pk)
-    fields = [(kind, SCHEMAS[kind]) for kind in Kind]
-    other_kinds = [file_kinds()[name] for name in sorted(file_kinds())]
+    labels = dict(ImportKind.choices)
+    fields = [(labels.get(kind.value, kind.value), SCHEMAS[kind]) for kind in Kind]
+    other_kinds = [
+        {"name": labels.get(name, name), "help": file_kinds()[name].help}
+        for name in sorted(file_kinds())
+    ]
     return render(
         request,
         "imports/import_form.html",
