@@ -253,6 +253,9 @@ ENCAISSE_SMS_BACKEND = os.environ.get(
     "ENCAISSE_SMS_BACKEND", "encaisse.dunning.channels.RecordingSmsBackend"
 )
 ENCAISSE_OUTBOX_STALE_SECONDS = int(os.environ.get("ENCAISSE_OUTBOX_STALE_SECONDS", "600"))
+# A sender gives up on an SMTP server well before its claim is stale and handed to another
+# sender: a slow server never makes a message go twice.
+EMAIL_TIMEOUT = min(int(os.environ.get("EMAIL_TIMEOUT", "60")), ENCAISSE_OUTBOX_STALE_SECONDS // 3)
 ENCAISSE_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("ENCAISSE_OUTBOX_MAX_ATTEMPTS", "5"))
 
 # Imports: the payment terms (days) of the customers a FEC or a Factur-X invoice creates; a

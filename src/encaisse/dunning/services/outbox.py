@@ -19,7 +19,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -211,19 +211,32 @@ def compose_messages(limit: int = 500, *, as_of: dt.date | None = None) -> int:
     ``paid``), not sent; a template that is refused makes the message fail with the reason,
     on finance's dashboard."""
     as_of = as_of or today()
-    actions = list(
-        DunningAction.objects.filter(
+    with transaction.atomic():
+        return _compose_batch(limit, as_of)
+
+
+def _compose_batch(limit: int, as_of: dt.date) -> int:
+    # Locked, and those another composer holds skipped: two `outbox send` at once never
+    # compose one action twice (and the unique action of a message is the last guard).
+    locked = list(
+        DunningAction.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
             state=ActionState.PLANNED,
             step__channel__in=Channel.written(),
             message__isnull=True,
             planned_for__lte=as_of,
         )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    actions = list(
+        DunningAction.objects.filter(pk__in=locked, message__isnull=True)
         .select_related("customer__entity", "step")
         .prefetch_related(
             Prefetch("items", queryset=ActionItem.objects.select_related("invoice")),
             "customer__contacts",
         )
-        .order_by("pk")[:limit]
+        .order_by("pk")
     )
     messages = []
     paid = []
@@ -254,14 +267,13 @@ def compose_messages(limit: int = 500, *, as_of: dt.date | None = None) -> int:
                 next_attempt_at=timezone.now(),
             )
         )
-    with transaction.atomic():
-        OutboundMessage.objects.bulk_create(messages)
-        move_actions(
-            DunningAction.objects.filter(pk__in=paid),
-            to=ActionState.CANCELLED,
-            note="paid before it went out",
-            outcome=PAID_BEFORE_SENDING,
-        )
+    OutboundMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    move_actions(
+        DunningAction.objects.filter(pk__in=paid),
+        to=ActionState.CANCELLED,
+        note="paid before it went out",
+        outcome=PAID_BEFORE_SENDING,
+    )
     return len(messages) + len(paid)
 
 
@@ -404,11 +416,27 @@ def _mention_left_out(message: OutboundMessage, numbers: list[str]) -> None:
         OutboundMessage.objects.filter(pk=message.pk).update(body=message.body)
 
 
-def deliver_message(message_id: int, *, now: dt.datetime | None = None) -> str:
-    """Send one claimed message and record the result; returns its new state."""
+def _holding_claim(message: OutboundMessage) -> QuerySet[OutboundMessage]:
+    """The message as long as it is still this sender's: its claim (who, when) is the fencing
+    token. A claim recovered as stale and taken by another sender no longer matches."""
+    return OutboundMessage.objects.filter(
+        pk=message.pk,
+        state=MessageState.SENDING,
+        claimed_by=message.claimed_by,
+        claimed_at=message.claimed_at,
+    )
+
+
+def deliver_message(
+    message_id: int, *, worker: str | None = None, now: dt.datetime | None = None
+) -> str:
+    """Send one claimed message and record the result, only while the claim is still this
+    sender's (``worker``: the one that claimed it); returns its new state."""
     message = OutboundMessage.objects.select_related("action__customer__entity").get(pk=message_id)
     if message.state != MessageState.SENDING:
         return str(message.state)
+    if worker is not None and message.claimed_by != worker:
+        return MessageState.SENDING  # recovered and claimed by another sender meanwhile
     try:
         if message.facts is None:  # composed before the sandbox: never sent as it was written
             recompose_legacy_message(message)
@@ -417,9 +445,12 @@ def deliver_message(message_id: int, *, now: dt.datetime | None = None) -> str:
     except Exception as error:
         return _record_failure(message, error, now or timezone.now())
     with transaction.atomic():
-        OutboundMessage.objects.filter(pk=message.pk).update(
+        held = _holding_claim(message).update(
             state=MessageState.SENT, sent_at=timezone.now(), document=document, last_error=""
         )
+        if not held:  # another sender took the message over: its result stands
+            logger.warning("message %s: the claim was lost while sending", message.pk)
+            return MessageState.SENDING
         move_actions(DunningAction.objects.filter(pk=message.action_id), to=ActionState.SENT)
     return MessageState.SENT
 
@@ -431,9 +462,8 @@ def _record_failure(message: OutboundMessage, error: Exception, now: dt.datetime
     text = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
         if final:
-            OutboundMessage.objects.filter(pk=message.pk).update(
-                state=MessageState.FAILED, last_error=text
-            )
+            if not _holding_claim(message).update(state=MessageState.FAILED, last_error=text):
+                return MessageState.SENDING  # another sender holds it now
             move_actions(
                 DunningAction.objects.filter(pk=message.action_id),
                 to=ActionState.FAILED,
@@ -441,7 +471,7 @@ def _record_failure(message: OutboundMessage, error: Exception, now: dt.datetime
             )
             return MessageState.FAILED
         delay = dt.timedelta(minutes=2**message.attempts)  # 2, 4, 8, 16 minutes
-        OutboundMessage.objects.filter(pk=message.pk).update(
+        _holding_claim(message).update(
             state=MessageState.PENDING, last_error=text, next_attempt_at=now + delay
         )
     return MessageState.PENDING
@@ -470,6 +500,6 @@ def send_outbox(
         report.composed += composed
     while ids := claim_messages(worker=worker, now=timezone.now(), limit=batch):
         for message_id in ids:
-            state = deliver_message(message_id)
+            state = deliver_message(message_id, worker=worker)
             report.by_state[state] = report.by_state.get(state, 0) + 1
     return report
