@@ -49,7 +49,7 @@ from encaisse.banking.parsers import (
 from encaisse.banking.parsers.wording import compact_iban
 from encaisse.banking.returns import ReturnedLine, is_return, record_returns
 from encaisse.core.errors import BadInput
-from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
+from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
 from encaisse.imports.services import (
     MAX_PROBLEMS_KEPT,
     ImportResult,
@@ -58,6 +58,7 @@ from encaisse.imports.services import (
     read_file_bytes,
     resolve_entity,
     result_of,
+    start_run,
 )
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, LegalEntity, Payment
 from encaisse.ledger.references import customers_in
@@ -133,21 +134,13 @@ def _run(
         if isinstance(queued, int)
         else None
     )
-    if run is None:
-        return ImportRun.objects.create(
-            kind=ImportKind.BANK,
-            origin=ImportOrigin.COMMAND_LINE if user is None else ImportOrigin.UPLOAD,
-            created_by=user,
-            file_name=path.name[:255],
-            stored_file=str(path),
-            options={"entity": entity or "", "partial": partial},
-            status=ImportStatus.CHECKING,
-            started_at=timezone.now(),
-        )
-    run.status = ImportStatus.CHECKING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
-    return run
+    return start_run(
+        kind=ImportKind.BANK,
+        path=path,
+        user=user,
+        options={"entity": entity or "", "partial": partial},
+        run=run,
+    )
 
 
 def _file_format(parsed: StatementFile) -> dict[str, str]:

@@ -383,6 +383,31 @@ def _summary(run: ImportRun) -> str:
     return text
 
 
+def start_run(
+    *,
+    kind: str,
+    path: Path,
+    user: User | None,
+    options: dict[str, Any],
+    run: ImportRun | None = None,
+) -> ImportRun:
+    """The run of a file import, checking from now: the queued run of an upload, or a new one
+    (from the command line when there is no user). Every kind of import starts here."""
+    if run is None:
+        run = ImportRun.objects.create(
+            kind=kind,
+            origin=ImportOrigin.COMMAND_LINE if user is None else ImportOrigin.UPLOAD,
+            created_by=user,
+            file_name=path.name[:255],
+            stored_file=str(path),
+            options=options,
+        )
+    run.status = ImportStatus.CHECKING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    return run
+
+
 def finish_run(
     run: ImportRun, status: str, *, message: str, notes: list[str] | None = None
 ) -> None:

@@ -8,18 +8,13 @@ from decimal import Decimal
 
 from encaisse.banking.models import BankLine, CustomerIban, LineStatus, MatchMethod
 from encaisse.banking.tests.conftest import BELLEVILLE_IBAN, entry, import_bank
-from encaisse.ledger.models import Invoice, InvoiceKind, Payment
-from encaisse.ledger.tests.factories import InvoiceFactory
+from encaisse.ledger.models import Invoice, Payment
+from encaisse.ledger.tests.factories import CreditNoteFactory
 
 
 def credit_note(customer, number: str, amount: str) -> Invoice:
-    return InvoiceFactory(
-        customer=customer,
-        number=number,
-        kind=InvoiceKind.CREDIT_NOTE,
-        amount=Decimal(amount),
-        issue_date=dt.date(2026, 2, 20),
-        due_date=dt.date(2026, 2, 20),
+    return CreditNoteFactory(
+        customer=customer, number=number, amount=Decimal(amount), issue_date=dt.date(2026, 2, 20)
     )
 
 

@@ -7,14 +7,13 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
 from encaisse.imports.facturx.reader import MAX_PDF_BYTES, FacturxInvoice, Party, read_facturx_pdf
 from encaisse.imports.fec.service import default_payment_terms_days
 from encaisse.imports.loaders import EntityChoice, InvoiceLoader
-from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
+from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
 from encaisse.imports.parsers import Row
 from encaisse.imports.services import (
     FIRST_ENTITY_CODE,
@@ -24,6 +23,7 @@ from encaisse.imports.services import (
     finish_run,
     read_file_bytes,
     result_of,
+    start_run,
 )
 from encaisse.ledger.models import Customer, Invoice, LegalEntity
 from encaisse.ledger.services import (
@@ -61,19 +61,13 @@ def import_facturx(
     issue date plus the customer's payment terms). The PDF is kept once (by SHA-256).
     """
     path = Path(path)
-    if import_run is None:
-        import_run = ImportRun.objects.create(
-            kind=ImportKind.FACTURX,
-            origin=ImportOrigin.COMMAND_LINE if user is None else ImportOrigin.UPLOAD,
-            created_by=user,
-            file_name=path.name[:255],
-            stored_file=str(path),
-            options={"entity": entity or "", "payment_terms_days": payment_terms_days},
-        )
-    run = import_run
-    run.status = ImportStatus.CHECKING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run = start_run(
+        kind=ImportKind.FACTURX,
+        path=path,
+        user=user,
+        options={"entity": entity or "", "payment_terms_days": payment_terms_days},
+        run=import_run,
+    )
     terms = default_payment_terms_days() if payment_terms_days is None else payment_terms_days
     with failures_recorded(run):
         content = read_file_bytes(

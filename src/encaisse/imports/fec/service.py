@@ -15,7 +15,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
@@ -28,7 +27,7 @@ from encaisse.imports.fec.loaders import (
 )
 from encaisse.imports.fec.reader import Document, DocumentKind, FecFile, FecLine
 from encaisse.imports.loaders import EntityChoice
-from encaisse.imports.models import ImportKind, ImportOrigin, ImportRun, ImportStatus
+from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
 from encaisse.imports.parsers import Problem
 from encaisse.imports.services import (
     CHUNK_ROWS,
@@ -43,6 +42,7 @@ from encaisse.imports.services import (
     finish_run,
     resolve_entity,
     result_of,
+    start_run,
 )
 
 logger = logging.getLogger(__name__)
@@ -103,19 +103,7 @@ def import_fec(
         rejects_path=rejects_path,
         create_missing=create_missing,
     )
-    if import_run is None:
-        import_run = ImportRun.objects.create(
-            kind=ImportKind.FEC,
-            origin=ImportOrigin.COMMAND_LINE if user is None else ImportOrigin.UPLOAD,
-            created_by=user,
-            file_name=path.name[:255],
-            stored_file=str(path),
-            options=options,
-        )
-    run = import_run
-    run.status = ImportStatus.CHECKING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run = start_run(kind=ImportKind.FEC, path=path, user=user, options=options, run=import_run)
     with failures_recorded(run), _open(path) as source:
         fec = FecFile(source)
         run.file_format = dict(fec.detected)

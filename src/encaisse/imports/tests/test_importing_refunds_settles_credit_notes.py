@@ -9,20 +9,15 @@ from decimal import Decimal
 
 from encaisse.imports.models import ImportStatus
 from encaisse.imports.tests.conftest import run
-from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
-from encaisse.ledger.tests.factories import InvoiceFactory
+from encaisse.ledger.models import Allocation, Invoice, Payment
+from encaisse.ledger.tests.factories import CreditNoteFactory
 
 HEADER = "Référence règlement;Code client;N° facture;Date règlement;Montant\n"
 
 
 def credit_note(customer, number="AV-1", amount="-200.00"):
-    return InvoiceFactory(
-        customer=customer,
-        number=number,
-        kind=InvoiceKind.CREDIT_NOTE,
-        amount=Decimal(amount),
-        issue_date=dt.date(2026, 2, 1),
-        due_date=dt.date(2026, 2, 1),
+    return CreditNoteFactory(
+        customer=customer, number=number, amount=Decimal(amount), issue_date=dt.date(2026, 2, 1)
     )
 
 
