@@ -8,10 +8,12 @@ open amount ends in ``refresh_balances``.
 """
 
 from encaisse.ledger.services.allocations import (
+    Lettered,
     allocate,
     letter_by_codes,
     record_allocations,
     record_payment_return,
+    settle_lettered,
 )
 from encaisse.ledger.services.balances import MONEY_FIELD, allocated_sum, refresh_balances
 from encaisse.ledger.services.documents import record_invoice_document
@@ -26,6 +28,7 @@ from encaisse.ledger.services.entities import (
 __all__ = [
     "MONEY_FIELD",
     "InvalidLegalEntity",
+    "Lettered",
     "allocate",
     "allocated_sum",
     "clean_legal_entity_code",
@@ -36,5 +39,6 @@ __all__ = [
     "record_payment_return",
     "refresh_balances",
     "set_legal_entity_logo",
+    "settle_lettered",
     "update_legal_entity",
 ]

@@ -143,14 +143,17 @@ def record_payment_return(
 
 
 @dataclass
-class _Open:
-    """A document of a lettering group with what it still has to settle (positive)."""
+class Lettered:
+    """A document of a lettering group with what it may still settle (positive): what is
+    open (invoice, credit note) or unallocated (payment, refund), capped by what the
+    lettering says of it where it says an amount (a FEC's line)."""
 
-    kind: str  # invoice, credit_note, payment, refund
+    kind: str  # invoice, credit_note, payment, refund (money paid back to the customer)
     pk: int
     left: Decimal
     on: dt.date  # its date: issued, or paid
-    order: dt.date  # when it comes in the group: an invoice by its due date
+    order: dt.date  # its place in the group: an invoice by its due date, or its line's date
+    currency: str
 
 
 @dataclass
@@ -162,9 +165,8 @@ class LetteringReport:
 
 def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
     """The ERP's lettering: within one customer and currency, the open documents that share
-    a lettering code settle each other, as the accountant lettered them. Invoices, oldest due
-    first, are settled by credit notes and payments, oldest first; a refund (money paid back)
-    settles a credit note. Each allocation is dated the later of its two documents' dates.
+    a lettering code settle each other, as the accountant lettered them (``settle_lettered``;
+    invoices oldest due first).
 
     What is already settled has nothing left to give, so lettering the same codes again
     allocates nothing. Set-based: the groups are read in one query per chunk of codes, the
@@ -174,7 +176,7 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
     report = LetteringReport()
     if not wanted:
         return report
-    groups: dict[tuple[int, str, str], list[_Open]] = defaultdict(list)
+    groups: dict[tuple[int, str], list[Lettered]] = defaultdict(list)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         for pk, customer_id, code, currency, kind, left, due, issued in (
@@ -186,9 +188,9 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
             )
         ):  # fmt: skip
             credit = kind == InvoiceKind.CREDIT_NOTE
-            groups[(customer_id, code, currency)].append(
-                _Open("credit_note" if credit else "invoice", pk, abs(left), issued,
-                      issued if credit else due)
+            groups[(customer_id, code)].append(
+                Lettered("credit_note" if credit else "invoice", pk, abs(left), issued,
+                         issued if credit else due, currency)
             )  # fmt: skip
         for pk, customer_id, code, currency, left, paid_on in (
             Payment.objects.open()
@@ -198,14 +200,15 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
                 "pk", "customer_id", "lettering_code", "currency", "unallocated_amount", "date"
             )
         ):
-            groups[(customer_id, code, currency)].append(
-                _Open("refund" if left < 0 else "payment", pk, abs(left), paid_on, paid_on)
+            groups[(customer_id, code)].append(
+                Lettered(
+                    "refund" if left < 0 else "payment", pk, abs(left), paid_on, paid_on, currency
+                )
             )
     allocations: list[Allocation] = []
     for documents in groups.values():
         report.groups += 1
-        made = _settle_group(sorted(documents, key=lambda d: (d.order, d.pk)))
-        allocations += made
+        allocations += settle_lettered(documents)
         if any(document.left for document in documents):
             report.partial_groups += 1
     report.allocations = len(record_allocations(allocations))
@@ -236,15 +239,24 @@ def record_allocations(allocations: list[Allocation]) -> list[Allocation]:
     return allocations
 
 
-def _settle_group(documents: list[_Open]) -> list[Allocation]:
-    allocations = []
+def settle_lettered(documents: list[Lettered]) -> list[Allocation]:
+    """The allocations that settle one lettering group (one customer's documents that share
+    a letter or a code): the one rule of lettering, for lettering codes and the FEC alike.
 
-    def take(debit: _Open, sources: list[_Open]) -> None:
+    In each currency, invoices in their order are settled by credit notes, then payments,
+    each in its order; a refund (money paid back) settles a credit note. Each allocation is
+    dated the later of its two documents' dates. Pure: it only lowers the documents'
+    ``left``; what is still left afterwards stays open.
+    """
+    allocations: list[Allocation] = []
+    ordered = sorted(documents, key=lambda d: (d.order, d.pk))
+
+    def take(debit: Lettered, sources: list[Lettered]) -> None:
         for source in sources:
-            if not debit.left:
+            if debit.left <= 0:
                 return
             share = min(debit.left, source.left)
-            if share <= 0:
+            if share <= 0 or source.currency != debit.currency:
                 continue
             debit.left -= share
             source.left -= share
@@ -264,9 +276,9 @@ def _settle_group(documents: list[_Open]) -> list[Allocation]:
                     )
                 )
 
-    notes = [d for d in documents if d.kind == "credit_note"]
-    payments = [d for d in documents if d.kind == "payment"]
-    for debit in documents:
+    notes = [d for d in ordered if d.kind == "credit_note"]
+    payments = [d for d in ordered if d.kind == "payment"]
+    for debit in ordered:
         if debit.kind == "invoice":
             take(debit, notes + payments)
         elif debit.kind == "refund":
