@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models import Min
 
 from encaisse.core.money import ZERO
 from encaisse.imports.loaders.base import CustomerIds, EntityChoice, batches, column, quote
@@ -93,6 +94,13 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
     this one: it takes its entry's number (JournalCode-EcritureNum), so that an entry and its
     correction, or entries that all carry a batch reference, are not refused as duplicates.
     The staged rows keep their entry to tell that from the parts of one entry.
+
+    Opening balances (à-nouveaux) repeat what the year before already says. One that names
+    a document Encaisse has is that document, left as it is; one that names none (a balance
+    per customer, as Tryton writes it) is left out when the customer has documents issued
+    before it (the year before is in the ledger, in detail), else it is the customer's
+    brought-forward debt or credit, a document of its own. So importing two years in a row
+    does not count the debt twice.
     """
 
     extra_columns = (("refresh", "bool"), ("customer_ext", "text"), ("entry_ref", "text"))
@@ -104,10 +112,50 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
         self.due_dates_computed = 0
         self.numbered_by_entry = 0  # PieceRefs another entry of the file had first
         self.by_entry_example = ""
+        self.openings_left_out = 0  # opening balances the year before already details
+        self.openings_known = 0  # opening balances naming a document Encaisse has
 
     def check(self, rows: list[Row]) -> list[Row]:
         self._number_by_entry_when_another_entry_has_the_piece(rows)
-        return super().check(rows)
+        return super().check(self._without_openings_detailed_before(rows))
+
+    def _without_openings_detailed_before(self, rows: list[Row]) -> list[Row]:
+        summaries = [
+            row
+            for row in rows
+            if row.values.get("_opening")
+            and not row.problems
+            and row.values.get("number")
+            and row.values["number"] != row.values.get("_piece")  # names no document
+        ]
+        if not summaries or self.entity.pk is None:
+            return rows
+        known = self.existing({row.values["number"] for row in summaries})
+        self.prefetch(summaries)
+        customer_of = {
+            row.number: found[0]
+            for row in summaries
+            if row.values["number"] not in known
+            and (found := self.customers.get(row.values.get("customer_external_id")))
+            and found[0] != PENDING
+        }
+        first_issued = dict(
+            Invoice.objects.filter(
+                entity_id=self.entity.pk, customer_id__in=set(customer_of.values())
+            )
+            .values("customer_id")
+            .annotate(first=Min("issue_date"))
+            .values_list("customer_id", "first")
+        )
+        left_out = {
+            row.number
+            for row in summaries
+            if row.number in customer_of
+            and (first := first_issued.get(customer_of[row.number])) is not None
+            and first < row.values["issue_date"]
+        }
+        self.openings_left_out += len(left_out)
+        return [row for row in rows if row.number not in left_out]
 
     def _number_by_entry_when_another_entry_has_the_piece(self, rows: list[Row]) -> None:
         candidates = [row for row in rows if row.values.get("_piece") and row.values["_by_entry"]]
@@ -147,6 +195,10 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
         return found
 
     def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+        if row.values.get("_opening") and current is not None:
+            # Brought forward: the document as the ledger has it, whatever is left of it.
+            self.openings_known += 1
+            return {**current, "refresh": False, "entry_ref": row.values.get("_entry")}
         values = super().values(row, current)
         if values is None:
             return None

@@ -13,9 +13,13 @@ Only the lines on customer accounts (411...) matter for cash collection:
   ``EcritureDate``, due on ``EcheanceDate`` when the file has that column);
 - a credit line in a sales entry is a credit note (a negative amount), in a bank entry a
   payment (reference ``JournalCode-EcritureNum``); credit lines of other entries (write-offs,
-  transfers, opening balances) are counted and left out;
+  transfers) are counted and left out;
 - a debit line in a bank entry is a refund: money paid back to the customer (a negative
   payment, lettered with the credit note it pays back);
+- the lines of an opening entry (à-nouveaux: journal ``AN``, ``RAN``, ``OUV``..., or a label
+  such as "A nouveaux", "Balance initiale") are the balances brought forward, an invoice for
+  a debit and a credit note for a credit, marked as such: the year before details them, so
+  the loader keeps them only where that year is not in the ledger (see its docstring);
 - ``EcritureLet`` (the lettering code) groups the lines that settle each other.
 
 A ``PieceRef`` that names nothing (empty, or punctuation only: Tryton writes ``-`` for every
@@ -64,6 +68,10 @@ _BANK_ACCOUNTS = ("51", "53")
 _SALES_JOURNAL_WORDS = ("vente", "ventes", "sales", "factur", "avoir")
 _SALES_JOURNAL_CODES = {"V", "VT", "VE", "VEN", "VTE", "VTES", "FAC", "FA", "AV"}
 _BANK_JOURNAL_WORDS = ("banque", "bank", "caisse", "tresorerie", "reglement", "encaissement")
+# Opening entries (à-nouveaux, balance initiale) by their journal's code or label; they come
+# first, whatever accounts they touch (Tryton's balances a customer against revenue).
+_OPENING_JOURNAL_CODES = {"AN", "ANO", "AN0", "ANX", "RAN", "OUV", "OUVERTURE", "ANOUV"}
+_OPENING_JOURNAL_WORDS = ("nouveau", "a-nouveau", "ouverture", "initial", "opening")
 _BANK_JOURNAL_PREFIXES = ("BQ", "BK", "BAN", "BNP", "CA", "CAI", "CCP", "LCL", "SG", "CIC")
 _DEBIT_SENSES = frozenset({"D", "+1", "1", "+", "DEBIT", "DÉBIT"})
 _CREDIT_SENSES = frozenset({"C", "-1", "-", "CREDIT", "CRÉDIT"})
@@ -78,6 +86,7 @@ class DocumentKind(StrEnum):
 class EntryKind(StrEnum):
     SALES = "sales"
     BANK = "bank"
+    OPENING = "opening"  # à-nouveaux: the balances brought forward from the year before
     OTHER = "other"
 
 
@@ -138,6 +147,7 @@ class FecStats:
     lines: int = 0
     customer_lines: int = 0
     other_credit_lines: int = 0  # credit lines on customer accounts outside sales and bank
+    opening_lines: int = 0  # lines of opening entries (à-nouveaux) on customer accounts
     zero_lines: int = 0
     foreign_currency_lines: int = 0
     numbered_by_entry: int = 0  # PieceRef names no document: numbered JournalCode-EcritureNum
@@ -360,11 +370,13 @@ class FecFile:
                     yield self._payment(line, suffix, currency, refund=True)
                 elif line.debit:
                     number = numbers[line.number]
-                    yield self._invoice(line, DocumentKind.INVOICE, line.debit, currency, number)
-                elif kind is EntryKind.SALES:
+                    yield self._invoice(
+                        line, DocumentKind.INVOICE, line.debit, currency, number, entry=kind
+                    )
+                elif kind in (EntryKind.SALES, EntryKind.OPENING):
                     number = numbers[line.number]
                     yield self._invoice(
-                        line, DocumentKind.CREDIT_NOTE, -line.credit, currency, number
+                        line, DocumentKind.CREDIT_NOTE, -line.credit, currency, number, entry=kind
                     )
                 elif kind is EntryKind.BANK:
                     suffix = f"-{payments.index(line) + 1}" if len(payments) > 1 else ""
@@ -384,7 +396,7 @@ class FecFile:
             for line in lines
             if not line.problems
             and line.account.startswith(CUSTOMER_ACCOUNT_PREFIX)
-            and (line.debit or (line.credit and kind is EntryKind.SALES))
+            and (line.debit or (line.credit and kind in (EntryKind.SALES, EntryKind.OPENING)))
         ]
         if not invoice_lines:
             return {}
@@ -442,8 +454,12 @@ class FecFile:
         amount: Decimal,
         currency: str,
         number: DocumentNumber,
+        *,
+        entry: EntryKind,
     ) -> Document:
         amount, currency = self._amount_and_currency(line, amount, currency)
+        if entry is EntryKind.OPENING:
+            self.stats.opening_lines += 1
         columns = {
             "number": "EcritureNum" if number.number and not number.piece else "PieceRef",
             "customer_external_id": line.customer_column,
@@ -461,6 +477,8 @@ class FecFile:
             "_piece": number.piece,
             "_entry": number.entry,
             "_by_entry": number.by_entry,
+            # An opening balance: the loader keeps it only where the year before is missing.
+            "_opening": entry is EntryKind.OPENING,
         }
         if number.by_entry:
             columns["_by_entry"] = "EcritureNum"  # where a number by entry comes from
@@ -614,12 +632,14 @@ def _fec_positions(header: list[str]) -> dict[str, int]:
 
 
 def _entry_kind(hints: set[str], journal: str, label: str) -> EntryKind:
+    words = normalized(label).split()
+    code = journal.upper()
+    if code in _OPENING_JOURNAL_CODES or any(w.startswith(_OPENING_JOURNAL_WORDS) for w in words):
+        return EntryKind.OPENING
     if EntryKind.BANK in hints:
         return EntryKind.BANK
     if EntryKind.SALES in hints:
         return EntryKind.SALES
-    words = normalized(label).split()
-    code = journal.upper()
     if code in _SALES_JOURNAL_CODES or any(w.startswith(_SALES_JOURNAL_WORDS) for w in words):
         return EntryKind.SALES
     if code.startswith(_BANK_JOURNAL_PREFIXES) or any(

@@ -333,6 +333,18 @@ class _FecImport:
                 f"lettering: {_plural(lettering.skipped_currency, 'pair')} in different "
                 "currencies left unallocated"
             )
+        invoices = self.invoices
+        if invoices.openings_left_out:
+            notes.append(
+                f"{_plural(invoices.openings_left_out, 'opening balance')} (à-nouveaux) left "
+                "out: the year before is in Encaisse in detail, so the debt is not counted twice"
+            )
+        brought = stats.opening_lines - invoices.openings_left_out - invoices.openings_known
+        if brought > 0:
+            notes.append(
+                f"{_plural(brought, 'opening balance')} (à-nouveaux) brought forward as "
+                "documents of their own: import the year before first to have them in detail"
+            )
         if stats.other_credit_lines:
             notes.append(
                 f"{_plural(stats.other_credit_lines, 'credit line')} on customer accounts in "
