@@ -21,7 +21,11 @@ from encaisse.imports.loaders.base import (
 )
 from encaisse.imports.parsers import Row
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
-from encaisse.ledger.services import refresh_balances
+from encaisse.ledger.services import (
+    record_allocations_selected,
+    refresh_balances,
+    settleable,
+)
 
 BANK_WITHIN_DAYS = 5  # a bank books a transfer a few days before or after the ERP
 
@@ -203,8 +207,7 @@ class PaymentLoader(Loader):
             row.problem("currency", f"the invoice is in {invoice['currency']}")
             return
         still_open = invoice["open_amount"] - self.allocated_now.get(invoice["id"], ZERO)
-        # Same sign on both sides: a payment and an invoice, or a refund and a credit note.
-        share = min(available, still_open, key=abs) if available * still_open > 0 else ZERO
+        share = settleable(available, still_open)
         if share == 0:
             self.note(
                 f"row {row.number}: {invoice['number']} is already settled; "
@@ -215,7 +218,7 @@ class PaymentLoader(Loader):
         values.update(
             invoice_id=invoice["id"],
             allocated=share,
-            allocated_on=max(values["date"], invoice["issue_date"]),
+            allocated_on=values["date"],  # the ledger dates it no earlier than the invoice
             refresh=True,
             _force_update=True,
         )
@@ -239,22 +242,18 @@ class PaymentLoader(Loader):
 
     def after_write(self) -> None:
         payment_table = quote(Payment._meta.db_table)
-        allocation_table = quote(Allocation._meta.db_table)
-        reference = column(Payment, "reference")
-        self.stage.execute(
-            f"INSERT INTO {allocation_table} ({column(Allocation, 'invoice')}, "  # noqa: S608
-            f"{column(Allocation, 'payment')}, {column(Allocation, 'credit_note')}, "
-            f"{column(Allocation, 'amount')}, {column(Allocation, 'date')}) "
-            f"SELECT {{stage}}.invoice_id, p.id, NULL, {{stage}}.allocated, {{stage}}.allocated_on "
-            f"FROM {{stage}} JOIN {payment_table} p ON p.{reference} = {{stage}}.key "
-            f"AND p.{column(Payment, 'entity')} = %s "
-            f"WHERE {{stage}}.allocated IS NOT NULL ORDER BY {{stage}}.row_no",
-            [self.entity.pk],
+        record_allocations_selected(
+            select=(
+                "SELECT s.invoice_id, p.id AS payment_id, NULL AS credit_note_id, "  # noqa: S608
+                "s.allocated AS amount, s.allocated_on AS on_date "
+                f"FROM {self.stage.table} s JOIN {payment_table} p "
+                f"ON p.{column(Payment, 'reference')} = s.key "
+                f"AND p.{column(Payment, 'entity')} = %s WHERE s.allocated IS NOT NULL"
+            ),
+            params=[self.entity.pk],
         )
-        invoice_ids = self.stage.ids(
-            "SELECT DISTINCT invoice_id FROM {stage} WHERE invoice_id IS NOT NULL"
-        )
+        # The payments the allocations touch are refreshed with them; these are the others.
         refresh_balances(
-            invoice_ids=invoice_ids, payment_ids=self._touched(payment_table, "refresh")
+            payment_ids=self._touched(payment_table, "refresh AND {stage}.allocated IS NULL")
         )
         self.letter_shared_codes()

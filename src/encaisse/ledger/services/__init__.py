@@ -12,8 +12,10 @@ from encaisse.ledger.services.allocations import (
     allocate,
     letter_by_codes,
     record_allocations,
+    record_allocations_selected,
     record_payment_return,
     settle_lettered,
+    settleable,
 )
 from encaisse.ledger.services.balances import MONEY_FIELD, allocated_sum, refresh_balances
 from encaisse.ledger.services.documents import record_invoice_document
@@ -35,10 +37,12 @@ __all__ = [
     "create_legal_entity",
     "letter_by_codes",
     "record_allocations",
+    "record_allocations_selected",
     "record_invoice_document",
     "record_payment_return",
     "refresh_balances",
     "set_legal_entity_logo",
     "settle_lettered",
+    "settleable",
     "update_legal_entity",
 ]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field, Model
 
 from encaisse.core.errors import BadInput
-from encaisse.core.money import to_money
+from encaisse.core.money import ZERO, to_money
 from encaisse.ledger.models import (
     Allocation,
     Invoice,
@@ -215,6 +217,15 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
     return report
 
 
+def settleable(available: Decimal, still_open: Decimal) -> Decimal:
+    """What a payment with ``available`` unallocated can settle of a document with
+    ``still_open``: the smaller of the two when they have the same sign (a payment and an
+    invoice, or a refund and a credit note), else nothing. Signed like the two."""
+    if available * still_open <= 0:
+        return ZERO
+    return min(available, still_open, key=abs)
+
+
 def record_allocations(allocations: list[Allocation]) -> list[Allocation]:
     """Write allocations decided in bulk (a bank statement, a FEC's lettering, lettering
     codes), set-based: each dated no earlier than the document it settles was issued, then
@@ -284,3 +295,49 @@ def settle_lettered(documents: list[Lettered]) -> list[Allocation]:
         elif debit.kind == "refund":
             take(debit, notes)
     return allocations
+
+
+def record_allocations_selected(*, select: str, params: Sequence[Any] = ()) -> int:
+    """Write the allocations a query yields, as ``record_allocations`` writes those in
+    memory, for an import's million rows: one INSERT ... SELECT, then the open amounts of
+    what they touch refreshed. ``select`` yields the columns ``invoice_id``, ``payment_id``,
+    ``credit_note_id``, ``amount`` and ``on_date``; each allocation is dated no earlier than
+    the document it settles was issued. The number of allocations written."""
+    allocation, invoice = (
+        connection.ops.quote_name(m._meta.db_table) for m in (Allocation, Invoice)
+    )
+    columns = ", ".join(
+        _column(Allocation, name)
+        for name in ("invoice", "payment", "credit_note", "amount", "date")
+    )
+    issued = _column(Invoice, "issue_date")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {allocation} ({columns}) "  # noqa: S608
+            # Cast: a NULL column of the query has no type of its own on PostgreSQL.
+            "SELECT s.invoice_id, CAST(s.payment_id AS BIGINT), "
+            "CAST(s.credit_note_id AS BIGINT), s.amount, "
+            f"CASE WHEN s.on_date < i.{issued} THEN i.{issued} ELSE s.on_date END "
+            f"FROM ({select}) s JOIN {invoice} i ON i.id = s.invoice_id",
+            params,
+        )
+        written = int(cursor.rowcount)
+        if not written:
+            return 0
+        cursor.execute(
+            f"SELECT s.invoice_id, s.payment_id, s.credit_note_id FROM ({select}) s",  # noqa: S608
+            params,
+        )
+        touched = cursor.fetchall()
+    refresh_balances(
+        invoice_ids=sorted({row[0] for row in touched} | {row[2] for row in touched if row[2]}),
+        payment_ids=sorted({row[1] for row in touched if row[1]}),
+    )
+    return written
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # noqa: S101 (a concrete field, not a relation's reverse)
+    assert field.column  # noqa: S101
+    return connection.ops.quote_name(field.column)
