@@ -12,9 +12,7 @@ from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
 from encaisse.imports.facturx.reader import MAX_PDF_BYTES, FacturxInvoice, Party, read_facturx_pdf
 from encaisse.imports.fec.service import default_payment_terms_days
-from encaisse.imports.loaders import EntityChoice, InvoiceLoader
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
-from encaisse.imports.parsers import Row
 from encaisse.imports.services import (
     FIRST_ENTITY_CODE,
     FIRST_ENTITY_NAME,
@@ -25,10 +23,11 @@ from encaisse.imports.services import (
     result_of,
     start_run,
 )
-from encaisse.ledger.models import Customer, Invoice, LegalEntity
+from encaisse.ledger.models import Customer, LegalEntity
 from encaisse.ledger.services import (
     InvalidLegalEntity,
     create_legal_entity,
+    record_invoice,
     record_invoice_document,
 )
 
@@ -263,63 +262,41 @@ def _import(
     terms: int,
     notes: list[str],
 ) -> None:
-    choice = EntityChoice(code=entity.code, pk=entity.pk, currency=entity.currency)
-    values = {
-        "number": invoice.number,
-        "issue_date": invoice.issue_date,
-        "due_date": invoice.due_date,
-        "amount": invoice.amount,
-        "currency": invoice.currency,
-    }
-    fields = frozenset({*values, "customer_external_id"})
-    loader = InvoiceLoader(entity=choice, file_fields=fields, create_missing=False)
-    loader.stage.create()
-    try:
-        with transaction.atomic():
-            customer = _customer(entity, invoice.buyer, terms, notes)
-            values["customer_external_id"] = customer.external_id
-            columns = {name: TERMS[name] for name in values}
-            row = Row(
-                1,
-                dict(values),
-                [str(value) for value in values.values()],
-                [],
-                columns,
-                {name: index for index, name in enumerate(values)},
+    with transaction.atomic():
+        customer = _customer(entity, invoice.buyer, terms, notes)
+        try:
+            stored, action = record_invoice(
+                entity=entity,
+                customer=customer,
+                number=invoice.number,
+                issue_date=invoice.issue_date,
+                due_date=invoice.due_date,
+                amount=invoice.amount,
+                currency=invoice.currency,
             )
-            for rejected in loader.check([row]):
-                raise BadInput(
-                    "; ".join(
-                        f"{p.column}: value '{p.value}': {p.reason}" for p in rejected.problems
-                    )
-                )
-            loader.write()
-            stored = Invoice.objects.get(entity=entity, number=invoice.number)
-            _document, new = record_invoice_document(
-                invoice=stored, content=content, file_name=file_name
-            )
-            counts = loader.counts
-            if invoice.due_date is None:
-                notes.append(
-                    "the invoice has no due date (BT-9): due after the customer's payment "
-                    f"terms, on {stored.due_date:%d/%m/%Y}"
-                )
+        except BadInput as refused:
+            raise BadInput(f"{TERMS['number']}: {invoice.number}: {refused}") from refused
+        _document, new = record_invoice_document(
+            invoice=stored, content=content, file_name=file_name
+        )
+        if invoice.due_date is None:
             notes.append(
-                f"PDF kept for reminders ({len(content) // 1024 + 1} KB)"
-                if new
-                else "PDF already kept (same file): nothing added"
+                "the invoice has no due date (BT-9): due after the customer's payment "
+                f"terms, on {stored.due_date:%d/%m/%Y}"
             )
-            notes.extend(loader.notes)
-            run.rows_created, run.rows_updated = counts.created, counts.updated
-            run.rows_unchanged = counts.unchanged
-            run.progress_done = run.progress_total = 1
-            kind = "credit note" if invoice.is_credit_note else "invoice"
-            action = "created" if counts.created else "updated" if counts.updated else "unchanged"
-            finish_run(
-                run,
-                ImportStatus.SUCCEEDED,
-                message=f"{kind} {invoice.number} of {customer.name}: {action}",
-                notes=notes,
-            )
-    finally:
-        loader.stage.drop()
+        notes.append(
+            f"PDF kept for reminders ({len(content) // 1024 + 1} KB)"
+            if new
+            else "PDF already kept (same file): nothing added"
+        )
+        run.rows_created = int(action == "created")
+        run.rows_updated = int(action == "updated")
+        run.rows_unchanged = int(action == "unchanged")
+        run.progress_done = run.progress_total = 1
+        kind = "credit note" if invoice.is_credit_note else "invoice"
+        finish_run(
+            run,
+            ImportStatus.SUCCEEDED,
+            message=f"{kind} {invoice.number} of {customer.name}: {action}",
+            notes=notes,
+        )
