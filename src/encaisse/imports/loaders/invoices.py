@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import CustomerIds, Loader, column, quote
 from encaisse.imports.parsers import Row
@@ -44,7 +45,9 @@ class InvoiceLoader(Loader):
         v = row.values
         customer = self.customers.get(v.get("customer_external_id"))
         if customer is None and v.get("customer_external_id"):
-            row.problem("customer_external_id", "unknown customer (import the customers first)")
+            row.problem(
+                "customer_external_id", sentence("unknown customer (import the customers first)")
+            )
         if row.problems or customer is None:
             return None
         amount: Decimal = v["amount"]
@@ -77,18 +80,38 @@ class InvoiceLoader(Loader):
         lettered = current["amount"] - current["open_amount"]  # what payments or credit settled
         if not lettered:
             return
-        for name, field_name, what in (
-            ("customer_id", "customer_external_id", "customer"),
-            ("currency", "currency", "currency"),
-            ("kind", "amount", "sign"),
+        number = current["number"]
+        for name, field_name, problem in (
+            (
+                "customer_id",
+                "customer_external_id",
+                sentence(
+                    "the customer of %(number)s cannot change: it is already lettered",
+                    number=number,
+                ),
+            ),
+            (
+                "currency",
+                "currency",
+                sentence(
+                    "the currency of %(number)s cannot change: it is already lettered",
+                    number=number,
+                ),
+            ),
+            (
+                "kind",
+                "amount",
+                sentence(
+                    "the sign of %(number)s cannot change: it is already lettered", number=number
+                ),
+            ),
         ):
             if values[name] != current[name]:
-                row.problem(
-                    field_name,
-                    f"the {what} of {current['number']} cannot change: it is already lettered",
-                )
+                row.problem(field_name, problem)
         if values["kind"] == current["kind"] and abs(values["amount"]) < abs(lettered):
-            row.problem("amount", f"below the {abs(lettered)} already lettered")
+            row.problem(
+                "amount", sentence("below the %(amount)s already lettered", amount=abs(lettered))
+            )
 
     def insert_extras(self) -> dict[str, str]:
         # The cache columns, as refresh_balances would compute them for an unlettered invoice.
