@@ -7,24 +7,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.translation import get_language
 
+from encaisse.core.i18n import grouped
 from encaisse.core.money import currency_symbol, to_money
 
 register = template.Library()
-
-
-def _grouped(value: Decimal, decimals: int) -> str:
-    return numberformat.format(
-        value,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
 
 
 @register.filter
@@ -37,7 +25,7 @@ def money(value: Any, currency: str = "EUR") -> str:
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
     symbol = currency_symbol(currency or "EUR")
-    text = _grouped(abs(amount), 2)
+    text = grouped(abs(amount), 2)
     sign = "-" if amount < 0 else ""
     if (get_language() or "en").startswith("en") and len(symbol) == 1:
         return f"{sign}{symbol}{text}"
@@ -49,7 +37,7 @@ def amount(value: Any) -> str:
     """A grouped number without currency, 0 decimals: 1 234 (for compact tables)."""
     if value is None or value == "":
         return ""
-    return _grouped(to_money(value).quantize(Decimal(1)), 0)
+    return grouped(to_money(value).quantize(Decimal(1)), 0)
 
 
 @register.filter

@@ -1,9 +1,10 @@
 """Reading a FEC (Fichier des Écritures Comptables): accounting lines in, ledger rows out.
 
-Pure: no Django, no database. The FEC is the legal export of a French general ledger
-(article A47 A-1 of the Livre des procédures fiscales): 18 columns, tab or ``|`` separated,
-dates as YYYYMMDD (some exports write dd/mm/yyyy), amounts with a decimal comma, UTF-8 or
-Windows-1252, as Sage, Cegid, EBP or Pennylane write it.
+Pure: no database (messages are core.i18n Sentences, translated where they are shown).
+The FEC is the legal export of a French general ledger (article A47 A-1 of the Livre des
+procédures fiscales): 18 columns, tab or ``|`` separated, dates as YYYYMMDD (some exports
+write dd/mm/yyyy), amounts with a decimal comma, UTF-8 or Windows-1252, as Sage, Cegid, EBP
+or Pennylane write it.
 
 Only the lines on customer accounts (411...) matter for cash collection:
 
@@ -49,6 +50,7 @@ from enum import StrEnum
 from typing import IO, Any, NamedTuple
 
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import sentence, text_of
 from encaisse.imports.parsers import Problem, Row, _bounded_lines, _check_encoding
 from encaisse.imports.values import DateReader, MoneyReader, ValueProblem, normalized
 
@@ -166,16 +168,22 @@ class FecFile:
         head = source.read(64 * 1024)
         source.seek(0)
         if not head.strip():
-            raise BadInput("not a FEC file: the file is empty" + ("" if head else " (0 bytes)"))
+            raise BadInput(
+                sentence("not a FEC file: the file is empty")
+                if head
+                else sentence("not a FEC file: the file is empty (0 bytes)")
+            )
         if head.startswith(b"%PDF"):
-            raise BadInput("not a FEC file: this is a PDF")
+            raise BadInput(sentence("not a FEC file: this is a PDF"))
         if head.startswith(b"PK\x03\x04"):
             raise BadInput(
-                "not a FEC file: this is a ZIP archive or an Excel workbook (a FEC is a text "
-                "file, tab or | separated)"
+                sentence(
+                    "not a FEC file: this is a ZIP archive or an Excel workbook (a FEC is a "
+                    "text file, tab or | separated)"
+                )
             )
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise BadInput("not a FEC file: this is a binary file")
+            raise BadInput(sentence("not a FEC file: this is a binary file"))
         encoding, lines = _check_encoding(source, head, None)
         self.detected: dict[str, str] = {
             "format": "FEC",
@@ -217,7 +225,9 @@ class FecFile:
         try:
             return self._dates(text)
         except ValueProblem as error:
-            problems.append(Problem(number, self.header[self.positions[name]], text, str(error)))
+            problems.append(
+                Problem(number, self.header[self.positions[name]], text, text_of(error))
+            )
             return None
 
     def _amount(self, cells: list[str], name: str, problems: list[Problem], number: int) -> Any:
@@ -227,7 +237,9 @@ class FecFile:
         try:
             return self._money(text)
         except ValueProblem as error:
-            problems.append(Problem(number, self.header[self.positions[name]], text, str(error)))
+            problems.append(
+                Problem(number, self.header[self.positions[name]], text, text_of(error))
+            )
             return None
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
@@ -247,7 +259,11 @@ class FecFile:
                     number,
                     str(min(len(cells), width)),
                     self.separator.join(cells)[:60],
-                    f"{len(cells)} values but the header has {width} columns",
+                    sentence(
+                        "%(values)s values but the header has %(columns)s columns",
+                        values=len(cells),
+                        columns=width,
+                    ),
                 )
             )
         account = self._cell(cells, "CompteNum")
@@ -281,7 +297,7 @@ class FecFile:
             return line
         line.entry_date = self._date(cells, "EcritureDate", problems, number)
         if line.entry_date is None and not self._cell(cells, "EcritureDate"):
-            problems.append(Problem(number, "EcritureDate", "", "empty (required)"))
+            problems.append(Problem(number, "EcritureDate", "", sentence("empty (required)")))
         line.piece_date = self._date(cells, "PieceDate", problems, number)
         line.lettered_on = self._date(cells, "DateLet", problems, number)
         if self.has_due_dates:
@@ -298,7 +314,12 @@ class FecFile:
             debit, credit = debit - credit, ZERO
         if debit and credit:
             problems.append(
-                Problem(number, "Credit", self._cell(cells, "Credit"), "both a debit and a credit")
+                Problem(
+                    number,
+                    "Credit",
+                    self._cell(cells, "Credit"),
+                    sentence("both a debit and a credit"),
+                )
             )
         line.debit, line.credit = debit, credit
         line.currency_amount = self._amount(cells, "Montantdevise", problems, number)
@@ -316,7 +337,11 @@ class FecFile:
             return amount, ZERO
         if sense.upper() in _CREDIT_SENSES:
             return ZERO, amount
-        reason = "D or C expected (or +1 or -1)" if sense else "empty (required: D or C)"
+        reason = (
+            sentence("D or C expected (or +1 or -1)")
+            if sense
+            else sentence("empty (required: D or C)")
+        )
         problems.append(Problem(number, self.header[self.positions["Sens"]], sense, reason))
         return ZERO, ZERO
 
@@ -489,13 +514,15 @@ class FecFile:
         if not number.number:
             row.problem(
                 "number",
-                "empty, and no EcritureNum to number the document by"
+                sentence("empty, and no EcritureNum to number the document by")
                 if not line.piece_ref
-                else "not a document number, and no EcritureNum to number the document by",
+                else sentence(
+                    "not a document number, and no EcritureNum to number the document by"
+                ),
                 line.piece_ref,
             )
         elif len(number.number) > 50:
-            row.problem("number", "longer than 50 characters")
+            row.problem("number", sentence("longer than %(max)s characters", max="50"))
         self._check_customer(row, line)
         return Document(kind, row, line)
 
@@ -524,16 +551,18 @@ class FecFile:
             },
         )
         if not line.entry_number:
-            row.problem("reference", "empty (required: the entry number)")
+            row.problem("reference", sentence("empty (required: the entry number)"))
         elif len(reference) > 80:
-            row.problem("reference", "longer than 80 characters")
+            row.problem("reference", sentence("longer than %(max)s characters", max="80"))
         self._check_customer(row, line)
         return Document(DocumentKind.PAYMENT, row, line)
 
     @staticmethod
     def _check_customer(row: Row, line: FecLine) -> None:
         if len(line.customer_id) > 50:
-            row.problem("customer_external_id", "longer than 50 characters")
+            row.problem(
+                "customer_external_id", sentence("longer than %(max)s characters", max="50")
+            )
 
     def customer_row(self, line: FecLine, *, payment_terms_days: int) -> Row:
         """The customer of a line, as a canonical customers row."""
@@ -549,7 +578,7 @@ class FecFile:
             columns,
         )
         if len(line.customer_id) > 50:
-            row.problem("external_id", "longer than 50 characters")
+            row.problem("external_id", sentence("longer than %(max)s characters", max="50"))
         return row
 
     def date_forms(self) -> dict[str, str]:
@@ -596,8 +625,12 @@ def _separator(header: str) -> str:
     if counts[separator] < 10:
         shown = header.strip()[:80]
         raise BadInput(
-            f"not a FEC file: the first line is not a FEC header of {len(FEC_COLUMNS)} columns "
-            f"separated by tabs or | (it reads {shown!r})"
+            sentence(
+                "not a FEC file: the first line is not a FEC header of %(count)s columns "
+                "separated by tabs or | (it reads %(line)s)",
+                count=len(FEC_COLUMNS),
+                line=repr(shown),
+            )
         )
     return separator
 
@@ -624,9 +657,14 @@ def _fec_positions(header: list[str]) -> dict[str, int]:
     ]
     if missing:
         raise BadInput(
-            f"not a FEC file: the header has {len(header)} columns and lacks "
-            f"{', '.join(missing[:5])}{'...' if len(missing) > 5 else ''} "
-            f"(a FEC has {len(FEC_COLUMNS)}: {', '.join(FEC_COLUMNS)})"
+            sentence(
+                "not a FEC file: the header has %(count)s columns and lacks %(missing)s (a FEC "
+                "has %(expected)s: %(columns)s)",
+                count=len(header),
+                missing=", ".join(missing[:5]) + ("..." if len(missing) > 5 else ""),
+                expected=len(FEC_COLUMNS),
+                columns=", ".join(FEC_COLUMNS),
+            )
         )
     return positions
 

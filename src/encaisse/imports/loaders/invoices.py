@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import CustomerIds, Loader, column, quote
 from encaisse.imports.parsers import Row
@@ -44,7 +45,9 @@ class InvoiceLoader(Loader):
         v = row.values
         customer = self.customers.get(v.get("customer_external_id"))
         if customer is None and v.get("customer_external_id"):
-            row.problem("customer_external_id", "unknown customer (import the customers first)")
+            row.problem(
+                "customer_external_id", sentence("unknown customer (import the customers first)")
+            )
         if row.problems or customer is None:
             return None
         amount: Decimal = v["amount"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import F, Model, Q
 
+from encaisse.core.i18n import sentence
 from encaisse.core.money import ZERO
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import (
@@ -80,8 +81,13 @@ class PaymentLoader(Loader):
             if record is not None:
                 found[row.values["reference"]] = record
                 self.note(
-                    f"row {row.number}: payment {row.values['reference']} is the bank's "
-                    f"{record['reference']} (same customer and amount): linked, not counted twice"
+                    sentence(
+                        "row %(row)s: payment %(reference)s is the bank's %(bank)s (same "
+                        "customer and amount): linked, not counted twice",
+                        row=str(row.number),
+                        reference=row.values["reference"],
+                        bank=record["reference"],
+                    )
                 )
         return found
 
@@ -148,22 +154,28 @@ class PaymentLoader(Loader):
         v = row.values
         customer = self.customers.get(v.get("customer_external_id"))
         if customer is None and v.get("customer_external_id"):
-            row.problem("customer_external_id", "unknown customer (import the customers first)")
+            row.problem(
+                "customer_external_id", sentence("unknown customer (import the customers first)")
+            )
         amount: Decimal | None = v.get("amount")
         if amount is not None and amount == 0:
-            row.problem("amount", "a payment of zero (a refund is negative, a payment positive)")
+            row.problem(
+                "amount", sentence("a payment of zero (a refund is negative, a payment positive)")
+            )
         refund = amount is not None and amount < 0
         invoice = None
         if v.get("invoice_number"):
             invoice = self.invoices.get(v["invoice_number"])
             if invoice is None:
-                row.problem("invoice_number", "unknown invoice")
+                row.problem("invoice_number", sentence("unknown invoice"))
             elif refund and invoice["kind"] != InvoiceKind.CREDIT_NOTE:
-                row.problem("invoice_number", "a refund settles a credit note, this is an invoice")
+                row.problem(
+                    "invoice_number", sentence("a refund settles a credit note, this is an invoice")
+                )
             elif not refund and invoice["kind"] != InvoiceKind.INVOICE:
-                row.problem("invoice_number", "a credit note: a refund to it is negative")
+                row.problem("invoice_number", sentence("a credit note: a refund to it is negative"))
             elif customer is not None and invoice["customer_id"] != customer[0]:
-                row.problem("invoice_number", "the invoice belongs to another customer")
+                row.problem("invoice_number", sentence("the invoice belongs to another customer"))
         if row.problems or customer is None or amount is None:
             return None
         values: dict[str, Any] = {
@@ -179,13 +191,18 @@ class PaymentLoader(Loader):
             lettered = current["amount"] - current["unallocated_amount"]
             if lettered:
                 if values["customer_id"] != current["customer_id"]:
-                    row.problem("customer_external_id", "cannot change: the payment is lettered")
+                    row.problem(
+                        "customer_external_id", sentence("cannot change: the payment is lettered")
+                    )
                 if values["currency"] != current["currency"]:
-                    row.problem("currency", "cannot change: the payment is lettered")
+                    row.problem("currency", sentence("cannot change: the payment is lettered"))
                 if (amount < 0) != (lettered < 0):
-                    row.problem("amount", "cannot change sign: the payment is lettered")
+                    row.problem("amount", sentence("cannot change sign: the payment is lettered"))
                 elif abs(amount) < abs(lettered):
-                    row.problem("amount", f"below the {abs(lettered)} already lettered")
+                    row.problem(
+                        "amount",
+                        sentence("below the %(amount)s already lettered", amount=abs(lettered)),
+                    )
             available = amount - lettered
             # unallocated = amount is written as for a new payment; a lettered one is refreshed
             values["refresh"] = bool(lettered)
@@ -204,14 +221,21 @@ class PaymentLoader(Loader):
         if current is not None and (current["id"], invoice["id"]) in self.pairs:
             return  # lettered by an earlier import of this payment
         if values["currency"] != invoice["currency"]:
-            row.problem("currency", f"the invoice is in {invoice['currency']}")
+            row.problem(
+                "currency", sentence("the invoice is in %(currency)s", currency=invoice["currency"])
+            )
             return
         still_open = invoice["open_amount"] - self.allocated_now.get(invoice["id"], ZERO)
         share = settleable(available, still_open)
         if share == 0:
             self.note(
-                f"row {row.number}: {invoice['number']} is already settled; "
-                f"payment {row.values['reference']} stays unallocated"
+                sentence(
+                    "row %(row)s: %(invoice)s is already settled; payment %(reference)s stays "
+                    "unallocated",
+                    row=str(row.number),
+                    invoice=invoice["number"],
+                    reference=row.values["reference"],
+                )
             )
             return
         self.allocated_now[invoice["id"]] = self.allocated_now.get(invoice["id"], ZERO) + share

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Sentence, sentence
 from encaisse.ledger.models import (
     Customer,
     Invoice,
@@ -28,7 +29,7 @@ from encaisse.ledger.services.balances import refresh_balances
 
 def lettered_invoice_changes(
     *, stored: Mapping[str, Any], new: Mapping[str, Any]
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Sentence]]:
     """What a new version of a stored invoice may not change once part of it is lettered:
     (field, why) for its customer, currency, sign (``kind``) and an amount below what is
     already lettered. Both mappings hold ``customer_id``, ``currency``, ``kind``,
@@ -36,13 +37,23 @@ def lettered_invoice_changes(
     lettered = stored["amount"] - stored["open_amount"]  # what payments or credit settled
     if not lettered:
         return []
-    problems = [
-        (name, f"the {what} of {stored['number']} cannot change: it is already lettered")
-        for name, what in (("customer_id", "customer"), ("currency", "currency"), ("kind", "sign"))
-        if new[name] != stored[name]
-    ]
+    number = stored["number"]
+    reasons = {
+        "customer_id": sentence(
+            "the customer of %(number)s cannot change: it is already lettered", number=number
+        ),
+        "currency": sentence(
+            "the currency of %(number)s cannot change: it is already lettered", number=number
+        ),
+        "kind": sentence(
+            "the sign of %(number)s cannot change: it is already lettered", number=number
+        ),
+    }
+    problems = [(name, why) for name, why in reasons.items() if new[name] != stored[name]]
     if new["kind"] == stored["kind"] and abs(new["amount"]) < abs(lettered):
-        problems.append(("amount", f"below the {abs(lettered)} already lettered"))
+        problems.append(
+            ("amount", sentence("below the %(amount)s already lettered", amount=abs(lettered)))
+        )
     return problems
 
 
@@ -78,7 +89,14 @@ def record_invoice(
     current = {name: getattr(stored, name) for name in [*values, "number", "open_amount"]}
     problems = lettered_invoice_changes(stored=current, new=values)
     if problems:
-        raise BadInput("; ".join(f"{name.removesuffix('_id')}: {why}" for name, why in problems))
+        said = [
+            sentence("%(field)s: %(reason)s", field=name.removesuffix("_id"), reason=why)
+            for name, why in problems
+        ]
+        first = said[0]
+        for more in said[1:]:
+            first = sentence("%(first)s; %(next)s", first=first, next=more)
+        raise BadInput(first)
     if all(current[name] == value for name, value in values.items()):
         return stored, "unchanged"
     Invoice.objects.filter(pk=stored.pk).update(**values)
