@@ -33,7 +33,7 @@ from encaisse.banking.selectors import (
 )
 from encaisse.banking.services import ignore_line, reconcile_line
 from encaisse.core.errors import BadInput
-from encaisse.core.templatetags.encaisse import money
+from encaisse.core.money import format_money_totals
 from encaisse.ledger.models import Customer, return_reason_label
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 
@@ -56,7 +56,7 @@ def reconciliation_view(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     lines = lines_to_reconcile(user)
     count, totals, returns = queue_total(lines)
-    total = " + ".join(money(amount, currency) for currency, amount in totals.items())
+    total = format_money_totals(totals)
     page = Paginator(lines, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [_card_context(request, line) for line in page.object_list]
     return render(

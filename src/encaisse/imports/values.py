@@ -97,6 +97,8 @@ class MoneyReader:
         if text.startswith("(") and text.endswith(")"):
             negative, text = True, text[1:-1]
         text = text.translate(_AMOUNT_SIGNS)
+        sign = text[:1] if text[:1] in ("+", "-") else ""  # '-CHF0.01', as English writes it
+        text = text[len(sign) :]
         upper = text.upper()
         for code in _CURRENCY_CODES:
             if upper.endswith(code):
@@ -105,6 +107,7 @@ class MoneyReader:
             if upper.startswith(code):
                 text = text[len(code) :]
                 break
+        text = sign + text
         if text.endswith("-"):  # SAP and some ERPs put the sign after the number
             negative, text = not negative, text[:-1]
         if text[:1] in "+-" and text:
