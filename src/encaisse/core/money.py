@@ -2,7 +2,8 @@
 
 ``format_money`` is the one way an amount is written for a reader (pages, e-mails, letters,
 notifications): CLDR's pattern for the reader's language and the currency, through babel.
-``money_str`` is the machine form (JSON, CSV).
+``money_str`` is the machine form (JSON, CSV). ``currency_code`` is the one check of a
+currency read from a person or a file: a real ISO 4217 code (pycountry).
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+import pycountry
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, format_decimal
 from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
+
+from encaisse.core.errors import BadInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -30,6 +35,23 @@ def to_money(value: Decimal | int | str | None) -> Decimal:
 def money_str(value: Decimal | int | str | None) -> str:
     """The machine form of an amount: '1234.50' (used by JSON and CSV exports)."""
     return format(to_money(value), "f")
+
+
+class UnknownCurrency(BadInput):
+    """Not an ISO 4217 currency code."""
+
+
+@lru_cache(maxsize=256)
+def _iso_currency(code: str) -> bool:
+    return pycountry.currencies.get(alpha_3=code) is not None
+
+
+def currency_code(text: str) -> str:
+    """The ISO 4217 code of ``text`` ('eur' -> 'EUR'); UnknownCurrency when it is none."""
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha() or not _iso_currency(code):
+        raise UnknownCurrency(_("not an ISO 4217 currency code (such as EUR, USD, GBP, CHF)"))
+    return code
 
 
 @lru_cache(maxsize=32)

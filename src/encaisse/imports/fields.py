@@ -114,7 +114,7 @@ SCHEMAS: dict[Kind, tuple[FieldSpec, ...]] = {
         FieldSpec("address", "street address", "text", False, 250, ("adresse", "rue")),
         FieldSpec("postal_code", "postal code", "text", False, 20, ("code postal", "cp", "zip")),
         FieldSpec("city", "city", "text", False, 100, ("ville", "commune", "localite")),
-        FieldSpec("country", "country (two-letter code, FR by default)", "country", False, 2,
+        FieldSpec("country", "country (ISO code or name, FR by default)", "country", False, 2,
                   ("pays", "code pays")),
         FieldSpec("email", "the customer's accounts-payable e-mail", "email", False, 254,
                   ("email client", "adresse email", "email comptabilite", "email facturation",

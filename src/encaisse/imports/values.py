@@ -16,7 +16,9 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
+from encaisse.core.countries import UnknownCountry, country_code
 from encaisse.core.errors import BadInput
+from encaisse.core.money import UnknownCurrency, currency_code
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # the ledger's 14 digits with 2 decimals
@@ -351,36 +353,11 @@ def parse_email(value: object) -> str:
     return text.lower()
 
 
-_COUNTRY_NAMES = {
-    "france": "FR",
-    "belgique": "BE",
-    "belgium": "BE",
-    "suisse": "CH",
-    "switzerland": "CH",
-    "luxembourg": "LU",
-    "allemagne": "DE",
-    "germany": "DE",
-    "espagne": "ES",
-    "spain": "ES",
-    "italie": "IT",
-    "italy": "IT",
-    "royaume uni": "GB",
-    "united kingdom": "GB",
-    "pays bas": "NL",
-    "netherlands": "NL",
-    "portugal": "PT",
-    "monaco": "MC",
-}
-
-
 def parse_country(value: object) -> str:
-    text = cell_text(value).strip()
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        return text.upper()
-    code = _COUNTRY_NAMES.get(normalized(text))
-    if code is None:
-        raise ValueProblem("not a country (a two-letter code such as FR)")
-    return code
+    try:
+        return country_code(cell_text(value).strip())
+    except UnknownCountry as error:
+        raise ValueProblem(str(error)) from None
 
 
 _CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros": "EUR"}
@@ -388,7 +365,7 @@ _CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros"
 
 def parse_currency(value: object) -> str:
     text = cell_text(value).strip()
-    text = _CURRENCY_SIGNS.get(text.lower(), text)
-    if not re.fullmatch(r"[A-Za-z]{3}", text):
-        raise ValueProblem("not a currency code (such as EUR)")
-    return text.upper()
+    try:
+        return currency_code(_CURRENCY_SIGNS.get(text.lower(), text))
+    except UnknownCurrency as error:
+        raise ValueProblem(str(error)) from None

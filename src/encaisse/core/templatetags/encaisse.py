@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 
+from encaisse.core.countries import country_name
 from encaisse.core.money import format_money, format_number
 
 register = template.Library()
@@ -30,6 +31,12 @@ def amount(value: Any) -> str:
     if value is None or value == "":
         return ""
     return format_number(value)
+
+
+@register.filter
+def country(code: str | None) -> str:
+    """A country code as its name in the reader's language: DE -> Allemagne (French)."""
+    return country_name(code) if code else ""
 
 
 @register.filter

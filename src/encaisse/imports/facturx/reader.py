@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -23,7 +23,9 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
+from encaisse.core.countries import UnknownCountry, country_code
 from encaisse.core.errors import BadInput
+from encaisse.core.money import UnknownCurrency, currency_code
 
 # The library logs a warning for each PDF without XML; Encaisse says so itself, once.
 logging.getLogger("factur-x").setLevel(logging.ERROR)
@@ -228,8 +230,10 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
         required=False,
     )
     currency = _required(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode", "BT-5 (currency)")
-    if len(currency) != 3 or not currency.isalpha():
-        raise BadInput(f"BT-5 (currency): value {currency!r}: not a currency code")
+    try:
+        currency = currency_code(currency)
+    except UnknownCurrency as error:
+        raise BadInput(f"BT-5 (currency): value {currency!r}: {error}") from None
     due = _amount(root, f"{_TOTALS}/ram:DuePayableAmount", "BT-115 (amount due for payment)")
     total = _amount(root, f"{_TOTALS}/ram:GrandTotalAmount", "BT-112 (invoice total with VAT)")
     amount = due if due is not None else total
@@ -244,6 +248,13 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
     buyer = _party(root.find(f"{_AGREEMENT}/ram:BuyerTradeParty", NAMESPACES))
     if not buyer.name and not (buyer.siren or buyer.vat_number or buyer.party_id):
         raise BadInput("BT-44 (buyer name) is missing in the Factur-X XML")
+    if buyer.country:
+        try:
+            buyer = replace(buyer, country=country_code(buyer.country))
+        except UnknownCountry as error:
+            raise BadInput(
+                f"BT-55 (buyer country code): value {buyer.country!r}: {error}"
+            ) from None
     if due_date is not None and due_date < issue_date:
         raise BadInput(
             f"BT-9 (payment due date): value '{due_date:%Y%m%d}': before the issue date "
@@ -260,7 +271,7 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
         issue_date=issue_date,
         due_date=due_date,
         amount=amount,
-        currency=currency.upper(),
+        currency=currency,
         seller=seller,
         buyer=buyer,
         profile=profile.rsplit(":", 1)[-1] if profile else "",

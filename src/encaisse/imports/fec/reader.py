@@ -45,6 +45,7 @@ from enum import StrEnum
 from typing import IO, Any, NamedTuple
 
 from encaisse.core.errors import BadInput
+from encaisse.core.money import UnknownCurrency, currency_code
 from encaisse.imports.parsers import Problem, Row, _bounded_lines, _check_encoding
 from encaisse.imports.values import DateReader, MoneyReader, ValueProblem, normalized
 
@@ -292,6 +293,11 @@ class FecFile:
             )
         line.debit, line.credit = debit, credit
         line.currency_amount = self._amount(cells, "Montantdevise", problems, number)
+        if line.currency_amount is not None and line.currency:  # the currency is used
+            try:
+                line.currency = currency_code(line.currency)
+            except UnknownCurrency as error:
+                problems.append(Problem(number, "Idevise", line.currency, str(error)))
         return line
 
     def _amount_by_sense(
