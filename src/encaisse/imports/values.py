@@ -17,6 +17,7 @@ from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
 from encaisse.core.countries import UnknownCountry, country_code
+from encaisse.core.emails import is_email_address
 from encaisse.core.errors import BadInput
 from encaisse.core.money import UnknownCurrency, currency_code
 
@@ -343,12 +344,9 @@ def parse_segment(value: object) -> str:
     return segment
 
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
-
-
 def parse_email(value: object) -> str:
     text = cell_text(value).strip()
-    if len(text) > 254 or not _EMAIL.fullmatch(text):
+    if not is_email_address(text):
         raise ValueProblem("not an e-mail address")
     return text.lower()
 

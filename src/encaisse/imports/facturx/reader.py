@@ -24,6 +24,7 @@ from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
 from encaisse.core.countries import UnknownCountry, country_code
+from encaisse.core.emails import is_email_address
 from encaisse.core.errors import BadInput
 from encaisse.core.money import UnknownCurrency, currency_code
 
@@ -146,8 +147,9 @@ def _party(node: etree._Element | None) -> Party:
     )
     email = ""
     uri = node.find("ram:URIUniversalCommunication/ram:URIID", NAMESPACES)
-    if uri is not None and uri.get("schemeID", "EM") == "EM" and "@" in (uri.text or ""):
+    if uri is not None and uri.get("schemeID", "EM") == "EM":  # optional: kept when valid
         email = (uri.text or "").strip()
+        email = email if is_email_address(email) else ""
     return Party(
         name=_text(node, "ram:Name"),
         party_id=_text(node, "ram:ID"),

@@ -95,3 +95,19 @@ def test_a_buyer_country_is_an_iso_code_or_the_invoice_is_refused():
         "BT-55 (buyer country code): value 'XX': not a country: give its ISO code (FR, BE, "
         "DE…) or its name in French or English"
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("compta@lefevre.fr", "compta@lefevre.fr"), ("compta@lefevre", ""), ("n/a", "")],
+)
+def test_a_buyer_email_is_kept_only_when_it_is_an_address(given, kept):
+    xml = cii_xml(profile="basic")
+    buyer_address_end = xml.rindex(b"</ram:PostalTradeAddress>") + len(b"</ram:PostalTradeAddress>")
+    uri = (
+        b'<ram:URIUniversalCommunication><ram:URIID schemeID="EM">'
+        + given.encode()
+        + b"</ram:URIID></ram:URIUniversalCommunication>"
+    )
+    xml = xml[:buyer_address_end] + uri + xml[buyer_address_end:]
+    assert read_facturx_xml(xml).buyer.email == kept
