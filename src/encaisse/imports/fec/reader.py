@@ -44,9 +44,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import IO, Any, NamedTuple
 
+from encaisse.core.encodings import detect_encoding, encoding_label
 from encaisse.core.errors import BadInput
 from encaisse.core.money import UnknownCurrency, currency_code
-from encaisse.imports.parsers import Problem, Row, _bounded_lines, _check_encoding
+from encaisse.imports.parsers import Problem, Row, _bounded_lines
 from encaisse.imports.values import DateReader, MoneyReader, ValueProblem, normalized
 
 FEC_COLUMNS = (
@@ -167,12 +168,8 @@ class FecFile:
             )
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise BadInput("not a FEC file: this is a binary file")
-        encoding, lines = _check_encoding(source, head, None)
-        self.detected: dict[str, str] = {
-            "format": "FEC",
-            "encoding": {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM",
-                         "cp1252": "Windows-1252", "utf-16": "UTF-16"}.get(encoding, encoding),
-        }  # fmt: skip
+        encoding, lines = detect_encoding(source, head)
+        self.detected: dict[str, str] = {"format": "FEC", "encoding": encoding_label(encoding)}
         self.estimated_rows = max(lines - 1, 0)
         self._text = io.TextIOWrapper(source, encoding=encoding, newline="")
         self._lines = _bounded_lines(self._text)
