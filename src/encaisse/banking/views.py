@@ -34,7 +34,7 @@ from encaisse.banking.selectors import (
 )
 from encaisse.banking.services import ignore_line, reconcile_line
 from encaisse.core.errors import BadInput
-from encaisse.core.templatetags.encaisse import money
+from encaisse.core.money import format_money_totals
 from encaisse.ledger.models import Customer, return_reason_label
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 
@@ -73,7 +73,7 @@ def reconciliation_view(request: HttpRequest) -> HttpResponse:
 def _summary(lines: QuerySet[BankLine]) -> dict[str, Any]:
     """The page header's counts (banking/_queue_summary.html)."""
     count, totals, returns = queue_total(lines)
-    total = " + ".join(money(amount, currency) for currency, amount in totals.items())
+    total = format_money_totals(totals)
     return {"count": count, "total": total, "returns": returns}
 
 

@@ -122,7 +122,7 @@ SCHEMAS: dict[Kind, tuple[FieldSpec, ...]] = {
         FieldSpec("postal_code", _("postal code"), "text", False, 20,
                   ("code postal", "cp", "zip")),
         FieldSpec("city", _("city"), "text", False, 100, ("ville", "commune", "localite")),
-        FieldSpec("country", _("country (two-letter code, FR by default)"), "country", False, 2,
+        FieldSpec("country", _("country (ISO code or name, FR by default)"), "country", False, 2,
                   ("pays", "code pays")),
         FieldSpec("email", _("the customer's accounts-payable e-mail"), "email", False, 254,
                   ("email client", "adresse email", "email comptabilite", "email facturation",

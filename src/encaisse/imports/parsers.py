@@ -13,7 +13,6 @@ same canonical fields (``fields.SCHEMAS``), so the loaders serve them unchanged.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import zipfile
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import IO, Any
 
+from encaisse.core.encodings import detect_encoding, encoding_label
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, from_data, sentence, text_of, to_data
 from encaisse.imports.fields import SCHEMAS, Kind, Mapping, header_key
@@ -398,8 +398,8 @@ def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None)
     if head.startswith(b"PK\x03\x04"):
         return _read_xlsx(source, kind=kind, mapping=mapping)
     _refuse_other_formats(head)
-    encoding, lines = _check_encoding(source, head, mapping.format.encoding)
-    detected = {"format": "CSV", "encoding": _ENCODING_NAMES.get(encoding, encoding)}
+    encoding, lines = detect_encoding(source, head, mapping.format.encoding)
+    detected = {"format": "CSV", "encoding": encoding_label(encoding)}
     text = io.TextIOWrapper(source, encoding=encoding, newline="")
     bounded = _bounded_lines(text)
     first_lines = list(islice(bounded, 50))
@@ -417,14 +417,6 @@ def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None)
     )
 
 
-_ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "cp1252": "Windows-1252",
-    "utf-16": "UTF-16",
-}
-
-
 def _refuse_other_formats(head: bytes) -> None:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise BadInput(
@@ -436,64 +428,6 @@ def _refuse_other_formats(head: bytes) -> None:
         return  # UTF-16 with a BOM ("Unicode text" from Excel)
     if b"\x00" in head:
         raise BadInput(sentence("this is a binary file, not a CSV or Excel file"))
-
-
-def _check_encoding(source: IO[bytes], head: bytes, wanted: str | None) -> tuple[str, int]:
-    """The encoding the whole file decodes with, and its number of lines.
-
-    UTF-8 (with or without BOM), else Windows-1252, which French Excel writes; UTF-16 when
-    it starts with a BOM. A given encoding is checked, not trusted.
-    """
-    if wanted:
-        candidates = [
-            "utf-8-sig" if wanted == "utf-8" and head.startswith(codecs.BOM_UTF8) else wanted
-        ]
-    elif head.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "cp1252"]
-    failure: Text = ""
-    for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        source.seek(0)
-        lines = offset = 0
-        try:
-            while block := source.read(1024 * 1024):
-                decoder.decode(block)
-                lines += block.count(b"\n")
-                offset += len(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as error:
-            position = offset + error.start
-            source.seek(0)
-            line = source.read(position).count(b"\n") + 1
-            failure = sentence(
-                "byte %(byte)s on line %(line)s",
-                byte=f"0x{error.object[error.start]:02X}",
-                line=str(line),
-            )
-            continue
-        finally:
-            source.seek(0)
-        return encoding, lines + 1
-    if wanted:
-        raise BadInput(
-            sentence(
-                "the file is not valid %(encoding)s (%(failure)s): fix the encoding in the "
-                "mapping, or leave it out to let Encaisse detect it",
-                encoding=wanted,
-                failure=failure,
-            )
-        )
-    raise BadInput(
-        sentence(
-            "the file is neither UTF-8 nor Windows-1252 text (%(failure)s): save it from Excel "
-            "as 'CSV UTF-8' and import it again",
-            failure=failure,
-        )
-    )
 
 
 def _bounded_lines(text: IO[str]) -> Iterator[str]:

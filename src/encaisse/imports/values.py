@@ -17,8 +17,11 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
+from encaisse.core.countries import UnknownCountry, country_code
+from encaisse.core.emails import is_email_address
 from encaisse.core.errors import BadInput
-from encaisse.core.i18n import sentence
+from encaisse.core.i18n import sentence, text_of
+from encaisse.core.money import UnknownCurrency, currency_code
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # the ledger's 14 digits with 2 decimals
@@ -104,6 +107,8 @@ class MoneyReader:
         if text.startswith("(") and text.endswith(")"):
             negative, text = True, text[1:-1]
         text = text.translate(_AMOUNT_SIGNS)
+        sign = text[:1] if text[:1] in ("+", "-") else ""  # '-CHF0.01', as English writes it
+        text = text[len(sign) :]
         upper = text.upper()
         for code in _CURRENCY_CODES:
             if upper.endswith(code):
@@ -112,6 +117,7 @@ class MoneyReader:
             if upper.startswith(code):
                 text = text[len(code) :]
                 break
+        text = sign + text
         if text.endswith("-"):  # SAP and some ERPs put the sign after the number
             negative, text = not negative, text[:-1]
         if text[:1] in "+-" and text:
@@ -354,46 +360,18 @@ def parse_segment(value: object) -> str:
     return segment
 
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
-
-
 def parse_email(value: object) -> str:
     text = cell_text(value).strip()
-    if len(text) > 254 or not _EMAIL.fullmatch(text):
+    if not is_email_address(text):
         raise ValueProblem(sentence("not an e-mail address"))
     return text.lower()
 
 
-_COUNTRY_NAMES = {
-    "france": "FR",
-    "belgique": "BE",
-    "belgium": "BE",
-    "suisse": "CH",
-    "switzerland": "CH",
-    "luxembourg": "LU",
-    "allemagne": "DE",
-    "germany": "DE",
-    "espagne": "ES",
-    "spain": "ES",
-    "italie": "IT",
-    "italy": "IT",
-    "royaume uni": "GB",
-    "united kingdom": "GB",
-    "pays bas": "NL",
-    "netherlands": "NL",
-    "portugal": "PT",
-    "monaco": "MC",
-}
-
-
 def parse_country(value: object) -> str:
-    text = cell_text(value).strip()
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        return text.upper()
-    code = _COUNTRY_NAMES.get(normalized(text))
-    if code is None:
-        raise ValueProblem(sentence("not a country (a two-letter code such as FR)"))
-    return code
+    try:
+        return country_code(cell_text(value).strip())
+    except UnknownCountry as error:
+        raise ValueProblem(text_of(error)) from None
 
 
 _CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros": "EUR"}
@@ -401,7 +379,7 @@ _CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros"
 
 def parse_currency(value: object) -> str:
     text = cell_text(value).strip()
-    text = _CURRENCY_SIGNS.get(text.lower(), text)
-    if not re.fullmatch(r"[A-Za-z]{3}", text):
-        raise ValueProblem(sentence("not a currency code (such as EUR)"))
-    return text.upper()
+    try:
+        return currency_code(_CURRENCY_SIGNS.get(text.lower(), text))
+    except UnknownCurrency as error:
+        raise ValueProblem(text_of(error)) from None

@@ -23,6 +23,7 @@ from encaisse.banking.parsers.wording import (
 )
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, sentence, sentence_plural, text_of
+from encaisse.core.money import UnknownCurrency, currency_code
 from encaisse.imports.parsers import Problem
 
 
@@ -159,10 +160,11 @@ def _amount(reader: _Reader, element: _Element | None, path: str) -> tuple[Decim
         amount = parse_amount(found.text or "")
     except ValueError as error:
         raise _EntryError(path, (found.text or "").strip(), text_of(error)) from None
-    currency = (found.get("Ccy") or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise _EntryError(f"{path}@Ccy", currency, sentence("not a currency code (3 letters)"))
-    return amount, currency
+    currency = (found.get("Ccy") or "").strip()
+    try:
+        return amount, currency_code(currency)
+    except UnknownCurrency as error:
+        raise _EntryError(f"{path}@Ccy", currency, text_of(error)) from None
 
 
 def _date(reader: _Reader, entry: _Element, tag: str) -> dt.date | None:

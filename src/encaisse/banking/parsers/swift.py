@@ -30,6 +30,7 @@ from encaisse.banking.parsers.wording import (
     read_wording,
     strip_transfer_prefix,
 )
+from encaisse.core.encodings import decode_text
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, sentence, sentence_plural
 from encaisse.imports.parsers import Problem
@@ -279,13 +280,7 @@ def read_mt940(data: bytes) -> StatementFile:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _unreadable_tag(error: RuntimeError, text: str) -> Text:

@@ -68,7 +68,7 @@ def test_a_reminder_email_goes_out_once_with_its_invoices_and_qr_code(dunning_re
     body = text.get_content()
     assert "SME-1-F1" in body
     assert "SME-1-F2" in body
-    assert "2\u00a0469,12\u00a0€" in body  # 2 x 1 234,56 €
+    assert "2\u202f469,12\u00a0€" in body  # 2 x 1 234,56 €
     assert "FR7630006000011234567890189" in body
     assert f"référence {customer.creditor_reference}" in body  # RF..: the bank line names it
     assert any(part.get_content_type() == "image/png" for part in message.walk())

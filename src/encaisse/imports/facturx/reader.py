@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -23,8 +23,11 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
+from encaisse.core.countries import UnknownCountry, country_code
+from encaisse.core.emails import is_email_address
 from encaisse.core.errors import BadInput
-from encaisse.core.i18n import Text, sentence
+from encaisse.core.i18n import Text, sentence, text_of
+from encaisse.core.money import UnknownCurrency, currency_code
 
 # The library logs a warning for each PDF without XML; Encaisse says so itself, once.
 logging.getLogger("factur-x").setLevel(logging.ERROR)
@@ -166,8 +169,9 @@ def _party(node: etree._Element | None) -> Party:
     )
     email = ""
     uri = node.find("ram:URIUniversalCommunication/ram:URIID", NAMESPACES)
-    if uri is not None and uri.get("schemeID", "EM") == "EM" and "@" in (uri.text or ""):
+    if uri is not None and uri.get("schemeID", "EM") == "EM":  # optional: kept when valid
         email = (uri.text or "").strip()
+        email = email if is_email_address(email) else ""
     return Party(
         name=_text(node, "ram:Name"),
         party_id=_text(node, "ram:ID"),
@@ -260,8 +264,10 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
         required=False,
     )
     currency = _required(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode", CURRENCY)
-    if len(currency) != 3 or not currency.isalpha():
-        raise _bad_value(CURRENCY, currency, sentence("not a currency code"))
+    try:
+        currency = currency_code(currency)
+    except UnknownCurrency as error:
+        raise _bad_value(CURRENCY, currency, text_of(error)) from None
     due = _amount(root, f"{_TOTALS}/ram:DuePayableAmount", AMOUNT_DUE)
     total = _amount(
         root, f"{_TOTALS}/ram:GrandTotalAmount", sentence("BT-112 (invoice total with VAT)")
@@ -280,6 +286,13 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
     buyer = _party(root.find(f"{_AGREEMENT}/ram:BuyerTradeParty", NAMESPACES))
     if not buyer.name and not (buyer.siren or buyer.vat_number or buyer.party_id):
         raise BadInput(sentence("BT-44 (buyer name) is missing in the Factur-X XML"))
+    if buyer.country:
+        try:
+            buyer = replace(buyer, country=country_code(buyer.country))
+        except UnknownCountry as error:
+            raise _bad_value(
+                sentence("BT-55 (buyer country code)"), buyer.country, text_of(error)
+            ) from None
     if due_date is not None and due_date < issue_date:
         raise _bad_value(
             DUE_DATE,
@@ -297,7 +310,7 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
         issue_date=issue_date,
         due_date=due_date,
         amount=amount,
-        currency=currency.upper(),
+        currency=currency,
         seller=seller,
         buyer=buyer,
         profile=profile.rsplit(":", 1)[-1] if profile else "",

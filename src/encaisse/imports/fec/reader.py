@@ -49,9 +49,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import IO, Any, NamedTuple
 
+from encaisse.core.encodings import detect_encoding, encoding_label
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import sentence, text_of
-from encaisse.imports.parsers import Problem, Row, _bounded_lines, _check_encoding
+from encaisse.core.money import UnknownCurrency, currency_code
+from encaisse.imports.parsers import Problem, Row, _bounded_lines
 from encaisse.imports.values import DateReader, MoneyReader, ValueProblem, normalized
 
 FEC_COLUMNS = (
@@ -184,12 +186,8 @@ class FecFile:
             )
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise BadInput(sentence("not a FEC file: this is a binary file"))
-        encoding, lines = _check_encoding(source, head, None)
-        self.detected: dict[str, str] = {
-            "format": "FEC",
-            "encoding": {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM",
-                         "cp1252": "Windows-1252", "utf-16": "UTF-16"}.get(encoding, encoding),
-        }  # fmt: skip
+        encoding, lines = detect_encoding(source, head)
+        self.detected: dict[str, str] = {"format": "FEC", "encoding": encoding_label(encoding)}
         self.estimated_rows = max(lines - 1, 0)
         self._text = io.TextIOWrapper(source, encoding=encoding, newline="")
         self._lines = _bounded_lines(self._text)
@@ -323,6 +321,11 @@ class FecFile:
             )
         line.debit, line.credit = debit, credit
         line.currency_amount = self._amount(cells, "Montantdevise", problems, number)
+        if line.currency_amount is not None and line.currency:  # the currency is used
+            try:
+                line.currency = currency_code(line.currency)
+            except UnknownCurrency as error:
+                problems.append(Problem(number, "Idevise", line.currency, str(error)))
         return line
 
     def _amount_by_sense(

@@ -48,7 +48,7 @@ mapping file (TOML), every line optional:
   delimiter = ";"                 # ',', ';', 'tab' (default: detected)
   decimal_separator = ","         # ',' or '.' (default: detected)
   date_format = "dd/mm/yyyy"      # or "%d/%m/%Y" (default: ISO and dd/mm/yyyy)
-  encoding = "cp1252"             # default: UTF-8 (with or without BOM) or Windows-1252
+  encoding = "cp1252"             # default: detected (UTF-8, else Windows-1252, DOS 850...)
   sheet = "Factures"              # the sheet of an .xlsx (default: the first)
   [columns]
   number = "Num. pièce"           # field = "the file's column"
