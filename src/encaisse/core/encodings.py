@@ -94,9 +94,38 @@ def _sample(source: IO[bytes], at: int) -> bytes:
     return sample
 
 
+# What European ledgers write beyond ASCII: accented letters inside words, the euro, the
+# degree (N°), guillemets and typographic apostrophes. A wrong code page turns them into box
+# drawings, C1 controls, a low quote or a double dagger, or a 'Ç' alone after a price.
+_LETTERS = frozenset("àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæßÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸŒÆ")
+# The euro, degree, guillemets, curly quotes, dashes, section, micro, squared and cubed.
+_SYMBOLS = frozenset("€°«»\u2019\u2018\u201c\u201d\u2013\u2014§µ²³")
+
+
+def _plausibility(sample: bytes, codec: str) -> int:
+    """How many of the sample's non-ASCII characters are ones a European ledger writes
+    (a letter within a word, or a symbol), less the others."""
+    text = sample.decode(codec, errors="replace")
+    score = 0
+    for index, char in enumerate(text):
+        if ord(char) < 128:
+            continue
+        in_a_word = (index > 0 and text[index - 1].isalpha()) or (
+            index + 1 < len(text) and text[index + 1].isalpha()
+        )
+        score += 1 if char in _SYMBOLS or (char in _LETTERS and in_a_word) else -1
+    return score
+
+
 def _european_guesses(sample: bytes) -> list[str]:
-    """charset-normalizer's plausible single-byte encodings for ``sample``, best first."""
-    return [match.encoding for match in from_bytes(sample, cp_isolation=list(EUROPEAN))]
+    """The plausible single-byte encodings for ``sample``, best first: charset-normalizer's
+    candidates ranked by what they make of the non-ASCII bytes (a handful of 'N°', 'é' and
+    '€' can read as DOS 850 to a statistical guess), Windows-1252 first on a tie."""
+    found = [match.encoding for match in from_bytes(sample, cp_isolation=list(EUROPEAN))]
+    if not found:  # none fits (a file mixing UTF-8 and another encoding, say)
+        return []
+    candidates = list(dict.fromkeys([*found, "cp1252"]))
+    return sorted(candidates, key=lambda codec: (-_plausibility(sample, codec), codec != "cp1252"))
 
 
 def detect_encoding(source: IO[bytes], head: bytes, wanted: str | None = None) -> tuple[str, int]:

@@ -354,7 +354,7 @@ class Lettering:
     def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return list(cursor.fetchall())
 
     @staticmethod
     def _side(record: tuple[Any, ...]) -> tuple[tuple[str, str], Decimal, Lettered]:

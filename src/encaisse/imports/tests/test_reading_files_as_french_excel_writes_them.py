@@ -290,3 +290,15 @@ def test_a_file_mixing_utf8_and_windows_1252_lines_is_refused_naming_the_line():
         "the file mixes UTF-8 and another encoding (byte 0xFC on line 3 is not UTF-8): save it "
         "from Excel as 'CSV UTF-8' and import it again"
     )
+
+
+def test_a_few_accents_and_euro_signs_read_as_windows_1252_not_dos_850():
+    """'N° facture;Échéance' and a '€' after each amount: a statistical guess called this DOS
+    850 (the euro read as 'Ç'); what the letters and symbols become decides."""
+    text = "N° facture;Code client;Date facture;Échéance;Montant TTC\r\n" + "".join(
+        f"FA{n:08d};C{n:06d};01/01/2025;31/01/2025;{n},50 €\r\n" for n in range(1, 21)
+    )
+    table, rows = rows_of(text.encode("cp1252"))
+    assert table.detected["encoding"] == "Windows-1252"
+    assert [row.values["amount"] for row in rows[:2]] == [Decimal("1.50"), Decimal("2.50")]
+    assert not any(row.problems for row in rows)
