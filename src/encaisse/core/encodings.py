@@ -1,11 +1,13 @@
 """Which encoding a text file is in: the one place the guess is made (CSV, FEC, MT940).
 
 A byte-order mark decides first, then strict UTF-8 over the whole file (most files, and the
-cheapest check). Otherwise charset-normalizer chooses among the single-byte encodings French
-and European ledgers are written in (Windows-1252 from Excel, DOS code page 850 from old
-ERPs, Mac Roman, ISO-8859-15), from a sample around the first byte that is not UTF-8, and
-its guess is then checked over the whole file. With too few accented letters to judge, the
-old rule holds: Windows-1252. A file whose lines are in different encodings is refused.
+cheapest check). A file that is not UTF-8 but holds UTF-8 accented letters mixes two
+encodings and is refused. Otherwise Windows-1252, what French Excel writes, whenever the
+whole file decodes with it (ISO-8859-1 files too); and when it does not (bytes Windows-1252
+leaves undefined: DOS code page 850's ü and É, Mac Roman's ç and è), charset-normalizer
+chooses among the other single-byte encodings of European ledgers, from a sample around the
+first byte that is not UTF-8, and its choice is checked over the whole file.
+docs/architecture.md says why charset-normalizer does not choose Windows-1252 itself.
 """
 
 from __future__ import annotations
@@ -21,14 +23,15 @@ from charset_normalizer import from_bytes
 from encaisse.core.errors import BadInput
 
 BLOCK = 1024 * 1024
-# The single-byte encodings charset-normalizer chooses among (ranked by it, not by order).
-EUROPEAN = ("cp1252", "iso8859_15", "cp850", "mac_roman")
+WINDOWS = "cp1252"
+# Where Windows-1252 does not decode, charset-normalizer chooses among these.
+OTHER_EUROPEAN = ("cp850", "mac_roman", "iso8859_15")
 # Fewer non-ASCII bytes than this in the sample and no statistical guess is worth making.
 MIN_EVIDENCE = 6
 SAMPLE_BEFORE, SAMPLE_AFTER = 16 * 1024, 256 * 1024
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+# A UTF-8 accented Latin letter (à to ÿ, À to ß): in Windows-1252 text it would read 'Ã'
+# followed by a symbol, which French and European ledgers do not write.
+_UTF8_ACCENT = re.compile(rb"\xc3[\x80-\xbf]")
 _LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with BOM",
@@ -88,9 +91,9 @@ def _sample(source: IO[bytes], at: int) -> bytes:
     return sample
 
 
-def _european_guesses(sample: bytes) -> list[str]:
-    """charset-normalizer's plausible single-byte encodings for ``sample``, best first."""
-    return [match.encoding for match in from_bytes(sample, cp_isolation=list(EUROPEAN))]
+def _other_european_guesses(sample: bytes) -> list[str]:
+    """charset-normalizer's plausible encodings for ``sample`` among ``OTHER_EUROPEAN``."""
+    return [match.encoding for match in from_bytes(sample, cp_isolation=list(OTHER_EUROPEAN))]
 
 
 def detect_encoding(source: IO[bytes], head: bytes, wanted: str | None = None) -> tuple[str, int]:
@@ -118,18 +121,19 @@ def detect_encoding(source: IO[bytes], head: bytes, wanted: str | None = None) -
     if codec != "utf-8":
         raise BadInput(f"the file is not valid {encoding_label(codec)} text ({failure})")
     sample = _sample(source, failure.offset)
-    guesses: list[str] = []
+    if _UTF8_ACCENT.search(sample):
+        raise BadInput(
+            f"the file mixes UTF-8 and another encoding ({failure} is not UTF-8): "
+            "save it from Excel as 'CSV UTF-8' and import it again"
+        )
+    lines, undefined = _check(source, WINDOWS)
+    if undefined is None:
+        return WINDOWS, lines
     if sum(byte >= 0x80 for byte in sample) >= MIN_EVIDENCE:
-        guesses = _european_guesses(sample)
-        if not guesses and _UTF8_SEQUENCE.search(sample):
-            raise BadInput(
-                f"the file mixes UTF-8 and another encoding ({failure} is not UTF-8): "
-                "save it from Excel as 'CSV UTF-8' and import it again"
-            )
-    for codec in [*guesses, "cp1252"]:
-        lines, later = _check(source, codec)
-        if later is None:
-            return codecs.lookup(codec).name, lines
+        for codec in _other_european_guesses(sample):
+            lines, later = _check(source, codec)
+            if later is None:
+                return codecs.lookup(codec).name, lines
     raise BadInput(
         f"the file is neither UTF-8 nor Windows-1252 text ({failure}): "
         "save it from Excel as 'CSV UTF-8' and import it again"
