@@ -12,9 +12,9 @@ import unicodedata
 from functools import cache, lru_cache
 
 import pycountry
-from django.utils.translation import gettext as _
 
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import sentence
 from encaisse.core.money import reader_locale
 
 # Not ISO 3166 nor CLDR, but what French ledgers write (and Greece's VAT prefix).
@@ -70,7 +70,9 @@ def country_code(text: str) -> str:
     code = _names().get(_key(text))
     if code is None:
         raise UnknownCountry(
-            _("not a country: give its ISO code (FR, BE, DE…) or its name in French or English")
+            sentence(
+                "not a country: give its ISO code (FR, BE, DE…) or its name in French or English"
+            )
         )
     return code
 

@@ -21,6 +21,7 @@ from typing import IO
 from charset_normalizer import from_bytes
 
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Sentence, sentence
 
 BLOCK = 1024 * 1024
 WINDOWS = "cp1252"
@@ -59,7 +60,12 @@ class _Failure:
     line: int
 
     def __str__(self) -> str:
-        return f"byte 0x{self.byte:02X} on line {self.line}"
+        return str(self.said())
+
+    def said(self) -> Sentence:
+        return sentence(
+            "byte %(byte)s on line %(line)s", byte=f"0x{self.byte:02X}", line=str(self.line)
+        )
 
 
 def _check(source: IO[bytes], codec: str) -> tuple[int, _Failure | None]:
@@ -106,8 +112,12 @@ def detect_encoding(source: IO[bytes], head: bytes, wanted: str | None = None) -
         if failure is None:
             return codec, lines
         raise BadInput(
-            f"the file is not valid {wanted} ({failure}): fix the encoding in the mapping, "
-            "or leave it out to let Encaisse detect it"
+            sentence(
+                "the file is not valid %(encoding)s (%(failure)s): fix the encoding in the "
+                "mapping, or leave it out to let Encaisse detect it",
+                encoding=wanted,
+                failure=failure.said(),
+            )
         )
     if head.startswith(codecs.BOM_UTF8):
         codec = "utf-8-sig"
@@ -119,12 +129,21 @@ def detect_encoding(source: IO[bytes], head: bytes, wanted: str | None = None) -
     if failure is None:
         return codec, lines
     if codec != "utf-8":
-        raise BadInput(f"the file is not valid {encoding_label(codec)} text ({failure})")
+        raise BadInput(
+            sentence(
+                "the file is not valid %(encoding)s text (%(failure)s)",
+                encoding=encoding_label(codec),
+                failure=failure.said(),
+            )
+        )
     sample = _sample(source, failure.offset)
     if _UTF8_ACCENT.search(sample):
         raise BadInput(
-            f"the file mixes UTF-8 and another encoding ({failure} is not UTF-8): "
-            "save it from Excel as 'CSV UTF-8' and import it again"
+            sentence(
+                "the file mixes UTF-8 and another encoding (%(failure)s is not UTF-8): "
+                "save it from Excel as 'CSV UTF-8' and import it again",
+                failure=failure.said(),
+            )
         )
     lines, undefined = _check(source, WINDOWS)
     if undefined is None:
@@ -135,8 +154,11 @@ def detect_encoding(source: IO[bytes], head: bytes, wanted: str | None = None) -
             if later is None:
                 return codecs.lookup(codec).name, lines
     raise BadInput(
-        f"the file is neither UTF-8 nor Windows-1252 text ({failure}): "
-        "save it from Excel as 'CSV UTF-8' and import it again"
+        sentence(
+            "the file is neither UTF-8 nor Windows-1252 text (%(failure)s): save it from Excel "
+            "as 'CSV UTF-8' and import it again",
+            failure=failure.said(),
+        )
     )
 
 

@@ -16,9 +16,9 @@ import pycountry
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, format_decimal
 from django.utils.translation import get_language, to_locale
-from django.utils.translation import gettext as _
 
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import sentence
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -50,7 +50,9 @@ def currency_code(text: str) -> str:
     """The ISO 4217 code of ``text`` ('eur' -> 'EUR'); UnknownCurrency when it is none."""
     code = text.strip().upper()
     if len(code) != 3 or not code.isalpha() or not _iso_currency(code):
-        raise UnknownCurrency(_("not an ISO 4217 currency code (such as EUR, USD, GBP, CHF)"))
+        raise UnknownCurrency(
+            sentence("not an ISO 4217 currency code (such as EUR, USD, GBP, CHF)")
+        )
     return code
 
 

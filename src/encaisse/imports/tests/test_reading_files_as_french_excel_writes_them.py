@@ -225,7 +225,7 @@ def test_customer_checks_siren_vat_segment_and_email_with_python_stdnum():
         "FR44732829320",
         "key_account",
     )
-    reasons = [p.reason for p in rows[1].problems]
+    reasons = [str(p.reason) for p in rows[1].problems]
     assert reasons == [
         "not a valid SIREN",
         "not a valid EU VAT number",
