@@ -20,13 +20,15 @@ from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, sentence, sentence_plural
 from encaisse.core.spreadsheets import safe_cell
+from encaisse.imports.fec.documents import Document, DocumentKind
+from encaisse.imports.fec.entries import FecLine
 from encaisse.imports.fec.loaders import (
     FecCustomerLoader,
     FecInvoiceLoader,
     FecPaymentLoader,
     Lettering,
 )
-from encaisse.imports.fec.reader import Document, DocumentKind, FecFile, FecLine
+from encaisse.imports.fec.reader import FecFile
 from encaisse.imports.loaders import EntityChoice
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
 from encaisse.imports.parsers import Problem
