@@ -22,7 +22,7 @@ from encaisse.imports.fec.entries import (
     entry_reference,
     names_a_document,
 )
-from encaisse.imports.parsers import Row
+from encaisse.imports.rows import Row
 
 
 class DocumentKind(StrEnum):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from encaisse.imports.parsers import Problem
+from encaisse.imports.rows import Problem
 from encaisse.imports.values import normalized
 
 CUSTOMER_ACCOUNT_PREFIX = "411"

@@ -72,7 +72,8 @@ from encaisse.imports.fec.entries import (
     FecStats,
     entry_kind,
 )
-from encaisse.imports.parsers import Problem, _bounded_lines
+from encaisse.imports.rows import Problem
+from encaisse.imports.text_files import bounded_lines
 from encaisse.imports.values import DateReader, MoneyReader, ValueProblem
 
 
@@ -104,7 +105,7 @@ class FecFile(FecDocuments):
         self.detected: dict[str, str] = {"format": "FEC", "encoding": encoding_label(encoding)}
         self.estimated_rows = max(lines - 1, 0)
         self._text = io.TextIOWrapper(source, encoding=encoding, newline="")
-        self._lines = _bounded_lines(self._text)
+        self._lines = bounded_lines(self._text)
         header_line = next(self._lines, "")
         self.separator = separator_of(header_line)
         self.detected["separator"] = {"\t": "tab", "|": "pipe", ";": "semicolon"}[self.separator]

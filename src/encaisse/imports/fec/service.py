@@ -31,7 +31,7 @@ from encaisse.imports.fec.loaders import (
 from encaisse.imports.fec.reader import FecFile
 from encaisse.imports.loaders import EntityChoice
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
-from encaisse.imports.parsers import Problem
+from encaisse.imports.rows import Problem
 from encaisse.imports.services import (
     CHUNK_ROWS,
     MAX_PROBLEMS_KEPT,
