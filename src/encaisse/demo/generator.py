@@ -18,22 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Protocol
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.db.models import Q, Sum
-from stdnum import luhn
 
 from encaisse.accounts.models import Agency, Role, User
 from encaisse.core.errors import BadInput
-from encaisse.core.money import to_money
 from encaisse.demo import cast
+from encaisse.demo.identifiers import (
+    ascii_text,
+    french_iban,
+    luhn_complete,
+    money_of_cents,
+    vat_number,
+)
 from encaisse.demo.simulation import CustomerPlan, Document, Settlement, Simulation
+from encaisse.demo.summary import DemoSummary, demo_summary
 from encaisse.ledger.models import (
     Allocation,
     Contact,
@@ -54,38 +55,6 @@ class Writer(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    name: str
-    role: str
-    what: str  # what they see, in a few words
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    """What the database holds (counts over the whole ledger) and the demo logins."""
-
-    company: str
-    agencies: int
-    users: int
-    customers: int
-    contacts: int
-    invoices: int
-    credit_notes: int
-    open_invoices: int
-    payments: int
-    allocations: int
-    outstanding: Decimal  # open invoices and credit notes, less unallocated payments
-    overdue: Decimal
-    first_issue: dt.date | None
-    last_issue: dt.date | None
-    logins: list[DemoLogin]
-    seconds: float = 0.0
-    password: str = cast.DEMO_PASSWORD
-
-
-@transaction.atomic
 def load_demo_company(
     *, today: dt.date, seed: int = 2026, customers: int = 1800, stdout: Writer | None = None
 ) -> DemoSummary:
@@ -101,103 +70,6 @@ def load_demo_company(
     started = time.perf_counter()
     _CompanyWriter(today=today, seed=seed, stdout=stdout).write(customers)
     return demo_summary(today=today, seconds=time.perf_counter() - started)
-
-
-def demo_summary(*, today: dt.date, seconds: float = 0.0) -> DemoSummary:
-    """The counts of the ledger (whatever loaded it), what is outstanding, the demo logins."""
-    invoices = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
-    money = Invoice.objects.open().aggregate(
-        outstanding=Sum("open_amount"), overdue=Sum("open_amount", filter=Q(due_date__lt=today))
-    )
-    unallocated = Payment.objects.aggregate(total=Sum("unallocated_amount"))["total"]
-    entity = LegalEntity.objects.filter(code=cast.ENTITY.code).first()
-    dates = invoices.order_by("issue_date").values_list("issue_date", flat=True)
-    return DemoSummary(
-        company=entity.name if entity else "",
-        agencies=Agency.objects.count(),
-        users=User.objects.count(),
-        customers=Customer.objects.count(),
-        contacts=Contact.objects.count(),
-        invoices=invoices.count(),
-        credit_notes=Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count(),
-        open_invoices=invoices.open().count(),
-        payments=Payment.objects.count(),
-        allocations=Allocation.objects.count(),
-        outstanding=to_money(money["outstanding"]) - to_money(unallocated),
-        overdue=to_money(money["overdue"]),
-        first_issue=dates.first(),
-        last_issue=dates.last(),
-        logins=demo_logins(),
-        seconds=seconds,
-    )
-
-
-def demo_logins() -> list[DemoLogin]:
-    """The demo's people who can sign in, by role (reps last), with what each one sees."""
-    people = {person.username: person for person in cast.PEOPLE}
-    users = {
-        user.username: user
-        for user in User.objects.filter(username__in=people).prefetch_related(
-            "managed_agencies", "team"
-        )
-    }
-    order = [Role.ADMIN, Role.FINANCE, Role.VIEWER, Role.SALES_MANAGER, Role.AGENCY_MANAGER]
-    order.append(Role.SALES_REP)
-    return [
-        DemoLogin(
-            username=person.username,
-            name=users[person.username].get_full_name(),
-            role=str(role.label),
-            what=_what_they_see(person, users[person.username]),
-        )
-        for role in order
-        for person in cast.PEOPLE
-        if person.role == role and person.username in users and users[person.username].role == role
-    ]
-
-
-def _what_they_see(person: cast.Person, user: User) -> str:
-    if person.role == Role.ADMIN:
-        return f"{person.title}: everything, and the admin site"
-    if person.role == Role.FINANCE:
-        return f"{person.title}: every customer, runs the dunning"
-    if person.role == Role.VIEWER:
-        return f"{person.title}: every customer, read-only"
-    if person.role == Role.SALES_MANAGER:
-        return f"{person.title}: the portfolios of {len(user.team.all())} reps"
-    if person.role == Role.AGENCY_MANAGER:
-        codes = ", ".join(sorted(agency.code for agency in user.managed_agencies.all()))
-        return f"{person.title}: customers of {codes}"
-    if person.key_accounts:
-        return f"{person.title}: their own portfolio"
-    return f"{person.title}, {' and '.join(person.covers)}: their own portfolio"
-
-
-def _ascii(text: str) -> str:
-    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join("".join(c if c.isalnum() else " " for c in flat.lower()).split())
-
-
-def _money(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-2)
-
-
-def _luhn_complete(digits: str) -> str:
-    """``digits`` and the digit that makes the number pass the Luhn check (SIREN, SIRET)."""
-    return digits + luhn.calc_check_digit(digits)
-
-
-def _vat_number(siren: str) -> str:
-    """The French VAT number of a SIREN: FR, a two-digit key, the SIREN."""
-    return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
-
-
-def _french_iban(bank: str, branch: str, account: str) -> str:
-    """A French IBAN with a valid RIB key and valid check digits."""
-    rib_key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97
-    bban = f"{bank}{branch}{account}{rib_key:02d}"
-    digits = "".join(str(int(char, 36)) for char in f"{bban}FR00")
-    return f"FR{98 - int(digits) % 97:02d}{bban}"
 
 
 class _CompanyWriter:
@@ -230,7 +102,7 @@ class _CompanyWriter:
         settlement = self.simulation.settle(plans)
         for plan, customer in zip(plans, customers, strict=True):
             limit = self.simulation.credit_limit_cents(plan)
-            customer.credit_limit = None if limit is None else _money(limit)
+            customer.credit_limit = None if limit is None else money_of_cents(limit)
         Customer.objects.bulk_create(customers, batch_size=BATCH)
         contacts = self.contacts(plans, customers)
         Contact.objects.bulk_create(contacts, batch_size=BATCH)
@@ -248,15 +120,15 @@ class _CompanyWriter:
 
     def legal_entity(self) -> LegalEntity:
         spec = cast.ENTITY
-        siren = _luhn_complete(spec.siren_base)
+        siren = luhn_complete(spec.siren_base)
         entity, _created = LegalEntity.objects.get_or_create(
             code=spec.code,
             defaults={
                 "name": spec.name,
                 "siren": siren,
-                "vat_number": _vat_number(siren),
+                "vat_number": vat_number(siren),
                 "address": spec.address,
-                "iban": _french_iban(*spec.bank_account),
+                "iban": french_iban(*spec.bank_account),
                 "bic": spec.bic,
                 "email": spec.email,
             },
@@ -315,7 +187,7 @@ class _CompanyWriter:
             password=password,
             first_name=person.first_name,
             last_name=person.last_name,
-            email=f"{_ascii(person.first_name)}.{_ascii(person.last_name)}@{cast.EMAIL_DOMAIN}",
+            email=f"{ascii_text(person.first_name)}.{ascii_text(person.last_name)}@{cast.EMAIL_DOMAIN}",
             phone=self.phone(mobile=True, rng=self.people_rng),
             role=person.role,
             is_staff=person.role == Role.ADMIN,
@@ -373,8 +245,8 @@ class _CompanyWriter:
             external_id=f"C{plan.index + 1:05d}",
             name=name,
             siren=siren,
-            siret=_luhn_complete(siren + establishment),
-            vat_number=_vat_number(siren),
+            siret=luhn_complete(siren + establishment),
+            vat_number=vat_number(siren),
             segment=plan.segment,
             payment_terms_days=plan.terms,
             sales_rep=rep,
@@ -399,7 +271,12 @@ class _CompanyWriter:
                 if name not in self.names:
                     break
                 place = rng.choice(plan.agency.towns)
-            return self.unique_name(name, []), domain.format(slug=_ascii(place[1])), prefix, place
+            return (
+                self.unique_name(name, []),
+                domain.format(slug=ascii_text(place[1])),
+                prefix,
+                place,
+            )
         family = rng.choice(cast.LAST_NAMES)
         if plan.segment == Segment.KEY_ACCOUNT:
             core = rng.choice(cast.KEY_ACCOUNT_PATTERNS).format(name=family)
@@ -413,7 +290,7 @@ class _CompanyWriter:
         name = self.unique_name(
             core, [f"{core} & Fils", f"{core} Frères", f"{core} {place[1]}", f"{core} et Associés"]
         )
-        domain = f"{_ascii(name.replace('&', 'et'))}.{rng.choice(('fr', 'fr', 'com'))}"
+        domain = f"{ascii_text(name.replace('&', 'et'))}.{rng.choice(('fr', 'fr', 'com'))}"
         return f"{name} {form}".strip(), domain, str(rng.randint(3, 9)), place
 
     def unique_name(self, base: str, variants: list[str]) -> str:
@@ -430,7 +307,7 @@ class _CompanyWriter:
         """A valid SIREN, unique in the demo; public bodies' start with their category."""
         while True:
             digits = prefix + "".join(str(self.rng.randint(0, 9)) for _ in range(8 - len(prefix)))
-            siren = _luhn_complete(digits)
+            siren = luhn_complete(digits)
             if siren not in self.sirens and not siren.startswith("356000000"):  # La Poste's
                 self.sirens.add(siren)
                 return siren
@@ -452,7 +329,7 @@ class _CompanyWriter:
                         customer=customer,
                         name=f"{first} {last}",
                         job_title=titles[position][woman],
-                        email=f"{_ascii(first)}.{_ascii(last)}@{domain}",
+                        email=f"{ascii_text(first)}.{ascii_text(last)}@{domain}",
                         phone=self.phone(mobile=mobile, prefix=plan.agency.phone_prefix),
                         is_primary=position == 0,
                     )
@@ -481,9 +358,9 @@ class _CompanyWriter:
                 number=document.number,
                 issue_date=document.issue,
                 due_date=document.due,
-                amount=_money(document.cents),
+                amount=money_of_cents(document.cents),
                 currency="EUR",
-                open_amount=_money(document.cents),
+                open_amount=money_of_cents(document.cents),
             )
             for document in documents
         ]
@@ -517,9 +394,9 @@ class _CompanyWriter:
                 customer_id=customers[customer].pk,
                 reference=f"{plans[customer].method}-{day:%y%m%d}-{number:05d}",
                 date=day,
-                amount=_money(cents),
+                amount=money_of_cents(cents),
                 currency="EUR",
-                unallocated_amount=_money(cents),
+                unallocated_amount=money_of_cents(cents),
             )
             for number, (customer, day, cents, _parts) in enumerate(received, start=1)
         ]
@@ -530,7 +407,10 @@ class _CompanyWriter:
                 payment.pk = pks[payment.reference]
         allocations = [
             Allocation(
-                invoice_id=document.pk, payment_id=payment.pk, amount=_money(cents), date=day
+                invoice_id=document.pk,
+                payment_id=payment.pk,
+                amount=money_of_cents(cents),
+                date=day,
             )
             for payment, (_customer, day, _cents, parts) in zip(payments, received, strict=True)
             for document, cents in parts
@@ -539,7 +419,7 @@ class _CompanyWriter:
             Allocation(
                 invoice_id=invoice.pk,
                 credit_note_id=credit_note.pk,
-                amount=_money(cents),
+                amount=money_of_cents(cents),
                 date=credit_note.issue,
             )
             for invoice, credit_note, cents in settlement.lettering

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from encaisse.core.dates import today
-from encaisse.demo.generator import demo_summary
+from encaisse.demo.summary import demo_summary
 from encaisse.ledger.models import Customer
 from encaisse.ledger.tests.factories import CustomerFactory, LegalEntityFactory
 

@@ -19,13 +19,8 @@ from encaisse.core.money import format_money
 from encaisse.core.serving import add_server_arguments, serve_application, site_url
 from encaisse.demo import cast
 from encaisse.demo.collection import seed_collection
-from encaisse.demo.generator import (
-    MIN_CUSTOMERS,
-    DemoLogin,
-    DemoSummary,
-    demo_summary,
-    load_demo_company,
-)
+from encaisse.demo.generator import MIN_CUSTOMERS, load_demo_company
+from encaisse.demo.summary import DemoLogin, DemoSummary, demo_summary
 from encaisse.ledger.models import Customer, LegalEntity
 
 DEFAULT_CUSTOMERS = 1800
