@@ -26,8 +26,9 @@ from encaisse.banking.models import BankLine, CustomerIban, LineStatus, MatchMet
 from encaisse.collaboration.services import language_of, notify
 from encaisse.core.errors import BadInput
 from encaisse.core.money import format_money
-from encaisse.ledger.models import Customer, LegalEntity, Payment, return_reason_label
+from encaisse.ledger.models import Customer, LegalEntity, Payment
 from encaisse.ledger.services import record_payment_return
+from encaisse.ledger.vocabulary import return_reason_label
 
 MEANINGLESS_IDS = {"", "NOTPROVIDED", "NONREF", "NONE"}
 

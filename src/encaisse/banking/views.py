@@ -35,8 +35,9 @@ from encaisse.banking.selectors import (
 from encaisse.banking.services import ignore_line, reconcile_line
 from encaisse.core.errors import BadInput
 from encaisse.core.money import format_money_totals
-from encaisse.ledger.models import Customer, return_reason_label
+from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers, visible_invoices
+from encaisse.ledger.vocabulary import return_reason_label
 
 finance_only = allowed_or_404(can_import_ledger)
 

@@ -25,7 +25,8 @@ from encaisse.dunning.models import (
     MessageState,
     OutboundMessage,
 )
-from encaisse.ledger.models import Customer, Payment, return_reason_label
+from encaisse.ledger.models import Customer, Payment
+from encaisse.ledger.vocabulary import return_reason_label
 
 PER_KIND = 40  # the latest of each kind; the timeline shows the latest of them all
 PAYMENTS = 5  # the payments table is on the page already: a few, for the story

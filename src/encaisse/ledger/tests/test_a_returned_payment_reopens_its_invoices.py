@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 
 from encaisse.core.errors import BadInput
-from encaisse.ledger.models import Invoice, Payment, return_reason_label
+from encaisse.ledger.models import Invoice, Payment
 from encaisse.ledger.services import allocate, record_payment_return
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory, PaymentFactory
+from encaisse.ledger.vocabulary import return_reason_label
 
 
 @pytest.fixture
