@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from encaisse.accounts.models import User
-from encaisse.collaboration.models import Dispute, PromiseStatus, PromiseToPay, TaskStatus
 from encaisse.dunning.engine import (
-    Actor,
-    Channel,
-    CustomerSnapshot,
-    OpenItem,
     StepRule,
     forecast,
 )
 from encaisse.dunning.models import (
-    ActionItem,
     ActionState,
     DeliveryStatus,
     DunningAction,
@@ -35,175 +27,14 @@ from encaisse.dunning.models import (
     ScenarioSegment,
     Step,
 )
-from encaisse.ledger.models import Customer, Invoice, Segment
+from encaisse.dunning.snapshots import (
+    customer_id_batches,
+    followed_scenario,
+    scenario_book,
+    snapshots_for,
+)
+from encaisse.ledger.models import Customer, Segment
 from encaisse.ledger.scoping import visible_customers
-
-BATCH_SIZE = 1000
-
-
-@dataclass(frozen=True)
-class ScenarioBook:
-    """Every scenario's steps, and which scenario a customer follows."""
-
-    steps: dict[int, tuple[StepRule, ...]]  # scenario id -> rules
-    step_ids: dict[tuple[int, str], int]  # (scenario id, step key) -> Step id
-    by_segment: dict[str, int]
-    default: int | None
-
-    def scenario_for(self, segment: str, explicit: int | None) -> int | None:
-        return followed_scenario(
-            own=explicit, segment=segment, by_segment=self.by_segment, default=self.default
-        )
-
-
-def followed_scenario(
-    *, own: int | None, segment: str, by_segment: Mapping[str, int], default: int | None
-) -> int | None:
-    """The one rule of which scenario a customer follows: its own (set by finance), else the
-    one that holds its segment, else the default scenario."""
-    if own is not None:
-        return own
-    return by_segment.get(segment, default)
-
-
-def scenario_book() -> ScenarioBook:
-    steps: dict[int, list[StepRule]] = defaultdict(list)
-    step_ids = {}
-    for step in Step.objects.order_by("scenario_id", "position"):
-        steps[step.scenario_id].append(
-            StepRule(
-                key=step.key,
-                offset_days=step.offset_days,
-                channel=Channel(step.channel),
-                actor=Actor(step.actor),
-                requires_approval=step.requires_approval,
-                min_amount=step.min_amount,
-            )
-        )
-        step_ids[step.scenario_id, step.key] = step.pk
-    default = Scenario.objects.filter(is_default=True).values_list("pk", flat=True).first()
-    return ScenarioBook(
-        steps={scenario: tuple(rules) for scenario, rules in steps.items()},
-        step_ids=step_ids,
-        by_segment=dict(ScenarioSegment.objects.values_list("segment", "scenario_id")),
-        default=default,
-    )
-
-
-@dataclass(frozen=True)
-class SnapshotBatch:
-    snapshots: list[tuple[CustomerSnapshot, int]]  # with the scenario id each one follows
-
-
-def customer_id_batches(
-    customers: Sequence[int] | None = None,
-    size: int = BATCH_SIZE,
-    partition: tuple[int, int] | None = None,
-) -> Iterator[list[int]]:
-    """Ids of customers with something open, in batches (keyset pagination, bounded memory).
-
-    ``partition=(index, count)`` keeps the customers whose id modulo count is index, so
-    several workers can share a run without meeting on the same customer.
-    """
-    open_items = Invoice.objects.receivable()
-    if customers is not None:
-        open_items = open_items.filter(customer_id__in=customers)
-    if partition is not None:
-        index, count = partition
-        open_items = open_items.annotate(slot=F("customer_id") % count).filter(slot=index)
-    last = 0
-    while True:
-        batch = list(
-            open_items.filter(customer_id__gt=last)
-            .order_by("customer_id")
-            .values_list("customer_id", flat=True)
-            .distinct()[:size]
-        )
-        if not batch:
-            return
-        yield batch
-        last = batch[-1]
-
-
-def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook) -> SnapshotBatch:
-    """The engine's input for a batch of customers, in a fixed number of queries."""
-    invoices = list(
-        Invoice.objects.receivable()
-        .filter(customer_id__in=customer_ids, issue_date__lte=as_of)
-        .order_by("customer_id", "due_date", "number")
-        .values_list("pk", "customer_id", "number", "due_date", "open_amount", "disputed")
-    )
-    done: dict[int, set[str]] = defaultdict(set)
-    awaiting: set[int] = set()
-    finished = {ActionState.DONE, ActionState.CANCELLED, TaskStatus.DONE, TaskStatus.CANCELLED}
-    for invoice_id, key, channel, state, task_status in ActionItem.objects.filter(
-        invoice__customer_id__in=customer_ids
-    ).values_list(
-        "invoice_id", "step__key", "step__channel", "action__state", "action__task__status"
-    ):
-        # A cancelled step counts as done: finance decided to skip it, it does not come back.
-        done[invoice_id].add(key)
-        if Channel(channel).is_human and state not in finished and task_status not in finished:
-            awaiting.add(invoice_id)
-    disputed = set(
-        Dispute.invoices.through.objects.filter(
-            dispute__customer_id__in=customer_ids, dispute__resolved_on__isnull=True
-        ).values_list("invoice_id", flat=True)
-    )
-    promised: dict[int, dt.date] = {}
-    for invoice_id, promised_for in PromiseToPay.invoices.through.objects.filter(
-        promisetopay__customer_id__in=customer_ids,
-        promisetopay__status=PromiseStatus.PENDING,
-    ).values_list("invoice_id", "promisetopay__promised_for"):
-        promised[invoice_id] = max(promised_for, promised.get(invoice_id, promised_for))
-    held = set(
-        HoldRequest.invoices.through.objects.filter(
-            holdrequest__customer_id__in=customer_ids,
-            holdrequest__status__in=[HoldStatus.PENDING, HoldStatus.APPROVED],
-            holdrequest__hold_until__gte=as_of,
-        ).values_list("invoice_id", flat=True)
-    )
-    profiles = {
-        row[0]: row[1:]
-        for row in DunningProfile.objects.filter(customer_id__in=customer_ids).values_list(
-            "customer_id", "scenario_id", "do_not_contact", "on_hold_until"
-        )
-    }
-    segments = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "segment"))
-    items_by_customer: dict[int, list[OpenItem]] = defaultdict(list)
-    for pk, customer_id, number, due_date, open_amount, disputed_in_erp in invoices:
-        items_by_customer[customer_id].append(
-            OpenItem(
-                invoice_id=pk,
-                number=number,
-                due_date=due_date,
-                open_amount=open_amount,
-                done_steps=frozenset(done.get(pk, ())),
-                awaiting_outcome=pk in awaiting,
-                disputed=disputed_in_erp or pk in disputed,
-                on_hold=pk in held,
-                promised_until=promised.get(pk),
-            )
-        )
-    snapshots = []
-    for customer_id in customer_ids:
-        explicit, do_not_contact, on_hold_until = profiles.get(customer_id, (None, False, None))
-        scenario = book.scenario_for(segments.get(customer_id, ""), explicit)
-        if scenario is None or customer_id not in items_by_customer:
-            continue
-        snapshots.append(
-            (
-                CustomerSnapshot(
-                    customer_id=customer_id,
-                    items=tuple(items_by_customer[customer_id]),
-                    steps=book.steps.get(scenario, ()),
-                    do_not_contact=do_not_contact,
-                    on_hold=on_hold_until is not None and on_hold_until >= as_of,
-                ),
-                scenario,
-            )
-        )
-    return SnapshotBatch(snapshots=snapshots)
 
 
 @dataclass(frozen=True)

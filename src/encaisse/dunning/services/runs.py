@@ -28,7 +28,7 @@ from encaisse.dunning.models import (
     DunningRun,
     RunStatus,
 )
-from encaisse.dunning.selectors import (
+from encaisse.dunning.snapshots import (
     ScenarioBook,
     customer_id_batches,
     scenario_book,
