@@ -36,6 +36,8 @@ from encaisse.core.templatetags.encaisse import money
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
 from encaisse.ledger.scoping import visible_customers
 
+NOTIFICATION_EMAIL_JOB = "encaisse.collaboration.tasks.send_notification_email_task"
+
 # The audience is French companies; a per-user language, once users have one, wins.
 DEFAULT_NOTIFICATION_LANGUAGE = "fr"
 
@@ -163,12 +165,7 @@ def notify(
     notification = Notification.objects.create(
         recipient=recipient, title=title[:250], body=body, url=url, customer=customer, task=task
     )
-    transaction.on_commit(
-        lambda: enqueue(
-            "encaisse.collaboration.services.send_notification_email",
-            notification_id=notification.pk,
-        )
-    )
+    enqueue(NOTIFICATION_EMAIL_JOB, notification_id=notification.pk)
     return notification
 
 
@@ -473,7 +470,8 @@ def send_notification_email(*, notification_id: int) -> bool:
     """E-mail a notification to its recipient, once: whether it was sent now.
 
     The notification is claimed (``emailed_at`` set) before sending, so two workers never
-    both send it; if sending fails the claim is released and the error raised for a retry.
+    both send it; if sending fails the claim is released and the error raised: the job layer
+    tries again (send_notification_email_task).
     """
     claimed_at = timezone.now()
     claimed = Notification.objects.filter(

@@ -208,10 +208,7 @@ def queue_upload(
             handle.write(chunk)
     run.stored_file = str(stored)
     run.save(update_fields=["stored_file"])
-    run_id = run.pk
-    transaction.on_commit(
-        lambda: enqueue("encaisse.imports.services.run_import", import_run_id=run_id)
-    )
+    enqueue("encaisse.imports.tasks.run_import_task", import_run_id=run.pk)
     return run
 
 
