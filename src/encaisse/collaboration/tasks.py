@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import smtplib
 
-from encaisse.collaboration.services import send_notification_email
+from encaisse.collaboration.services import (
+    record_notification_email_failure,
+    send_notification_email,
+)
 from encaisse.core.jobs import job
 
 
 @job(
     transient=(smtplib.SMTPException, OSError),  # the server refused or could not be reached
     retries=4,
+    gave_up=record_notification_email_failure,
 )
 def send_notification_email_task(notification_id: int) -> bool:
     """E-mail a notification (once, whatever the number of deliveries)."""

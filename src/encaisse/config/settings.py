@@ -238,7 +238,9 @@ ENCAISSE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ENCAISSE_JOB_HEARTBEAT_SE
 ENCAISSE_JOB_LOST_AFTER_SECONDS = int(os.environ.get("ENCAISSE_JOB_LOST_AFTER_SECONDS", "300"))
 # What jobs lost with their worker left behind, found again when a worker or the app starts
 # and every minute: each takes ``at_start`` and returns how many it recovered.
-ENCAISSE_JOB_RECOVERIES: list[str] = []
+ENCAISSE_JOB_RECOVERIES = [
+    "encaisse.collaboration.services.resend_lost_notification_emails",
+]
 # What `encaisse serve` and `encaisse demo` start beside the web server: without Redis, the
 # recoveries (once) and the in-process scheduler (daily run, outbox, recoveries); with
 # Redis, `encaisse worker` does it.

@@ -39,6 +39,7 @@ def test_in_the_apps_process(rep_remi, smtp_inbox, settings, caplog):
     assert message["Subject"] == "Appeler Client Rémi 1"
     notification.refresh_from_db()
     assert notification.emailed_at is not None
+    assert notification.email_error == ""
     assert "send_notification_email_task" in caplog.text
     assert "attempt 2" in caplog.text
 
