@@ -244,17 +244,25 @@ def celery_workers(worker_env, redis_url, settings, tmp_path):
     no longer eager) and ``celery_workers.start()`` starts a real worker that runs them."""
     from encaisse.config.celery import app
 
-    names = ("broker_url", "task_always_eager")
+    names = ("broker_url", "task_always_eager", "broker_transport_options")
     saved = {name: app.conf[name] for name in names}
+    # Keys of this test run's own: another run's workers on the same Redis database (other
+    # suites pick theirs by process id) never take its jobs.
+    prefix = f"encaisse-test-{os.getpid()}:"
 
     def reconnect():
         app._pool = None  # connections to the former broker are not reused
         app.amqp._producer_pool = None
 
     settings.REDIS_URL = redis_url
-    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    app.conf.update(
+        broker_url=redis_url,
+        task_always_eager=False,
+        broker_transport_options={**saved["broker_transport_options"], "global_keyprefix": prefix},
+    )
     reconnect()
-    workers = CeleryWorkers({**worker_env, "REDIS_URL": redis_url}, tmp_path)
+    env = {**worker_env, "REDIS_URL": redis_url, "ENCAISSE_REDIS_KEY_PREFIX": prefix}
+    workers = CeleryWorkers(env, tmp_path)
     try:
         yield workers
     finally:

@@ -224,6 +224,8 @@ ENCAISSE_JOB_REDELIVER_AFTER_SECONDS = int(
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": ENCAISSE_JOB_REDELIVER_AFTER_SECONDS,
     "unacked_restore_throttle": 1,  # look for such jobs every 10 s (one Redis query)
+    # Several Encaisse (or test runs) may share one Redis database, each under its prefix.
+    "global_keyprefix": os.environ.get("ENCAISSE_REDIS_KEY_PREFIX", ""),
 }
 # A transient failure (an SMTP error...) is retried after 30 s, then 60, 120... at most 600.
 ENCAISSE_JOB_RETRY_BACKOFF_SECONDS = float(
