@@ -241,6 +241,7 @@ ENCAISSE_JOB_LOST_AFTER_SECONDS = int(os.environ.get("ENCAISSE_JOB_LOST_AFTER_SE
 # What jobs lost with their worker left behind, found again when a worker or the app starts
 # and every minute: each takes ``at_start`` and returns how many it recovered.
 ENCAISSE_JOB_RECOVERIES = [
+    "encaisse.imports.jobs.recover_lost_import_runs",
     "encaisse.collaboration.services.resend_lost_notification_emails",
 ]
 # What `encaisse serve` and `encaisse demo` start beside the web server: without Redis, the

@@ -29,10 +29,10 @@ from django.utils.text import get_valid_filename
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
-from encaisse.core.jobs import enqueue
 from encaisse.core.spreadsheets import safe_cell
 from encaisse.imports.fields import Kind, Mapping, mapping_from_dict
 from encaisse.imports.file_kinds import file_kinds, run_file_kind
+from encaisse.imports.jobs import claim_queued_run, kept_alive, queue_import_run
 from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Problem, Row, Table, read_table
@@ -208,19 +208,20 @@ def queue_upload(
             handle.write(chunk)
     run.stored_file = str(stored)
     run.save(update_fields=["stored_file"])
-    enqueue("encaisse.imports.tasks.run_import_task", import_run_id=run.pk)
+    queue_import_run(run.pk)
     return run
 
 
 def run_import(*, import_run_id: int) -> ImportResult:
     """The background job of an upload: import the stored file of a queued ImportRun
-    (once: a run already started is left alone)."""
-    run = ImportRun.objects.get(pk=import_run_id)
-    if run.status != ImportStatus.QUEUED:
-        return result_of(run)
-    if run.kind in file_kinds():
-        return _run_registered_kind(run)
-    return _execute(run, Path(run.stored_file))
+    (once: the run is claimed first, and a run another worker has is left alone)."""
+    run = claim_queued_run(import_run_id)
+    if run is None:
+        return result_of(ImportRun.objects.get(pk=import_run_id))
+    with kept_alive(run):
+        if run.kind in file_kinds():
+            return _run_registered_kind(run)
+        return _execute(run, Path(run.stored_file))
 
 
 def _run_registered_kind(run: ImportRun) -> ImportResult:
