@@ -19,6 +19,18 @@ from encaisse.accounts.models import Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language: a request in French leaves French
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and what a later
+    test renders outside a request (an import's result, a command's output) would follow it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def entity(db):
     from encaisse.ledger.tests.factories import LegalEntityFactory

@@ -94,13 +94,14 @@ def test_unreachable_database_is_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_a_bad_scenario_file_is_refused_naming_the_line(migrated, tmp_path):
+def test_a_bad_scenario_file_is_refused_naming_the_line_and_the_field(migrated, tmp_path):
     scenario = tmp_path / "bad.yaml"
     scenario.write_text("name: Bad\nsteps:\n  - {key: a, offset_days: 5, channel: fax}\n")
     result = encaisse("scenario", "import", str(scenario), tmp_path=migrated)
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
-        "CommandError: line 3: unknown channel 'fax' (expected email, letter, sms, call, task)"
+        "CommandError: line 3: unknown channel 'fax' (expected email, letter, sms, call, task), "
+        "in steps[0].channel"
     ]
 
 

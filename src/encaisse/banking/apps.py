@@ -14,9 +14,11 @@ class BankingConfig(AppConfig):
         register_file_kind(
             FileKind(
                 name="bank",
-                help="a bank statement: camt.053 (ISO 20022 XML), MT940 or OFX; credits become "
-                "payments, lettered to invoices when certain, the others wait in the "
-                "reconciliation queue",
+                help=_(
+                    "a bank statement: camt.053 (ISO 20022 XML), MT940 or OFX; credits become "
+                    "payments, lettered to invoices when certain, the others wait in the "
+                    "reconciliation queue"
+                ),
                 run=import_bank_statement,
                 suffixes=(".xml", ".sta", ".mt940", ".940", ".ofx", ".qfx"),
             )

@@ -25,7 +25,7 @@ from encaisse.banking.matching import invoice_number_candidates, normalize_name
 from encaisse.banking.models import BankLine, CustomerIban, LineStatus, MatchMethod
 from encaisse.collaboration.services import language_of, notify
 from encaisse.core.errors import BadInput
-from encaisse.core.templatetags.encaisse import money
+from encaisse.core.money import format_money
 from encaisse.ledger.models import Customer, LegalEntity, Payment, return_reason_label
 from encaisse.ledger.services import record_payment_return
 
@@ -148,7 +148,10 @@ def reconcile_return(*, line: BankLine, payment: Payment, user: User) -> BankLin
     if payment.amount != -line.amount:
         raise BadInput(
             _("the payment is of %(amount)s, the return of %(returned)s")
-            % {"amount": money(payment.amount), "returned": money(-line.amount)}
+            % {
+                "amount": format_money(payment.amount, payment.currency),
+                "returned": format_money(-line.amount, line.currency),
+            }
         )
     _record(line, payment, line.return_reason, user=user)
     return line
@@ -169,7 +172,10 @@ def _tell(back: Payment, payment: Payment) -> None:
             notify(
                 recipient=person,
                 title=_("Payment returned by the bank: %(customer)s, %(amount)s")
-                % {"customer": customer.name, "amount": money(payment.amount, payment.currency)},
+                % {
+                    "customer": customer.name,
+                    "amount": format_money(payment.amount, payment.currency),
+                },
                 body=(
                     _("Reason: %(reason)s. The invoices it paid are open again.")
                     % {"reason": reason}

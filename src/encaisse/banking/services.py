@@ -45,10 +45,12 @@ from encaisse.banking.parsers import (
     StatementLine,
     line_keys,
     read_statement_file,
+    too_large,
 )
 from encaisse.banking.parsers.wording import compact_iban
 from encaisse.banking.returns import ReturnedLine, is_return, record_returns
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, sentence, sentence_plural
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
 from encaisse.imports.services import (
     MAX_PROBLEMS_KEPT,
@@ -85,11 +87,7 @@ def import_bank_statement(
     path = Path(path)
     run = _run(path, entity=entity, partial=partial, user=user, options=options or {})
     with failures_recorded(run):
-        data = read_file_bytes(
-            path,
-            max_bytes=MAX_FILE_BYTES,
-            too_large=f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MiB",
-        )
+        data = read_file_bytes(path, max_bytes=MAX_FILE_BYTES, too_large=too_large())
         parsed = read_statement_file(data)
         run.file_format = _file_format(parsed)
         legal_entity = _entity(entity, parsed)
@@ -102,10 +100,14 @@ def import_bank_statement(
             finish_run(
                 run,
                 ImportStatus.FAILED,
-                message=(
-                    f"nothing was imported: {_plural(len(parsed.problems), 'problem')} in "
-                    f"{parsed.bad_entries} of {_plural(parsed.entries, 'entry', 'entries')} "
-                    "(fix them, or import with --partial to import the good entries)"
+                message=sentence(
+                    "nothing was imported: %(problems)s in %(bad)s of %(entries)s (fix them, or "
+                    "import with --partial to import the good entries)",
+                    problems=sentence_plural(
+                        "%(count)s problem", "%(count)s problems", len(parsed.problems)
+                    ),
+                    bad=parsed.bad_entries,
+                    entries=sentence_plural("%(count)s entry", "%(count)s entries", parsed.entries),
                 ),
                 notes=parsed.notes,
             )
@@ -113,8 +115,8 @@ def import_bank_statement(
         if not any(statement.lines for statement in parsed.statements):
             if parsed.problems:
                 run.rows_rejected = parsed.bad_entries
-                raise BadInput("nothing was imported: every entry has a problem")
-            raise BadInput("the statement has no entry (no movement to import)")
+                raise BadInput(sentence("nothing was imported: every entry has a problem"))
+            raise BadInput(sentence("the statement has no entry (no movement to import)"))
         with transaction.atomic():
             outcome = _write(parsed, legal_entity, hashlib.sha256(data).hexdigest(), run)
             run.rows_created = outcome.created
@@ -163,23 +165,26 @@ def _entity(code: str | None, parsed: StatementFile) -> LegalEntity:
     ibans = {statement.iban for statement in parsed.statements if statement.iban}
     owners |= set(LegalEntity.objects.filter(iban__in=ibans).values_list("pk", flat=True))
     if len(owners) > 1:
-        raise BadInput("the statement's accounts belong to several legal entities: split it")
+        raise BadInput(
+            sentence("the statement's accounts belong to several legal entities: split it")
+        )
     owner = LegalEntity.objects.get(pk=owners.pop()) if owners else None
     if not code and owner is not None:
         return owner
     choice = resolve_entity(code)
     if choice.pk is None:  # pragma: no cover - only with create_missing, never given here
-        raise BadInput(f"--entity: no legal entity {code!r}")
+        raise BadInput(sentence("--entity: no legal entity %(code)s", code=repr(code)))
     if owner is not None and owner.pk != choice.pk:
         raise BadInput(
-            f"--entity: the account {sorted(identifiers)[0]} is {owner.code}'s, "
-            f"not {choice.code}'s (import it without --entity, or with --entity {owner.code})"
+            sentence(
+                "--entity: the account %(account)s is %(owner)s's, not %(chosen)s's (import it "
+                "without --entity, or with --entity %(owner)s)",
+                account=sorted(identifiers)[0],
+                owner=owner.code,
+                chosen=choice.code,
+            )
         )
     return LegalEntity.objects.get(pk=choice.pk)
-
-
-def _plural(count: int, noun: str, plural: str | None = None) -> str:
-    return f"{count:,} " + (noun if count == 1 else plural or f"{noun}s")
 
 
 @dataclass
@@ -193,21 +198,34 @@ class _Outcome:
     returned: int = 0
     returns_waiting: int = 0
     refunds: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def summary(self) -> Text:
         if not self.created:
-            return f"nothing added: {_plural(self.unchanged, 'line')} already imported"
-        returned = (
-            f", {_plural(self.returned + self.returns_waiting, 'returned payment')}"
-            if self.returned or self.returns_waiting
-            else ""
+            return sentence_plural(
+                "nothing added: %(count)s line already imported",
+                "nothing added: %(count)s lines already imported",
+                self.unchanged,
+            )
+        summary = sentence(
+            "%(lines)s added: %(matched)s matched to invoices, %(to_reconcile)s to reconcile, "
+            "%(debits)s ignored",
+            lines=sentence_plural("%(count)s line", "%(count)s lines", self.created),
+            matched=self.matched,
+            to_reconcile=self.to_reconcile,
+            debits=sentence_plural("%(count)s debit", "%(count)s debits", self.debits),
         )
-        return (
-            f"{_plural(self.created, 'line')} added: {self.matched} matched to invoices, "
-            f"{self.to_reconcile} to reconcile, {_plural(self.debits, 'debit')} ignored"
-            f"{returned}"
-        )
+        if self.returned or self.returns_waiting:
+            return sentence(
+                "%(summary)s, %(returned)s",
+                summary=summary,
+                returned=sentence_plural(
+                    "%(count)s returned payment",
+                    "%(count)s returned payments",
+                    self.returned + self.returns_waiting,
+                ),
+            )
+        return summary
 
 
 @dataclass
@@ -264,9 +282,12 @@ def _write(parsed: StatementFile, entity: LegalEntity, sha256: str, run: ImportR
     if repeats and not new_lines:
         earlier = ", ".join(f"#{number}" for number in sorted(set(repeats)) if number)
         outcome.notes.append(
-            "this statement was already imported"
-            + (f" (import {earlier})" if earlier else "")
-            + ": nothing was added"
+            sentence(
+                "this statement was already imported (import %(imports)s): nothing was added",
+                imports=earlier,
+            )
+            if earlier
+            else sentence("this statement was already imported: nothing was added")
         )
     if new_lines:
         _match_and_store(new_lines, entity, outcome)
@@ -475,36 +496,64 @@ def _match_and_store(new_lines: list[_NewLine], entity: LegalEntity, outcome: _O
         outcome.returned, outcome.returns_waiting = record_returns(returns, entity)
     if outcome.matched:
         outcome.notes.append(
-            f"{_plural(outcome.matched, 'payment')} matched to invoices automatically"
+            sentence_plural(
+                "%(count)s payment matched to invoices automatically",
+                "%(count)s payments matched to invoices automatically",
+                outcome.matched,
+            )
         )
     if outcome.to_reconcile:
         outcome.notes.append(
-            f"{_plural(outcome.to_reconcile, 'credit')} to reconcile by hand on "
-            "/bank/reconciliation/"
+            sentence_plural(
+                "%(count)s credit to reconcile by hand on /bank/reconciliation/",
+                "%(count)s credits to reconcile by hand on /bank/reconciliation/",
+                outcome.to_reconcile,
+            )
         )
     if outcome.debits:
         outcome.notes.append(
-            f"{_plural(outcome.debits, 'debit')} (money out) kept aside as ignored lines"
+            sentence_plural(
+                "%(count)s debit (money out) kept aside as ignored lines",
+                "%(count)s debits (money out) kept aside as ignored lines",
+                outcome.debits,
+            )
         )
     if outcome.already_recorded:
         outcome.notes.append(
-            f"{_plural(outcome.already_recorded, 'credit')} already in the ledger as a payment "
-            "(imported from the ERP): linked to it, not counted twice"
+            sentence_plural(
+                "%(count)s credit already in the ledger as a payment (imported from the ERP): "
+                "linked to it, not counted twice",
+                "%(count)s credits already in the ledger as a payment (imported from the ERP): "
+                "linked to it, not counted twice",
+                outcome.already_recorded,
+            )
         )
     if outcome.refunds:
         outcome.notes.append(
-            f"{_plural(outcome.refunds, 'debit')} recorded as the refund of a customer's "
-            "credit note"
+            sentence_plural(
+                "%(count)s debit recorded as the refund of a customer's credit note",
+                "%(count)s debits recorded as the refund of a customer's credit note",
+                outcome.refunds,
+            )
         )
     if outcome.returned:
         outcome.notes.append(
-            f"{_plural(outcome.returned, 'returned payment')} tied to the payment it gives "
-            "back: its invoices are open again"
+            sentence_plural(
+                "%(count)s returned payment tied to the payment it gives back: its invoices are "
+                "open again",
+                "%(count)s returned payments tied to the payment it gives back: its invoices "
+                "are open again",
+                outcome.returned,
+            )
         )
     if outcome.returns_waiting:
         outcome.notes.append(
-            f"{_plural(outcome.returns_waiting, 'returned payment')} to tie to its payment by "
-            "hand on /bank/reconciliation/"
+            sentence_plural(
+                "%(count)s returned payment to tie to its payment by hand on /bank/reconciliation/",
+                "%(count)s returned payments to tie to its payment by hand on "
+                "/bank/reconciliation/",
+                outcome.returns_waiting,
+            )
         )
 
 
@@ -702,17 +751,28 @@ def reconcile_line(
     """
     line = BankLine.objects.select_for_update().select_related("account").get(pk=line.pk)
     if line.status != LineStatus.TO_RECONCILE:
-        raise BadInput("this line was already dealt with (refresh the page)")
+        raise BadInput(sentence("this line was already dealt with (refresh the page)"))
     if not line.is_credit:
-        raise BadInput("a debit is not a customer payment")
+        raise BadInput(sentence("a debit is not a customer payment"))
     if customer.entity_id != line.account.entity_id:
-        raise BadInput(f"{customer} is a customer of another legal entity than this account")
+        raise BadInput(
+            sentence(
+                "%(customer)s is a customer of another legal entity than this account",
+                customer=customer.name,
+            )
+        )
     payment = _payment_for(line, customer)
     left = payment.unallocated_amount
     ordered = sorted(invoices, key=lambda invoice: (invoice.due_date, invoice.number))
     for invoice in ordered:
         if invoice.customer_id != customer.pk:
-            raise BadInput(f"{invoice.number} is not an invoice of {customer}")
+            raise BadInput(
+                sentence(
+                    "%(number)s is not an invoice of %(customer)s",
+                    number=invoice.number,
+                    customer=customer.name,
+                )
+            )
         if left <= 0:
             break
         current = Invoice.objects.get(pk=invoice.pk)
@@ -743,7 +803,13 @@ def _payment_for(line: BankLine, customer: Customer) -> Payment:
     if payment is not None:
         if payment.customer_id != customer.pk:
             if Allocation.objects.filter(payment=payment).exists():
-                raise BadInput(f"payment {payment} is already lettered to {payment.customer}")
+                raise BadInput(
+                    sentence(
+                        "payment %(reference)s is already lettered to %(customer)s",
+                        reference=payment.reference,
+                        customer=payment.customer.name,
+                    )
+                )
             payment.customer = customer
             payment.save(update_fields=["customer"])
         return payment
@@ -770,10 +836,10 @@ def ignore_line(*, line: BankLine, user: User) -> BankLine:
     group's accounts...): it leaves the queue, and the payment made for it, if any, goes."""
     line = BankLine.objects.select_for_update().get(pk=line.pk)
     if line.status != LineStatus.TO_RECONCILE:
-        raise BadInput("this line was already dealt with (refresh the page)")
+        raise BadInput(sentence("this line was already dealt with (refresh the page)"))
     payment_id = line.payment_id
     if payment_id and Allocation.objects.filter(payment_id=payment_id).exists():
-        raise BadInput("the payment of this line is already lettered")
+        raise BadInput(sentence("the payment of this line is already lettered"))
     line.status = LineStatus.IGNORED
     line.match_method = MatchMethod.NOT_A_CUSTOMER
     line.payment = None

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from encaisse.banking.selectors import (
 )
 from encaisse.banking.services import ignore_line, reconcile_line
 from encaisse.core.errors import BadInput
-from encaisse.core.templatetags.encaisse import money
+from encaisse.core.money import format_money_totals
 from encaisse.ledger.models import Customer, return_reason_label
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 
@@ -55,8 +56,6 @@ def _int(value: str | None) -> int | None:
 def reconciliation_view(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     lines = lines_to_reconcile(user)
-    count, totals, returns = queue_total(lines)
-    total = " + ".join(money(amount, currency) for currency, amount in totals.items())
     page = Paginator(lines, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [_card_context(request, line) for line in page.object_list]
     return render(
@@ -65,12 +64,25 @@ def reconciliation_view(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "cards": cards,
-            "count": count,
-            "total": total,
-            "returns": returns,
+            "summary": _summary(lines),
             "matched": lines_matched_automatically(user),
         },
     )
+
+
+def _summary(lines: QuerySet[BankLine]) -> dict[str, Any]:
+    """The page header's counts (banking/_queue_summary.html)."""
+    count, totals, returns = queue_total(lines)
+    total = format_money_totals(totals)
+    return {"count": count, "total": total, "returns": returns}
+
+
+def _after_click(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    """The context of an HTMX answer to a click that may change the queue: with the header's
+    counts, which the answer refreshes out of band."""
+    if _is_htmx(request):
+        context["oob_summary"] = _summary(lines_to_reconcile(acting_user(request)))
+    return context
 
 
 def _line(request: HttpRequest, pk: int) -> BankLine:
@@ -156,7 +168,7 @@ def line_reconcile_view(request: HttpRequest, pk: int) -> HttpResponse:
         context = _card_context(
             request, line, customer=customer, error=str(error), ticked={i.pk for i in invoices}
         )
-        return _render_card(request, context)
+        return _render_card(request, _after_click(request, context))
     return _done(request, line, customer=customer, invoices=[i.number for i in invoices])
 
 
@@ -175,7 +187,8 @@ def line_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         line = reconcile_return(line=line, payment=payment, user=user)
     except BadInput as error:
-        return _render_card(request, _card_context(request, line, error=str(error)))
+        context = _card_context(request, line, error=str(error))
+        return _render_card(request, _after_click(request, context))
     text = _("Tied to the payment %(payment)s of %(customer)s: its invoices are open again.") % {
         "payment": payment.reference,
         "customer": payment.customer,
@@ -183,11 +196,8 @@ def line_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not _is_htmx(request):
         messages.success(request, text)
         return redirect("bank-reconciliation")
-    return render(
-        request,
-        "banking/_line_done.html",
-        {"line": line, "customer": payment.customer, "text": text},
-    )
+    context = {"line": line, "customer": payment.customer, "text": text}
+    return render(request, "banking/_line_done.html", _after_click(request, context))
 
 
 @finance_only
@@ -197,7 +207,8 @@ def line_ignore_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         line = ignore_line(line=line, user=acting_user(request))
     except BadInput as error:
-        return _render_card(request, _card_context(request, line, error=str(error)))
+        context = _card_context(request, line, error=str(error))
+        return _render_card(request, _after_click(request, context))
     return _done(request, line, customer=None, invoices=[])
 
 
@@ -218,6 +229,5 @@ def _done(
     if not _is_htmx(request):
         messages.success(request, text)
         return redirect("bank-reconciliation")
-    return render(
-        request, "banking/_line_done.html", {"line": line, "customer": customer, "text": text}
-    )
+    context = {"line": line, "customer": customer, "text": text}
+    return render(request, "banking/_line_done.html", _after_click(request, context))

@@ -31,8 +31,7 @@ from encaisse.collaboration.models import (
 from encaisse.collaboration.permissions import can_record_task_outcome
 from encaisse.core.errors import BadInput
 from encaisse.core.jobs import enqueue
-from encaisse.core.money import ZERO
-from encaisse.core.templatetags.encaisse import money
+from encaisse.core.money import ZERO, format_money
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
 from encaisse.ledger.scoping import visible_customers
 
@@ -153,7 +152,11 @@ def _task_headline(task: Task, invoices: Sequence[Invoice]) -> str:
             else gettext("To do for %(customer)s: %(invoices)s, %(amount)s open")
         )
         amount = sum((i.open_amount for i in invoices), ZERO)
-    return sentence % {"customer": customer, "invoices": what, "amount": money(amount, currency)}
+    return sentence % {
+        "customer": customer,
+        "invoices": what,
+        "amount": format_money(amount, currency),
+    }
 
 
 def notify(

@@ -1,7 +1,8 @@
 """The canonical fields of each kind of file, the headers that name them, and mappings.
 
-Pure: no Django. A column is found by its canonical name, by a usual (mostly French)
-header from the synonym table, or by a mapping (TOML file or --map options).
+Pure: no database (the help of each field is translated where it is shown). A column is
+found by its canonical name, by a usual (mostly French) header from the synonym table, or by
+a mapping (TOML file or --map options).
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import sentence
 from encaisse.imports.values import normalized, strftime_format
 
 
@@ -63,7 +68,7 @@ class FieldSpec:
     text, and the headers (compared by ``header_key``) that mean it, strongest first."""
 
     name: str
-    help: str
+    help: str | Promise  # translated where it is shown
     reader: str  # 'text', 'money', 'date', 'flag' or the name of a value parser
     required: bool = False
     max_length: int = 0
@@ -75,93 +80,97 @@ _CUSTOMER_ID = ("code client", "numero client", "compte client", "code tiers", "
                 "customer code", "client id", "client", "compte", "customer")  # fmt: skip
 _CURRENCY = ("devise", "monnaie", "code devise")
 _LETTERING = ("code lettrage", "lettrage", "let", "lettering", "lettering code")
-_LETTERING_HELP = (
+_LETTERING_HELP = _(
     "the ERP's lettering code: documents of a customer that share it settle each other"
 )
 
 # fmt: off
 SCHEMAS: dict[Kind, tuple[FieldSpec, ...]] = {
     Kind.CUSTOMERS: (
-        FieldSpec("external_id", "the customer's account in your ERP (the key)", "text", True, 50,
+        FieldSpec("external_id", _("the customer's account in your ERP (the key)"), "text",
+                  True, 50,
                   ("code client", "numero client", "compte client", "code tiers", "compte tiers",
                    "identifiant client", "id client", "reference client", "ref client",
                    "customer id", "customer code", "client id", "account", "compte",
                    "identifiant", "id")),
-        FieldSpec("name", "company name", "text", True, 200,
+        FieldSpec("name", _("company name"), "text", True, 200,
                   ("raison sociale", "nom client", "denomination sociale", "denomination",
                    "customer name", "nom", "societe", "client", "company", "customer")),
-        FieldSpec("siren", "SIREN (9 digits, checked)", "siren", False, 9,
+        FieldSpec("siren", _("SIREN (9 digits, checked)"), "siren", False, 9,
                   ("numero siren", "siren client")),
-        FieldSpec("siret", "SIRET (14 digits, checked)", "siret", False, 14, ("numero siret",)),
-        FieldSpec("vat_number", "EU VAT number (checked)", "vat_number", False, 20,
+        FieldSpec("siret", _("SIRET (14 digits, checked)"), "siret", False, 14,
+                  ("numero siret",)),
+        FieldSpec("vat_number", _("EU VAT number (checked)"), "vat_number", False, 20,
                   ("numero tva intracommunautaire", "tva intracommunautaire", "numero tva intra",
                    "tva intra", "numero tva intracom", "numero tva", "identifiant tva", "vat",
                    "tva")),
-        FieldSpec("segment", "key_account, sme, small or public (or Grand compte, PME, TPE, "
-                  "Secteur public)", "segment", False, 20,
+        FieldSpec("segment", _("key_account, sme, small or public (or Grand compte, PME, TPE, "
+                  "Secteur public)"), "segment", False, 20,
                   ("segment client", "categorie client", "type client", "categorie", "typologie")),
-        FieldSpec("sales_rep_email", "the sales rep's e-mail (an Encaisse user)", "email", False,
-                  254, ("email commercial", "commercial email", "sales rep", "commercial",
+        FieldSpec("sales_rep_email", _("the sales rep's e-mail (an Encaisse user)"), "email",
+                  False, 254, ("email commercial", "commercial email", "sales rep", "commercial",
                         "responsable commercial", "representant", "vendeur")),
-        FieldSpec("agency_code", "the agency's code", "text", False, 30,
+        FieldSpec("agency_code", _("the agency's code"), "text", False, 30,
                   ("code agence", "agency", "agence")),
-        FieldSpec("credit_limit", "credit limit (amount)", "money", False, 0,
+        FieldSpec("credit_limit", _("credit limit (amount)"), "money", False, 0,
                   ("encours autorise", "limite credit", "plafond encours", "encours maximum",
                    "encours max", "limite encours", "plafond")),
-        FieldSpec("payment_terms_days", "payment terms in days", "days", False, 0,
+        FieldSpec("payment_terms_days", _("payment terms in days"), "days", False, 0,
                   ("payment terms", "delai paiement", "delai paiement jours",
                    "conditions paiement", "delai reglement")),
-        FieldSpec("address", "street address", "text", False, 250, ("adresse", "rue")),
-        FieldSpec("postal_code", "postal code", "text", False, 20, ("code postal", "cp", "zip")),
-        FieldSpec("city", "city", "text", False, 100, ("ville", "commune", "localite")),
-        FieldSpec("country", "country (two-letter code, FR by default)", "country", False, 2,
+        FieldSpec("address", _("street address"), "text", False, 250, ("adresse", "rue")),
+        FieldSpec("postal_code", _("postal code"), "text", False, 20,
+                  ("code postal", "cp", "zip")),
+        FieldSpec("city", _("city"), "text", False, 100, ("ville", "commune", "localite")),
+        FieldSpec("country", _("country (ISO code or name, FR by default)"), "country", False, 2,
                   ("pays", "code pays")),
-        FieldSpec("email", "the customer's accounts-payable e-mail", "email", False, 254,
+        FieldSpec("email", _("the customer's accounts-payable e-mail"), "email", False, 254,
                   ("email client", "adresse email", "email comptabilite", "email facturation",
                    "email relance")),
-        FieldSpec("phone", "phone number", "text", False, 30,
+        FieldSpec("phone", _("phone number"), "text", False, 30,
                   ("telephone", "telephone client", "numero telephone")),
     ),
     Kind.INVOICES: (
-        FieldSpec("number", "invoice or credit-note number (the key)", "text", True, 50,
+        FieldSpec("number", _("invoice or credit-note number (the key)"), "text", True, 50,
                   ("numero facture", "invoice numero", "numero piece", "numero document",
                    "reference facture", "ref facture", "facture", "piece", "numero", "invoice")),
-        FieldSpec("customer_external_id", "the customer's account (as in the customer file)",
+        FieldSpec("customer_external_id", _("the customer's account (as in the customer file)"),
                   "text", True, 50, _CUSTOMER_ID),
-        FieldSpec("issue_date", "invoice date", "date", True, 0,
+        FieldSpec("issue_date", _("invoice date"), "date", True, 0,
                   ("date facture", "date emission", "date piece", "invoice date",
                    "date document", "date")),
-        FieldSpec("due_date", "due date (default: issue date + the customer's payment terms)",
+        FieldSpec("due_date", _("due date (default: issue date + the customer's payment terms)"),
                   "date", False, 0,
                   ("date echeance", "echeance", "date limite paiement", "date limite",
                    "date echeance paiement")),
-        FieldSpec("amount", "amount including tax; negative for a credit note", "money", True, 0,
+        FieldSpec("amount", _("amount including tax; negative for a credit note"), "money",
+                  True, 0,
                   ("montant ttc", "montant facture ttc", "total ttc", "ttc", "montant facture",
                    "amount incl tax", "net a payer", "montant")),
-        FieldSpec("currency", "currency code (default: the legal entity's)", "currency", False,
+        FieldSpec("currency", _("currency code (default: the legal entity's)"), "currency", False,
                   3, _CURRENCY),
-        FieldSpec("disputed", "yes/no, true/false, 1/0, oui/non", "flag", False, 0,
+        FieldSpec("disputed", _("yes/no, true/false, 1/0, oui/non"), "flag", False, 0,
                   ("litige", "litigieux", "contestee", "contestation")),
         FieldSpec("lettering_code", _LETTERING_HELP, "text", False, 30, _LETTERING),
     ),
     Kind.PAYMENTS: (
-        FieldSpec("reference", "payment reference (the key)", "text", True, 80,
+        FieldSpec("reference", _("payment reference (the key)"), "text", True, 80,
                   ("reference paiement", "reference reglement", "numero reglement",
                    "numero paiement", "payment reference", "reglement", "numero piece", "piece",
                    "reference", "ref")),
-        FieldSpec("customer_external_id", "the customer's account (as in the customer file)",
+        FieldSpec("customer_external_id", _("the customer's account (as in the customer file)"),
                   "text", True, 50, _CUSTOMER_ID),
-        FieldSpec("invoice_number", "the invoice it pays (optional: allocates the payment)",
+        FieldSpec("invoice_number", _("the invoice it pays (optional: allocates the payment)"),
                   "text", False, 50,
                   ("numero facture", "facture reglee", "facture lettree", "facture", "invoice")),
-        FieldSpec("date", "payment date", "date", True, 0,
+        FieldSpec("date", _("payment date"), "date", True, 0,
                   ("date reglement", "date paiement", "date encaissement", "payment date",
                    "date valeur", "date operation", "date")),
-        FieldSpec("amount", "amount received; negative for a refund to the customer", "money",
+        FieldSpec("amount", _("amount received; negative for a refund to the customer"), "money",
                   True, 0,
                   ("montant reglement", "montant regle", "montant paye", "montant encaisse",
                    "montant ttc", "montant")),
-        FieldSpec("currency", "currency code (default: the legal entity's)", "currency", False,
+        FieldSpec("currency", _("currency code (default: the legal entity's)"), "currency", False,
                   3, _CURRENCY),
         FieldSpec("lettering_code", _LETTERING_HELP, "text", False, 30, _LETTERING),
     ),
@@ -175,8 +184,10 @@ def fields_help(kind: Kind) -> str:
     """The canonical fields of a kind, for --help and the upload page."""
     lines = []
     for spec in SCHEMAS[kind]:
-        mark = " (required)" if spec.required else ""
-        lines.append(f"  {spec.name:<22}{spec.help}{mark}")
+        help_text = (
+            sentence("%(help)s (required)", help=str(spec.help)) if spec.required else spec.help
+        )
+        lines.append(f"  {spec.name:<22}{help_text}")
     return "\n".join(lines)
 
 
@@ -205,7 +216,14 @@ class Mapping:
         return data
 
 
-_MAPPING_KEYS = {"delimiter", "decimal_separator", "date_format", "encoding", "sheet", "columns"}
+_MAPPING_KEYS = {
+    "delimiter",
+    "decimal_separator",
+    "date_format",
+    "encoding",
+    "sheet",
+    "columns",
+}
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
 
 
@@ -213,35 +231,57 @@ def mapping_from_dict(data: dict[str, Any], *, kind: Kind, origin: str = "mappin
     unknown = sorted(set(data) - _MAPPING_KEYS)
     if unknown:
         raise BadInput(
-            f"{origin}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(_MAPPING_KEYS))})"
+            sentence(
+                "%(origin)s: unknown setting %(setting)s (known: %(known)s)",
+                origin=origin,
+                setting=repr(unknown[0]),
+                known=", ".join(sorted(_MAPPING_KEYS)),
+            )
         )
     columns = data.get("columns", {})
     if not isinstance(columns, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
     ):
-        raise BadInput(f'{origin}: [columns] maps fields to column names: number = "N° pièce"')
+        raise BadInput(
+            sentence(
+                '%(origin)s: [columns] maps fields to column names: number = "N° pièce"',
+                origin=origin,
+            )
+        )
     check_fields(columns, kind=kind, origin=origin)
     text_settings = {key: data.get(key) for key in _MAPPING_KEYS - {"columns"}}
     for key, value in text_settings.items():
         if value is not None and not isinstance(value, str):
-            raise BadInput(f"{origin}: {key} must be text in quotes")
+            raise BadInput(
+                sentence(
+                    "%(origin)s: %(setting)s must be text in quotes", origin=origin, setting=key
+                )
+            )
     delimiter = text_settings["delimiter"]
     if delimiter is not None:
         delimiter = _DELIMITER_NAMES.get(delimiter.lower(), delimiter)
         if len(delimiter) != 1:
-            raise BadInput(f"{origin}: delimiter must be one character (or 'tab')")
+            raise BadInput(
+                sentence("%(origin)s: delimiter must be one character (or 'tab')", origin=origin)
+            )
     encoding = text_settings["encoding"]
     if encoding is not None:
         try:
             encoding = codecs.lookup(encoding).name
         except LookupError:
-            raise BadInput(f"{origin}: unknown encoding {encoding!r}") from None
+            raise BadInput(
+                sentence(
+                    "%(origin)s: unknown encoding %(encoding)s",
+                    origin=origin,
+                    encoding=repr(encoding),
+                )
+            ) from None
     date_format = text_settings["date_format"]
     if date_format is not None:
         strftime_format(date_format)
     decimal = text_settings["decimal_separator"]
     if decimal is not None and decimal not in (",", "."):
-        raise BadInput(f"{origin}: decimal_separator must be ',' or '.'")
+        raise BadInput(sentence("%(origin)s: decimal_separator must be ',' or '.'", origin=origin))
     return Mapping(
         columns=dict(columns),
         format=FileFormat(
@@ -259,7 +299,9 @@ def load_mapping(text: str, *, kind: Kind, origin: str = "mapping") -> Mapping:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise BadInput(f"{origin}: not valid TOML: {error}") from None
+        raise BadInput(
+            sentence("%(origin)s: not valid TOML: %(error)s", origin=origin, error=str(error))
+        ) from None
     return mapping_from_dict(data, kind=kind, origin=origin)
 
 
@@ -267,7 +309,15 @@ def check_fields(columns: dict[str, str], *, kind: Kind, origin: str) -> None:
     known = [spec.name for spec in SCHEMAS[kind]]
     for name in columns:
         if name not in known:
-            raise BadInput(f"{origin}: {name!r} is not a field of {kind} ({', '.join(known)})")
+            raise BadInput(
+                sentence(
+                    "%(origin)s: %(name)s is not a field of %(kind)s (%(fields)s)",
+                    origin=origin,
+                    name=repr(name),
+                    kind=str(kind),
+                    fields=", ".join(known),
+                )
+            )
 
 
 def parse_column_options(items: Iterable[str], *, kind: Kind) -> dict[str, str]:
@@ -276,7 +326,12 @@ def parse_column_options(items: Iterable[str], *, kind: Kind) -> dict[str, str]:
     for item in items:
         name, equals, column = item.partition("=")
         if not equals or not name.strip() or not column.strip():
-            raise BadInput(f"--map: {item!r} is not FIELD=COLUMN (e.g. number='N° pièce')")
+            raise BadInput(
+                sentence(
+                    "--map: %(item)s is not FIELD=COLUMN (e.g. number='N° pièce')",
+                    item=repr(item),
+                )
+            )
         columns[name.strip()] = column.strip()
     check_fields(columns, kind=kind, origin="--map")
     return columns

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
+
 if TYPE_CHECKING:
     from encaisse.accounts.models import User
     from encaisse.imports.services import ImportResult
@@ -21,7 +23,7 @@ class FileKind:
     """``run(path=..., entity=..., partial=..., user=..., options=...)`` returns an ImportResult."""
 
     name: str
-    help: str
+    help: str | Promise  # translated where it is shown
     run: Callable[..., ImportResult]
     suffixes: tuple[str, ...] = ()
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from encaisse.core.i18n import sentence_plural, to_data
 from encaisse.core.jobs import enqueue, heartbeat, worker_id, worker_is_gone
 from encaisse.imports.models import ImportRun, ImportStatus
 
@@ -25,9 +26,12 @@ logger = logging.getLogger(__name__)
 IMPORT_JOB = "encaisse.imports.tasks.run_import_task"
 MAX_ATTEMPTS = 2  # a run lost with its worker starts once more; lost twice, it fails
 RUNNING = (ImportStatus.CHECKING, ImportStatus.WRITING)
-LOST_MESSAGE = (
-    "interrupted: the process running this import stopped before it finished, "
-    f"{MAX_ATTEMPTS} times; nothing was imported (import the file again)"
+# Read on the import page in the reader's language (core.i18n).
+LOST = sentence_plural(
+    "The process running this import stopped before it finished. Import the file again.",
+    "The process running this import stopped before it finished, %(count)s times. Import "
+    "the file again; if it stops again, the file may be too large for the server: split it.",
+    MAX_ATTEMPTS,
 )
 
 
@@ -70,7 +74,7 @@ def _take_back(run: ImportRun, *, now: dt.datetime) -> str | None:
     changes = (
         {"status": ImportStatus.QUEUED, "progress_done": 0, "progress_total": 0}
         if again
-        else {"status": ImportStatus.FAILED, "finished_at": now, "message": LOST_MESSAGE}
+        else {"status": ImportStatus.FAILED, "finished_at": now, "message": to_data(LOST)}
     )
     taken = ImportRun.objects.filter(pk=run.pk, status=run.status, worker=run.worker).update(
         worker="", heartbeat_at=now, interruptions=F("interruptions") + 1, **changes

@@ -9,19 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 from encaisse.imports.file_kinds import FileKind, register_file_kind
 
 if TYPE_CHECKING:
     from encaisse.accounts.models import User
     from encaisse.imports.services import ImportResult
 
-FEC_HELP = (
+FEC_HELP = _(
     "the French legal accounting export (Fichier des Écritures Comptables, 18 columns, tab "
     "or | separated): customers from the 411 auxiliary accounts, invoices from their debit "
     "lines, credit notes and payments from their credit lines in sales and bank entries, "
     "allocations from the lettering (EcritureLet); due date = issue date + payment terms"
 )
-FACTURX_HELP = (
+FACTURX_HELP = _(
     "a Factur-X (ZUGFeRD 2) PDF invoice: its embedded XML gives the invoice or credit note, "
     "its buyer (matched by SIRET, SIREN, VAT number, buyer id or name; created if unknown) "
     "and its due date; the PDF is kept and attached to reminders"

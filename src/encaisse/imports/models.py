@@ -73,7 +73,10 @@ class ImportRun(models.Model):
     rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
     progress_done = models.PositiveIntegerField(_("rows read"), default=0)
     progress_total = models.PositiveIntegerField(_("rows expected"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    # How it went, kept as plain data and translated when read (imports.report): the message
+    # and each note are a core.i18n sentence ({"msgid": ..., "values": {...}}) or, for runs
+    # recorded before, an English text; so is the reason of each problem.
+    message = models.JSONField(_("message"), default=str, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     problem_count = models.PositiveIntegerField(_("problems"), default=0)
     notes = models.JSONField(_("notes"), default=list, blank=True)
@@ -99,11 +102,6 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
-
-    @property
-    def lost_with_its_worker(self) -> bool:
-        """Failed because the process running it stopped each time before it finished."""
-        return self.status == ImportStatus.FAILED and 0 < self.attempts <= self.interruptions
 
     @property
     def progress_percent(self) -> int:

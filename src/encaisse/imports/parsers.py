@@ -1,10 +1,11 @@
 """Reading ledger files: bytes in, rows of canonical fields (and row problems) out.
 
-Pure: no Django, no database. A file is read as a stream, whatever its size: the encoding
-is checked over the whole file first (cheaply, in 1 MiB blocks), then rows come out one at a
-time. What can be told from the file alone is checked here (dates, amounts, SIREN/VAT,
-required values, a due date before the issue date); what needs the ledger (unknown
-customer, duplicate number, unknown rep) is the loader's job.
+Pure: no database (messages are core.i18n Sentences, translated where they are shown). A
+file is read as a stream, whatever its size: the encoding is checked over the whole file
+first (cheaply, in 1 MiB blocks), then rows come out one at a time. What can be told from
+the file alone is checked here (dates, amounts, SIREN/VAT, required values, a due date
+before the issue date); what needs the ledger (unknown customer, duplicate number, unknown
+rep) is the loader's job.
 
 Later formats (FEC, bank statements, Factur-X) produce the same ``Row`` objects with the
 same canonical fields (``fields.SCHEMAS``), so the loaders serve them unchanged.
@@ -12,7 +13,6 @@ same canonical fields (``fields.SCHEMAS``), so the loaders serve them unchanged.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import zipfile
@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import IO, Any
 
+from encaisse.core.encodings import detect_encoding, encoding_label
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, from_data, sentence, text_of, to_data
 from encaisse.imports.fields import SCHEMAS, Kind, Mapping, header_key
 from encaisse.imports.values import (
     DateReader,
@@ -53,17 +55,40 @@ class Problem:
     row: int
     column: str
     value: str
-    reason: str
+    reason: Text
 
     def __str__(self) -> str:
         value = self.value
         if len(value) > MAX_PROBLEM_VALUE:
             value = value[: MAX_PROBLEM_VALUE - 1] + "…"
         value = value.encode("unicode_escape").decode("ascii") if not value.isprintable() else value
-        return f"row {self.row}, column {self.column}: value '{value}': {self.reason}"
+        return str(
+            sentence(
+                "row %(row)s, column %(column)s: value '%(value)s': %(reason)s",
+                row=str(self.row),
+                column=self.column,
+                value=value,
+                reason=self.reason,
+            )
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+        """As an import run keeps it (JSON): the reason as plain data, translated when read."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": to_data(self.reason),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        return cls(
+            row=int(data.get("row") or 0),
+            column=str(data.get("column") or ""),
+            value=str(data.get("value") or ""),
+            reason=from_data(data.get("reason")),
+        )
 
 
 @dataclass(slots=True)
@@ -82,7 +107,7 @@ class Row:
         order = {header: self.positions[name] for name, header in self.columns.items()}
         self.problems.sort(key=lambda problem: order.get(problem.column, len(order)))
 
-    def problem(self, field_name: str, reason: str, value: object = None) -> None:
+    def problem(self, field_name: str, reason: Text, value: object = None) -> None:
         """Add a problem on a field; the value shown is the cell as written in the file."""
         position = self.positions.get(field_name)
         if value is not None:
@@ -139,13 +164,15 @@ class Table:
                 if cell is None or (type(cell) is str and not (cell := cell.strip())):
                     values[name] = None
                     if spec.required:
-                        problems.append(Problem(number, headers[name], "", "empty (required)"))
+                        problems.append(
+                            Problem(number, headers[name], "", sentence("empty (required)"))
+                        )
                     continue
                 try:
                     values[name] = reader(cell)
                 except ValueProblem as error:
                     values[name] = None
-                    problems.append(Problem(number, headers[name], cell_text(cell), str(error)))
+                    problems.append(Problem(number, headers[name], cell_text(cell), text_of(error)))
             texts = cells if self._text_cells else [cell_text(cell) for cell in cells]
             if len(texts) > width and (extra := [t for t in texts[width:] if t.strip()]):
                 problems.append(
@@ -153,15 +180,25 @@ class Table:
                         number,
                         str(width + 1),
                         extra[0],
-                        f"{len(texts)} values but the header has {width} "
-                        "columns (a separator inside a value without quotes?)",
+                        sentence(
+                            "%(values)s values but the header has %(columns)s columns (a "
+                            "separator inside a value without quotes?)",
+                            values=len(texts),
+                            columns=width,
+                        ),
                     )
                 )
             row = Row(number, values, texts, problems, headers, self.columns)
             if self.kind is Kind.INVOICES:
                 issued, due = values.get("issue_date"), values.get("due_date")
                 if issued and due and due < issued:
-                    row.problem("due_date", f"due date before the issue date {issued:%d/%m/%Y}")
+                    row.problem(
+                        "due_date",
+                        sentence(
+                            "due date before the issue date %(date)s",
+                            date=f"{issued:%d/%m/%Y}",
+                        ),
+                    )
             yield row
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
@@ -185,7 +222,9 @@ def _resolve_columns(
     seen: dict[str, str] = {}
     for text, key in zip(header, keys, strict=True):
         if key and key in seen:
-            raise BadInput(f"row 1 (header): the column {text!r} appears twice")
+            raise BadInput(
+                sentence("row 1 (header): the column %(column)s appears twice", column=repr(text))
+            )
         seen[key] = text
     columns: dict[str, int] = {}
     taken: set[int] = set()
@@ -194,8 +233,13 @@ def _resolve_columns(
         matches = matches or [i for i, key in enumerate(keys) if key == header_key(wanted)]
         if not matches:
             raise BadInput(
-                f"row 1 (header), column {wanted}: not in the file (mapped to {name}); "
-                f"the columns are: {', '.join(repr(h) for h in header if h.strip())}"
+                sentence(
+                    "row 1 (header), column %(column)s: not in the file (mapped to %(field)s); "
+                    "the columns are: %(columns)s",
+                    column=wanted,
+                    field=name,
+                    columns=", ".join(repr(h) for h in header if h.strip()),
+                )
             )
         columns[name] = matches[0]
         taken.add(matches[0])
@@ -216,10 +260,17 @@ def _resolve_columns(
     if missing:
         spec = missing[0]
         example = spec.synonyms[0] if spec.synonyms else spec.name
+        named = ", ".join(repr(h) for h in header if h.strip())
         raise BadInput(
-            f"row 1 (header), column {spec.name}: missing required column "
-            f"(name it {spec.name!r} or {example!r}, or map it: --map {spec.name}=COLUMN); "
-            f"the columns are: {', '.join(repr(h) for h in header if h.strip()) or 'none'}"
+            sentence(
+                "row 1 (header), column %(field)s: missing required column (name it %(name)s "
+                "or %(example)s, or map it: --map %(field)s=COLUMN); the columns are: "
+                "%(columns)s",
+                field=spec.name,
+                name=repr(spec.name),
+                example=repr(example),
+                columns=named or sentence("none"),
+            )
         )
     ignored = [text for index, text in enumerate(header) if index not in taken and text.strip()]
     return columns, ignored
@@ -240,7 +291,7 @@ def _find_header(records: list[tuple[int, list[Any]]], kind: Kind) -> int:
         if sum(header_key(text) in known for text in texts) >= 2:
             return position
     if first is None:
-        raise BadInput("the file has no rows (only empty lines)")
+        raise BadInput(sentence("the file has no rows (only empty lines)"))
     return first
 
 
@@ -256,7 +307,7 @@ def _open_records(
 ) -> Table:
     head = list(islice(records, 10))
     if not head:
-        raise BadInput("the file has no rows")
+        raise BadInput(sentence("the file has no rows"))
     header_at = _find_header(head, kind)
     header_number, header_cells = head[header_at]
     header = [cell_text(cell).strip() for cell in header_cells]
@@ -343,12 +394,12 @@ def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None)
     head = source.read(64 * 1024)
     source.seek(0)
     if not head:
-        raise BadInput("the file is empty (0 bytes)")
+        raise BadInput(sentence("the file is empty (0 bytes)"))
     if head.startswith(b"PK\x03\x04"):
         return _read_xlsx(source, kind=kind, mapping=mapping)
     _refuse_other_formats(head)
-    encoding, lines = _check_encoding(source, head, mapping.format.encoding)
-    detected = {"format": "CSV", "encoding": _ENCODING_NAMES.get(encoding, encoding)}
+    encoding, lines = detect_encoding(source, head, mapping.format.encoding)
+    detected = {"format": "CSV", "encoding": encoding_label(encoding)}
     text = io.TextIOWrapper(source, encoding=encoding, newline="")
     bounded = _bounded_lines(text)
     first_lines = list(islice(bounded, 50))
@@ -366,72 +417,17 @@ def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None)
     )
 
 
-_ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "cp1252": "Windows-1252",
-    "utf-16": "UTF-16",
-}
-
-
 def _refuse_other_formats(head: bytes) -> None:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise BadInput(
-            "this is an old Excel .xls workbook: save it as .xlsx or CSV and import that"
+            sentence("this is an old Excel .xls workbook: save it as .xlsx or CSV and import that")
         )
     if head.startswith(b"%PDF"):
-        raise BadInput("this is a PDF, not a CSV or Excel file")
+        raise BadInput(sentence("this is a PDF, not a CSV or Excel file"))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 with a BOM ("Unicode text" from Excel)
     if b"\x00" in head:
-        raise BadInput("this is a binary file, not a CSV or Excel file")
-
-
-def _check_encoding(source: IO[bytes], head: bytes, wanted: str | None) -> tuple[str, int]:
-    """The encoding the whole file decodes with, and its number of lines.
-
-    UTF-8 (with or without BOM), else Windows-1252, which French Excel writes; UTF-16 when
-    it starts with a BOM. A given encoding is checked, not trusted.
-    """
-    if wanted:
-        candidates = [
-            "utf-8-sig" if wanted == "utf-8" and head.startswith(codecs.BOM_UTF8) else wanted
-        ]
-    elif head.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "cp1252"]
-    failure = ""
-    for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        source.seek(0)
-        lines = offset = 0
-        try:
-            while block := source.read(1024 * 1024):
-                decoder.decode(block)
-                lines += block.count(b"\n")
-                offset += len(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as error:
-            position = offset + error.start
-            source.seek(0)
-            line = source.read(position).count(b"\n") + 1
-            failure = f"byte 0x{error.object[error.start]:02X} on line {line}"
-            continue
-        finally:
-            source.seek(0)
-        return encoding, lines + 1
-    if wanted:
-        raise BadInput(
-            f"the file is not valid {wanted} ({failure}): fix the encoding in the mapping, "
-            "or leave it out to let Encaisse detect it"
-        )
-    raise BadInput(
-        f"the file is neither UTF-8 nor Windows-1252 text ({failure}): "
-        "save it from Excel as 'CSV UTF-8' and import it again"
-    )
+        raise BadInput(sentence("this is a binary file, not a CSV or Excel file"))
 
 
 def _bounded_lines(text: IO[str]) -> Iterator[str]:
@@ -440,11 +436,20 @@ def _bounded_lines(text: IO[str]) -> Iterator[str]:
         number += 1
         if len(line) > MAX_LINE_CHARS:
             raise BadInput(
-                f"row {number}: the line is longer than {MAX_LINE_CHARS:,} characters; "
-                "this does not look like a CSV file"
+                sentence(
+                    "row %(row)s: the line is longer than %(limit)s characters; this does not "
+                    "look like a CSV file",
+                    row=str(number),
+                    limit=MAX_LINE_CHARS,
+                )
             )
         if "\x00" in line:
-            raise BadInput(f"row {number}: a NUL character; this is a binary file, not a CSV")
+            raise BadInput(
+                sentence(
+                    "row %(row)s: a NUL character; this is a binary file, not a CSV",
+                    row=str(number),
+                )
+            )
         yield line
 
 
@@ -452,7 +457,7 @@ def _detect_delimiter(lines: list[str]) -> str:
     """The separator that splits the first lines into the same, largest number of columns."""
     sample = [line for line in lines if line.strip()][:20]
     if not sample:
-        raise BadInput("the file has no rows (only empty lines)")
+        raise BadInput(sentence("the file has no rows (only empty lines)"))
     best, best_score = "", (0, 0)
     for candidate in (";", "\t", ",", "|"):
         counts = [len(row) for row in csv.reader(sample, delimiter=candidate)]
@@ -462,7 +467,10 @@ def _detect_delimiter(lines: list[str]) -> str:
             best, best_score = candidate, score
     if not best:
         raise BadInput(
-            "no column separator in the first line (expected ';', ',' or tab): is this a CSV file?"
+            sentence(
+                "no column separator in the first line (expected ';', ',' or tab): is this a "
+                "CSV file?"
+            )
         )
     return best
 
@@ -478,10 +486,18 @@ def _csv_records(reader: Any) -> Iterator[tuple[int, list[Any]]]:
         line = previous_end + 1
         if "field larger than field limit" in str(error):
             raise BadInput(
-                f"row {line}: a value is longer than {csv.field_size_limit():,} characters "
-                "(an opening quote never closed?)"
+                sentence(
+                    "row %(row)s: a value is longer than %(limit)s characters (an opening quote "
+                    "never closed?)",
+                    row=str(line),
+                    limit=csv.field_size_limit(),
+                )
             ) from None
-        raise BadInput(f"row {line}: the CSV cannot be read ({error})") from None
+        raise BadInput(
+            sentence(
+                "row %(row)s: the CSV cannot be read (%(error)s)", row=str(line), error=str(error)
+            )
+        ) from None
 
 
 def _read_xlsx(source: IO[bytes], *, kind: Kind, mapping: Mapping) -> Table:
@@ -491,20 +507,26 @@ def _read_xlsx(source: IO[bytes], *, kind: Kind, mapping: Mapping) -> Table:
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
     except zipfile.BadZipFile:
-        raise BadInput("the file looks like an Excel workbook but is damaged") from None
+        raise BadInput(sentence("the file looks like an Excel workbook but is damaged")) from None
     if "xl/workbook.xml" not in names:
         if "content.xml" in names:
-            raise BadInput("this is an OpenDocument spreadsheet: save it as .xlsx or CSV")
-        raise BadInput("this is a ZIP archive, not a CSV or Excel file")
+            raise BadInput(sentence("this is an OpenDocument spreadsheet: save it as .xlsx or CSV"))
+        raise BadInput(sentence("this is a ZIP archive, not a CSV or Excel file"))
     source.seek(0)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        raise BadInput(f"the Excel workbook cannot be read ({error})") from None
+        raise BadInput(
+            sentence("the Excel workbook cannot be read (%(error)s)", error=str(error))
+        ) from None
     wanted = mapping.format.sheet
     if wanted and wanted not in workbook.sheetnames:
         raise BadInput(
-            f"sheet {wanted!r} is not in the workbook ({', '.join(workbook.sheetnames)})"
+            sentence(
+                "sheet %(sheet)s is not in the workbook (%(sheets)s)",
+                sheet=repr(wanted),
+                sheets=", ".join(workbook.sheetnames),
+            )
         )
     sheet = workbook[wanted] if wanted else workbook.worksheets[0]
     detected = {"format": "Excel", "sheet": str(sheet.title)}
@@ -521,18 +543,3 @@ def _read_xlsx(source: IO[bytes], *, kind: Kind, mapping: Mapping) -> Table:
         default_decimal=".",
         text_cells=False,
     )
-
-
-def describe_format(detected: dict[str, str]) -> str:
-    """'CSV, Windows-1252, semicolon, decimal comma, dates dd/mm/yyyy' for a report."""
-    parts = []
-    for key, value in detected.items():
-        if key in ("format", "encoding"):
-            parts.append(value)
-        elif key == "separator":
-            parts.append(f"{value}-separated")
-        elif key == "decimal separator":
-            parts.append(f"decimal {value}")
-        else:
-            parts.append(f"{key} {value}")
-    return ", ".join(parts)

@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
+from django.utils.translation import pgettext
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, from_data, sentence, sentence_plural, text_of, to_data
 from encaisse.core.spreadsheets import safe_cell
 from encaisse.imports.fields import Kind, Mapping, mapping_from_dict
 from encaisse.imports.file_kinds import file_kinds, run_file_kind
@@ -36,6 +38,7 @@ from encaisse.imports.jobs import claim_queued_run, kept_alive, queue_import_run
 from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Problem, Row, Table, read_table
+from encaisse.imports.report import import_report
 from encaisse.ledger.models import LegalEntity
 from encaisse.ledger.services import InvalidLegalEntity, clean_legal_entity_code
 
@@ -48,7 +51,8 @@ ProgressCallback = Callable[[int, int], None]
 
 @dataclass
 class ImportResult:
-    """What an import did; ``ok`` when something could be imported (maybe with rejects)."""
+    """What an import did; ``ok`` when something could be imported (maybe with rejects).
+    Its texts are in the language that was active when it was made (``result_of``)."""
 
     run_id: int
     kind: str
@@ -96,11 +100,18 @@ def resolve_entity(code: str | None, *, create_missing: bool | None = None) -> E
             try:
                 code = clean_legal_entity_code(code)
             except InvalidLegalEntity as error:
-                raise BadInput(f"--entity: {error.errors['code']}") from None
+                raise BadInput(
+                    sentence("--entity: %(error)s", error=str(error.errors["code"]))
+                ) from None
             return EntityChoice(code=code, pk=None, currency="EUR")
-        known = ", ".join(LegalEntity.objects.values_list("code", flat=True)) or "none yet"
+        known = ", ".join(LegalEntity.objects.values_list("code", flat=True))
         raise BadInput(
-            f"--entity: no legal entity {code!r} (known: {known}; --create-missing creates it)"
+            sentence(
+                "--entity: no legal entity %(code)s (known: %(known)s; --create-missing "
+                "creates it)",
+                code=repr(code),
+                known=known or sentence("none yet"),
+            )
         )
     entities = list(LegalEntity.objects.all()[:5])
     if len(entities) == 1:
@@ -116,11 +127,16 @@ def resolve_entity(code: str | None, *, create_missing: bool | None = None) -> E
                 first=True,
             )
         raise BadInput(
-            "--entity: there is no legal entity yet: add yours with `encaisse entity add CODE "
-            '--name "NAME" --siren SIREN` (or on the Company page), or import your ledger first'
+            sentence(
+                "--entity: there is no legal entity yet: add yours with `encaisse entity add "
+                'CODE --name "NAME" --siren SIREN` (or on the Company page), or import your '
+                "ledger first"
+            )
         )
     codes = ", ".join(entity.code for entity in entities)
-    raise BadInput(f"--entity: there are several legal entities ({codes}): choose one")
+    raise BadInput(
+        sentence("--entity: there are several legal entities (%(codes)s): choose one", codes=codes)
+    )
 
 
 def default_rejects_path(path: Path) -> Path:
@@ -186,13 +202,15 @@ def queue_upload(
     """Save an uploaded file under DATA_DIR/imports and queue its import after commit.
 
     ``kind``: customers, invoices, payments, or a kind registered in ``file_kinds`` (FEC,
-    Factur-X, bank statements...)."""
+    Factur-X, bank statements...). The report is read in the reader's language; the rejected
+    rows file, written once, is in the language of this request."""
     if kind not in file_kinds():
         kind = Kind(kind).value
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     name = Path(upload.name or "upload").name
     options = _options(mapping, partial, create_missing, entity, None)
+    options["language"] = translation.get_language() or ""
     if payment_terms_days is not None:
         options["payment_terms_days"] = payment_terms_days
     run = ImportRun.objects.create(
@@ -218,7 +236,8 @@ def run_import(*, import_run_id: int) -> ImportResult:
     run = claim_queued_run(import_run_id)
     if run is None:
         return result_of(ImportRun.objects.get(pk=import_run_id))
-    with kept_alive(run):
+    language = run.options.get("language")
+    with kept_alive(run), translation.override(language) if language else nullcontext():
         if run.kind in file_kinds():
             return _run_registered_kind(run)
         return _execute(run, Path(run.stored_file))
@@ -245,7 +264,13 @@ def _run_registered_kind(run: ImportRun) -> ImportResult:
             "problems", "problem_count", "notes", "file_format", "rejects_file",
         ):  # fmt: skip
             setattr(run, name, getattr(other, name))
-        run.message = f"{run.message} (recorded as import #{other.pk})".strip()
+        run.message = to_data(
+            sentence(
+                "%(message)s (recorded as import #%(run)s)",
+                message=from_data(other.message),
+                run=str(other.pk),
+            )
+        )
         run.save()
         return result_of(run)
     return result
@@ -293,12 +318,12 @@ def _execute(
 def _open(path: Path) -> IO[bytes]:
     try:
         if path.is_dir():
-            raise BadInput(f"{path}: is a folder, not a file")
+            raise BadInput(sentence("%(path)s: is a folder, not a file", path=str(path)))
         return path.open("rb")
     except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
+        raise BadInput(sentence("%(path)s: no such file", path=str(path))) from None
     except PermissionError:
-        raise BadInput(f"{path}: not allowed to read it") from None
+        raise BadInput(sentence("%(path)s: not allowed to read it", path=str(path))) from None
 
 
 def _import_table(
@@ -316,7 +341,9 @@ def _import_table(
     rejects = _RejectsWriter(table, path, options.get("rejects_path") or "") if partial else None
     done = 0
     if table.ignored_columns:
-        loader.note("columns ignored: " + ", ".join(table.ignored_columns))
+        loader.note(
+            sentence("columns ignored: %(columns)s", columns=", ".join(table.ignored_columns))
+        )
     loader.stage.create()
     try:
         for chunk in table.chunks(CHUNK_ROWS):
@@ -334,16 +361,20 @@ def _import_table(
         run.problems = [problem.as_dict() for problem in problems]
         run.problem_count = problem_count
         if not done:
-            raise BadInput("the file has a header but no rows")
+            raise BadInput(sentence("the file has a header but no rows"))
         if counts.rejected and not partial:
             run.rows_rejected = counts.rejected
             finish_run(
                 run,
                 ImportStatus.FAILED,
-                message=(
-                    f"nothing was imported: {_plural(problem_count, 'problem')} in "
-                    f"{counts.rejected} of {_plural(done, 'row')} (fix them, or import with "
-                    "--partial to import the good rows)"
+                message=sentence(
+                    "nothing was imported: %(problems)s in %(rejected)s of %(rows)s (fix them, "
+                    "or import with --partial to import the good rows)",
+                    problems=sentence_plural(
+                        "%(count)s problem", "%(count)s problems", problem_count
+                    ),
+                    rejected=counts.rejected,
+                    rows=sentence_plural("%(count)s row", "%(count)s rows", done),
                 ),
                 notes=loader.notes,
             )
@@ -367,18 +398,19 @@ def _import_table(
         loader.stage.drop()
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
-
-def _summary(run: ImportRun) -> str:
-    text = (
-        f"{run.rows_created} created, {run.rows_updated} updated, "
-        f"{run.rows_unchanged} unchanged, {run.rows_rejected} rejected"
+def _summary(run: ImportRun) -> Text:
+    counts = sentence(
+        "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected",
+        created=run.rows_created,
+        updated=run.rows_updated,
+        unchanged=run.rows_unchanged,
+        rejected=run.rows_rejected,
     )
     if run.rejects_file:
-        text += f"; rejected rows in {run.rejects_file}"
-    return text
+        return sentence(
+            "%(counts)s; rejected rows in %(path)s", counts=counts, path=str(run.rejects_file)
+        )
+    return counts
 
 
 def start_run(
@@ -407,12 +439,13 @@ def start_run(
 
 
 def finish_run(
-    run: ImportRun, status: str, *, message: str, notes: list[str] | None = None
+    run: ImportRun, status: str, *, message: Text, notes: Sequence[Text] | None = None
 ) -> None:
-    """Record how an import ended (every kind of file ends its run here)."""
+    """Record how an import ended (every kind of file ends its run here). Its message and
+    notes are kept as plain data (core.i18n), translated when they are read."""
     run.status = status
-    run.message = message
-    run.notes = list(notes or [])
+    run.message = to_data(message)
+    run.notes = [to_data(note) for note in notes or []]
     run.finished_at = timezone.now()
     if status != ImportStatus.FAILED:
         run.progress_total = run.progress_done
@@ -428,33 +461,40 @@ def failures_recorded(run: ImportRun) -> Iterator[None]:
     try:
         yield
     except BadInput as error:
-        finish_run(run, ImportStatus.FAILED, message=str(error))
+        finish_run(run, ImportStatus.FAILED, message=text_of(error))
     except DatabaseError as error:
         first_line = (str(error).strip().splitlines() or [repr(error)])[0]
         finish_run(
-            run, ImportStatus.FAILED, message=f"the database refused the import: {first_line}"
+            run,
+            ImportStatus.FAILED,
+            message=sentence("the database refused the import: %(error)s", error=first_line),
         )
     except Exception as error:
-        finish_run(run, ImportStatus.FAILED, message=f"unexpected error: {error!r}")
+        finish_run(
+            run,
+            ImportStatus.FAILED,
+            message=sentence("unexpected error: %(error)s", error=repr(error)),
+        )
         raise
 
 
-def read_file_bytes(path: Path, *, max_bytes: int, too_large: str) -> bytes:
+def read_file_bytes(path: Path, *, max_bytes: int, too_large: Text) -> bytes:
     """The whole file, or BadInput naming why it cannot be read."""
     try:
         if path.is_dir():
-            raise BadInput(f"{path}: is a folder, not a file")
+            raise BadInput(sentence("%(path)s: is a folder, not a file", path=str(path)))
         if path.stat().st_size > max_bytes:
             raise BadInput(too_large)
         return path.read_bytes()
     except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
+        raise BadInput(sentence("%(path)s: no such file", path=str(path))) from None
     except PermissionError:
-        raise BadInput(f"{path}: not allowed to read it") from None
+        raise BadInput(sentence("%(path)s: not allowed to read it", path=str(path))) from None
 
 
 def result_of(run: ImportRun) -> ImportResult:
-    """What the command and the pages show of a finished run."""
+    """What the command shows of a finished run, in the active language."""
+    report = import_report(run)
     return ImportResult(
         run_id=run.pk,
         kind=run.kind,
@@ -464,16 +504,28 @@ def result_of(run: ImportRun) -> ImportResult:
         updated=run.rows_updated,
         unchanged=run.rows_unchanged,
         rejected=run.rows_rejected,
-        problems=[Problem(**problem) for problem in run.problems],
+        problems=[replace(problem, reason=str(problem.reason)) for problem in report.problems],
         problem_count=run.problem_count,
-        notes=list(run.notes),
-        message=run.message,
+        notes=[str(note) for note in report.notes],
+        message=str(report.message),
         file_format=dict(run.file_format),
         rejects_file=run.rejects_file,
     )
 
 
 # ----------------------------------------------------------------------------------------------
+
+
+def rejects_columns() -> list[str]:
+    """The two columns a rejected rows file adds to the file's own, in the active language."""
+    return [pgettext("rejected rows file", "row"), pgettext("rejected rows file", "reason")]
+
+
+def rejected_reason(problems: Sequence[Problem]) -> str:
+    """The reason column of a rejected row, in the active language."""
+    return "; ".join(
+        str(sentence("%(column)s: %(reason)s", column=p.column, reason=p.reason)) for p in problems
+    )
 
 
 class _RejectsWriter:
@@ -490,7 +542,7 @@ class _RejectsWriter:
         if self.handle is None:
             self._open()
         assert self.handle is not None  # noqa: S101 (narrows the type)
-        reason = "; ".join(f"{p.column}: {p.reason}" for p in row.problems)
+        reason = rejected_reason(row.problems)
         cells = row.cells[: len(self.table.header)]
         cells += [""] * (len(self.table.header) - len(cells))
         self.writer.writerow([*(safe_cell(cell) for cell in cells), row.number, reason])
@@ -506,9 +558,15 @@ class _RejectsWriter:
         try:
             self.handle = self.path.open("w", encoding=encoding, errors="replace", newline="")
         except OSError as error:
-            raise BadInput(f"--rejects: cannot write {self.path}: {error.strerror}") from None
+            raise BadInput(
+                sentence(
+                    "--rejects: cannot write %(path)s: %(error)s",
+                    path=str(self.path),
+                    error=str(error.strerror),
+                )
+            ) from None
         self.writer = csv.writer(self.handle, delimiter=separator)
-        self.writer.writerow([*self.table.header, "row", "reason"])
+        self.writer.writerow([*self.table.header, *rejects_columns()])
 
     def close(self) -> str:
         if self.handle is not None:

@@ -1,7 +1,8 @@
 """Reading one cell: amounts, dates, SIREN/VAT, segments, e-mails... as finance writes them.
 
-Pure: no Django. Each reader takes a cell (text, or a number or date from Excel) and returns
-the value or raises ValueProblem with the reason a user reads.
+Pure: no database. Each reader takes a cell (text, or a number or date from Excel) and returns
+the value or raises ValueProblem with the reason a user reads (a core.i18n Sentence, translated
+when it is shown).
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
+from encaisse.core.countries import UnknownCountry, country_code
+from encaisse.core.emails import is_email_address
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import sentence, text_of
+from encaisse.core.money import UnknownCurrency, currency_code
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # the ledger's 14 digits with 2 decimals
 
 
 class ValueProblem(ValueError):
-    """A cell that cannot be read; the message is the reason a user reads."""
+    """A cell that cannot be read; its argument is the reason a user reads (a Sentence)."""
 
 
 def normalized(text: str) -> str:
@@ -52,7 +57,7 @@ def text_reader(max_length: int) -> Callable[[object], str]:
     def parse(value: object) -> str:
         text = " ".join(cell_text(value).split())
         if len(text) > max_length:
-            raise ValueProblem(f"longer than {max_length} characters")
+            raise ValueProblem(sentence("longer than %(max)s characters", max=str(max_length)))
         return text
 
     return parse
@@ -69,7 +74,12 @@ class MoneyReader:
 
     def __init__(self, decimal_separator: str | None, *, default: str = ".") -> None:
         if decimal_separator not in (None, ",", "."):
-            raise BadInput(f"decimal separator: {decimal_separator!r} is neither ',' nor '.'")
+            raise BadInput(
+                sentence(
+                    "decimal separator: %(separator)s is neither ',' nor '.'",
+                    separator=repr(decimal_separator),
+                )
+            )
         self.explicit = decimal_separator
         self.decimal_separator = decimal_separator or default
 
@@ -97,6 +107,8 @@ class MoneyReader:
         if text.startswith("(") and text.endswith(")"):
             negative, text = True, text[1:-1]
         text = text.translate(_AMOUNT_SIGNS)
+        sign = text[:1] if text[:1] in ("+", "-") else ""  # '-CHF0.01', as English writes it
+        text = text[len(sign) :]
         upper = text.upper()
         for code in _CURRENCY_CODES:
             if upper.endswith(code):
@@ -105,13 +117,14 @@ class MoneyReader:
             if upper.startswith(code):
                 text = text[len(code) :]
                 break
+        text = sign + text
         if text.endswith("-"):  # SAP and some ERPs put the sign after the number
             negative, text = not negative, text[:-1]
         if text[:1] in "+-" and text:
             negative, text = (text[0] == "-") != negative, text[1:]
         number = self._plain_number(text)
         if number is None:
-            raise ValueProblem("not an amount")
+            raise ValueProblem(sentence("not an amount"))
         amount = Decimal(number)
         return -amount if negative else amount
 
@@ -151,11 +164,11 @@ class MoneyReader:
     @staticmethod
     def _checked(amount: Decimal) -> Decimal:
         if not amount.is_finite():
-            raise ValueProblem("not an amount")
+            raise ValueProblem(sentence("not an amount"))
         if amount != amount.quantize(CENT):
-            raise ValueProblem("more than 2 decimals")
+            raise ValueProblem(sentence("more than 2 decimals"))
         if abs(amount) > MAX_AMOUNT:
-            raise ValueProblem("too large an amount")
+            raise ValueProblem(sentence("too large an amount"))
         return amount.quantize(CENT)
 
 
@@ -199,7 +212,14 @@ def strftime_format(text: str) -> str:
         )
         if tokens is None or {tokens[1][0], tokens[3][0], tokens[4][0]} != {"y", "m", "d"}:
             known = ", ".join(_DATE_FORMS)
-            raise BadInput(f"date format: {text!r} is not one of {known} (or a %d/%m/%Y form)")
+            raise BadInput(
+                sentence(
+                    "date format: %(format)s is not one of %(known)s (or a %(example)s form)",
+                    format=repr(text),
+                    known=known,
+                    example="%d/%m/%Y",
+                )
+            )
         codes = {"yyyy": "%Y", "yy": "%y", "mm": "%m", "dd": "%d"}
         form = tokens[2].join(codes[tokens[i]] for i in (1, 3, 4))
     return form
@@ -246,13 +266,13 @@ class DateReader:
                 self.forms_seen.add("yyyymmdd")
                 return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:
-            raise ValueProblem("not a valid date (no such day or month)") from None
-        expected = (
-            self.date_format.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy")
-            if self.date_format
-            else "dd/mm/yyyy or yyyy-mm-dd"
-        )
-        raise ValueProblem(f"not a date (expected {expected})")
+            raise ValueProblem(sentence("not a valid date (no such day or month)")) from None
+        if self.date_format:
+            expected = (
+                self.date_format.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy")
+            )
+            raise ValueProblem(sentence("not a date (expected %(format)s)", format=expected))
+        raise ValueProblem(sentence("not a date (expected dd/mm/yyyy or yyyy-mm-dd)"))
 
 
 _YES = {"yes", "y", "true", "t", "1", "oui", "o", "x", "vrai"}
@@ -267,40 +287,40 @@ def parse_flag(value: object) -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueProblem("not yes or no (yes/no, true/false, 1/0, oui/non)")
+    raise ValueProblem(sentence("not yes or no (yes/no, true/false, 1/0, oui/non)"))
 
 
 def parse_days(value: object) -> int:
     text = normalized(cell_text(value))
     match = re.fullmatch(r"(\d{1,4})(?: ?(?:j|jours?|days?|d))?(?: net)?", text)
     if match is None:
-        raise ValueProblem("not a number of days")
+        raise ValueProblem(sentence("not a number of days"))
     days = int(match[1])
     if days > 365:
-        raise ValueProblem("more than 365 days")
+        raise ValueProblem(sentence("more than 365 days"))
     return days
 
 
 def parse_siren(value: object) -> str:
     number = fr_siren.compact(cell_text(value))
     if len(number) == 14 and fr_siret.is_valid(number):
-        raise ValueProblem("this is a SIRET (14 digits), not a SIREN (9 digits)")
+        raise ValueProblem(sentence("this is a SIRET (14 digits), not a SIREN (9 digits)"))
     if not fr_siren.is_valid(number):
-        raise ValueProblem("not a valid SIREN")
+        raise ValueProblem(sentence("not a valid SIREN"))
     return number
 
 
 def parse_siret(value: object) -> str:
     number = fr_siret.compact(cell_text(value))
     if not fr_siret.is_valid(number):
-        raise ValueProblem("not a valid SIRET")
+        raise ValueProblem(sentence("not a valid SIRET"))
     return number
 
 
 def parse_vat_number(value: object) -> str:
     number = eu_vat.compact(cell_text(value))
     if not eu_vat.is_valid(number):
-        raise ValueProblem("not a valid EU VAT number")
+        raise ValueProblem(sentence("not a valid EU VAT number"))
     return number
 
 
@@ -334,50 +354,24 @@ def parse_segment(value: object) -> str:
     segment = text.replace(" ", "_") if text.replace(" ", "_") in SEGMENTS else None
     segment = segment or _SEGMENT_WORDS.get(text)
     if segment is None:
-        raise ValueProblem(f"unknown segment (expected one of {', '.join(SEGMENTS)})")
+        raise ValueProblem(
+            sentence("unknown segment (expected one of %(segments)s)", segments=", ".join(SEGMENTS))
+        )
     return segment
-
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
 
 
 def parse_email(value: object) -> str:
     text = cell_text(value).strip()
-    if len(text) > 254 or not _EMAIL.fullmatch(text):
-        raise ValueProblem("not an e-mail address")
+    if not is_email_address(text):
+        raise ValueProblem(sentence("not an e-mail address"))
     return text.lower()
 
 
-_COUNTRY_NAMES = {
-    "france": "FR",
-    "belgique": "BE",
-    "belgium": "BE",
-    "suisse": "CH",
-    "switzerland": "CH",
-    "luxembourg": "LU",
-    "allemagne": "DE",
-    "germany": "DE",
-    "espagne": "ES",
-    "spain": "ES",
-    "italie": "IT",
-    "italy": "IT",
-    "royaume uni": "GB",
-    "united kingdom": "GB",
-    "pays bas": "NL",
-    "netherlands": "NL",
-    "portugal": "PT",
-    "monaco": "MC",
-}
-
-
 def parse_country(value: object) -> str:
-    text = cell_text(value).strip()
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        return text.upper()
-    code = _COUNTRY_NAMES.get(normalized(text))
-    if code is None:
-        raise ValueProblem("not a country (a two-letter code such as FR)")
-    return code
+    try:
+        return country_code(cell_text(value).strip())
+    except UnknownCountry as error:
+        raise ValueProblem(text_of(error)) from None
 
 
 _CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros": "EUR"}
@@ -385,7 +379,7 @@ _CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros"
 
 def parse_currency(value: object) -> str:
     text = cell_text(value).strip()
-    text = _CURRENCY_SIGNS.get(text.lower(), text)
-    if not re.fullmatch(r"[A-Za-z]{3}", text):
-        raise ValueProblem("not a currency code (such as EUR)")
-    return text.upper()
+    try:
+        return currency_code(_CURRENCY_SIGNS.get(text.lower(), text))
+    except UnknownCurrency as error:
+        raise ValueProblem(text_of(error)) from None

@@ -20,6 +20,7 @@ from encaisse.imports.fields import SCHEMAS, Kind
 from encaisse.imports.file_kinds import file_kinds
 from encaisse.imports.forms import ImportForm
 from encaisse.imports.models import ImportKind
+from encaisse.imports.report import import_report
 from encaisse.imports.selectors import import_runs, legal_entity_codes
 from encaisse.imports.services import queue_upload
 
@@ -71,7 +72,7 @@ def import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         if request.headers.get("HX-Request")
         else "imports/import_detail.html"
     )
-    return render(request, template, {"run": run})
+    return render(request, template, {"run": run, "report": import_report(run)})
 
 
 @ledger_importers_only

@@ -1,4 +1,5 @@
-"""Bank statement files read into plain dataclasses (no Django, no database).
+"""Bank statement files read into plain dataclasses (no database; messages are core.i18n
+Sentences, translated where they are shown).
 
 ``read_statement_file(data)`` tells camt.053, MT940 and OFX apart by their content (not by
 the file name), reads every entry and returns a ``StatementFile``: the statements with
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, sentence
 from encaisse.imports.parsers import Problem
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -67,7 +69,7 @@ class StatementFile:
     format: str
     statements: list[Statement] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)  # core.i18n: translated when read
     entries: int = 0  # entries read, good or bad
 
     @property
@@ -118,14 +120,16 @@ def detect_format(data: bytes) -> str:
     """'camt', 'mt940' or 'ofx', from the first bytes of the content; BadInput otherwise."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf\r\n\t ")
     if not head:
-        raise BadInput("the file is empty")
+        raise BadInput(sentence("the file is empty"))
     if head.startswith(b"%PDF"):
         raise BadInput(
-            "a PDF is not a statement this import reads: download it from the bank as "
-            "camt.053 (XML), MT940 or OFX"
+            sentence(
+                "a PDF is not a statement this import reads: download it from the bank as "
+                "camt.053 (XML), MT940 or OFX"
+            )
         )
     if head.startswith(b"PK\x03\x04"):
-        raise BadInput("a ZIP archive: unzip it and import the statement files it holds")
+        raise BadInput(sentence("a ZIP archive: unzip it and import the statement files it holds"))
     upper = head.upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<?OFX" in upper:
         return "ofx"
@@ -134,20 +138,28 @@ def detect_format(data: bytes) -> str:
         if namespace and namespace.group(1) != b"camt.053":
             kind = namespace.group(1).decode()
             raise BadInput(
-                f"a {kind} message is not an end-of-day statement: export the camt.053 "
-                "statement from the bank"
+                sentence(
+                    "a %(kind)s message is not an end-of-day statement: export the camt.053 "
+                    "statement from the bank",
+                    kind=kind,
+                )
             )
         return "camt"
     if _looks_binary(head):
         raise BadInput(
-            "a binary file, not a bank statement (camt.053 XML, MT940 or OFX text expected)"
+            sentence(
+                "a binary file, not a bank statement (camt.053 XML, MT940 or OFX text expected)"
+            )
         )
     if len(_MT940_TAG.findall(data[:65536])) >= 2:
         return "mt940"
     first = head.splitlines()[0][:60].decode("utf-8", errors="replace")
     raise BadInput(
-        "not a bank statement this import reads (camt.053 XML, MT940 or OFX): the file "
-        f"starts with {first!r}"
+        sentence(
+            "not a bank statement this import reads (camt.053 XML, MT940 or OFX): the file "
+            "starts with %(start)s",
+            start=repr(first),
+        )
     )
 
 
@@ -156,10 +168,14 @@ def _looks_binary(head: bytes) -> bool:
     return b"\x00" in head or controls > len(head) // 20
 
 
+def too_large() -> Text:
+    return sentence("the file is over %(size)s MiB", size=MAX_FILE_BYTES // (1024 * 1024))
+
+
 def read_statement_file(data: bytes) -> StatementFile:
     """Read a camt.053, MT940 or OFX file (detected from its content)."""
     if len(data) > MAX_FILE_BYTES:
-        raise BadInput(f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        raise BadInput(too_large())
     kind = detect_format(data)
     if kind == "camt":
         from encaisse.banking.parsers.camt import read_camt

@@ -22,6 +22,8 @@ from encaisse.banking.parsers.wording import (
     parse_iso_date,
 )
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, sentence, sentence_plural, text_of
+from encaisse.core.money import UnknownCurrency, currency_code
 from encaisse.imports.parsers import Problem
 
 
@@ -59,8 +61,11 @@ def read_camt(data: bytes) -> StatementFile:
     message = reader.find(root, "BkToCstmrStmt")
     if message is None:
         raise BadInput(
-            f"an XML file without a camt.053 statement (its root is <{etree.QName(root).localname}>"
-            ", BkToCstmrStmt expected)"
+            sentence(
+                "an XML file without a camt.053 statement (its root is <%(root)s>, BkToCstmrStmt "
+                "expected)",
+                root=etree.QName(root).localname,
+            )
         )
     result = StatementFile(format=version)
     skipped = 0
@@ -81,9 +86,15 @@ def read_camt(data: bytes) -> StatementFile:
                 )  # fmt: skip
         result.statements.append(statement)
     if not result.statements:
-        raise BadInput("a camt.053 file without any statement (no Stmt element)")
+        raise BadInput(sentence("a camt.053 file without any statement (no Stmt element)"))
     if skipped:
-        result.notes.append(f"{skipped} pending or information-only entries were not read")
+        result.notes.append(
+            sentence_plural(
+                "%(count)s pending or information-only entry was not read",
+                "%(count)s pending or information-only entries were not read",
+                skipped,
+            )
+        )
     return result
 
 
@@ -94,11 +105,18 @@ def _parse_xml(data: bytes) -> _Element:
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as error:
-        line = f"line {error.lineno}: " if error.lineno else ""
-        raise BadInput(f"not well-formed XML: {line}{error.msg}") from None
+        if error.lineno:
+            raise BadInput(
+                sentence(
+                    "not well-formed XML: line %(line)s: %(error)s",
+                    line=str(error.lineno),
+                    error=str(error.msg),
+                )
+            ) from None
+        raise BadInput(sentence("not well-formed XML: %(error)s", error=str(error.msg))) from None
     tree = root.getroottree()
     if tree.docinfo.doctype:
-        raise BadInput("an XML file with a DOCTYPE: a bank statement has none (refused)")
+        raise BadInput(sentence("an XML file with a DOCTYPE: a bank statement has none (refused)"))
     return root
 
 
@@ -107,7 +125,7 @@ def _statement(reader: _Reader, stmt: _Element) -> Statement:
     iban = compact_iban(reader.text(account, "Id/IBAN"))
     identifier = iban or reader.text(account, "Id/Othr/Id")
     if not identifier:
-        raise BadInput("a camt.053 statement without its account (Acct/Id)")
+        raise BadInput(sentence("a camt.053 statement without its account (Acct/Id)"))
     statement_id = reader.text(stmt, "Id") or reader.text(stmt, "ElctrncSeqNb")
     from_text = reader.text(stmt, "FrToDt/FrDtTm")
     to_text = reader.text(stmt, "FrToDt/ToDtTm")
@@ -115,7 +133,9 @@ def _statement(reader: _Reader, stmt: _Element) -> Statement:
         from_date = parse_iso_date(from_text) if from_text else None
         to_date = parse_iso_date(to_text) if to_text else None
     except ValueError:
-        raise BadInput(f"statement {statement_id}: FrToDt is not a date period") from None
+        raise BadInput(
+            sentence("statement %(statement)s: FrToDt is not a date period", statement=statement_id)
+        ) from None
     return Statement(
         account=identifier,
         iban=iban,
@@ -127,7 +147,7 @@ def _statement(reader: _Reader, stmt: _Element) -> Statement:
 
 
 class _EntryError(Exception):
-    def __init__(self, column: str, value: str, reason: str) -> None:
+    def __init__(self, column: str, value: str, reason: Text) -> None:
         super().__init__(reason)
         self.column, self.value, self.reason = column, value, reason
 
@@ -135,15 +155,16 @@ class _EntryError(Exception):
 def _amount(reader: _Reader, element: _Element | None, path: str) -> tuple[Decimal, str]:
     found = reader.find(element, path)
     if found is None or not (found.text or "").strip():
-        raise _EntryError(path, "", "the amount is missing")
+        raise _EntryError(path, "", sentence("the amount is missing"))
     try:
         amount = parse_amount(found.text or "")
     except ValueError as error:
-        raise _EntryError(path, (found.text or "").strip(), str(error)) from None
-    currency = (found.get("Ccy") or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise _EntryError(f"{path}@Ccy", currency, "not a currency code (3 letters)")
-    return amount, currency
+        raise _EntryError(path, (found.text or "").strip(), text_of(error)) from None
+    currency = (found.get("Ccy") or "").strip()
+    try:
+        return amount, currency_code(currency)
+    except UnknownCurrency as error:
+        raise _EntryError(f"{path}@Ccy", currency, text_of(error)) from None
 
 
 def _date(reader: _Reader, entry: _Element, tag: str) -> dt.date | None:
@@ -153,19 +174,19 @@ def _date(reader: _Reader, entry: _Element, tag: str) -> dt.date | None:
     try:
         return parse_iso_date(text)
     except ValueError:
-        raise _EntryError(tag, text, "not a date (YYYY-MM-DD expected)") from None
+        raise _EntryError(tag, text, sentence("not a date (YYYY-MM-DD expected)")) from None
 
 
 def _lines(reader: _Reader, entry: _Element, number: int) -> list[StatementLine]:
     amount, currency = _amount(reader, entry, "Amt")
     indicator = reader.text(entry, "CdtDbtInd").upper()
     if indicator not in ("CRDT", "DBIT"):
-        raise _EntryError("CdtDbtInd", indicator, "CRDT or DBIT expected")
+        raise _EntryError("CdtDbtInd", indicator, sentence("CRDT or DBIT expected"))
     sign = Decimal(1) if indicator == "CRDT" else Decimal(-1)
     value_date = _date(reader, entry, "ValDt")
     booking_date = _date(reader, entry, "BookgDt") or value_date
     if booking_date is None:
-        raise _EntryError("BookgDt", "", "the booking date is missing")
+        raise _EntryError("BookgDt", "", sentence("the booking date is missing"))
     entry_reference = reader.text(entry, "AcctSvcrRef") or reader.text(entry, "NtryRef")
     code = "/".join(
         part

@@ -31,6 +31,7 @@ from encaisse.banking.parsers.wording import (
     strip_transfer_prefix,
 )
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, sentence
 from encaisse.imports.parsers import Problem
 
 _TIME_ZONE = re.compile(rb"(<DT[A-Z]+>\s*\d{8,14}(?:\.\d{1,3})?)\s*\[[^\]<\r\n]*\]", re.IGNORECASE)
@@ -42,7 +43,6 @@ _EMPTY_OPTIONAL = re.compile(
 )
 _ACCOUNT_LIST = re.compile(rb"<ACCTINFORS>", re.IGNORECASE)
 _STATEMENT = re.compile(rb"<(?:CC)?STMTRS>", re.IGNORECASE)
-_EXPORT = "export the bank account's statement (BANKMSGSRSV1)"
 
 
 def read_ofx(data: bytes) -> StatementFile:
@@ -57,12 +57,17 @@ def read_ofx(data: bytes) -> StatementFile:
             parsed = ofxparse.OfxParser.parse(io.BytesIO(data), fail_fast=False)
     except (OfxParserException, ValueError, TypeError, AttributeError, IndexError) as error:
         reason = " ".join(str(error).split()) or type(error).__name__
-        raise BadInput(f"OFX: the file cannot be read: {reason[:200]}") from None
+        raise BadInput(
+            sentence("OFX: the file cannot be read: %(error)s", error=reason[:200])
+        ) from None
     version = str((getattr(parsed, "headers", None) or {}).get("VERSION", "")).strip()
     result = StatementFile(format=f"OFX {version}".strip())
     if _ACCOUNT_LIST.search(data) and not _STATEMENT.search(data):
         raise BadInput(
-            f"OFX: a list of the bank's accounts (ACCTINFORS), not a statement: {_EXPORT}"
+            sentence(
+                "OFX: a list of the bank's accounts (ACCTINFORS), not a statement: export the "
+                "bank account's statement (BANKMSGSRSV1)"
+            )
         )
     found = list(getattr(parsed, "accounts", None) or [])
     accounts = [account for account in found if account.type != AccountType.Investment]
@@ -73,7 +78,11 @@ def read_ofx(data: bytes) -> StatementFile:
             str(account.account_id) for account in found if account.type == AccountType.Investment
         )
         result.notes.append(
-            f"investment account statements left out (INVSTMTRS, not a bank account's): {left_out}"
+            sentence(
+                "investment account statements left out (INVSTMTRS, not a bank account's): "
+                "%(accounts)s",
+                accounts=left_out,
+            )
         )
     entry = 0
     for account in accounts:
@@ -104,12 +113,12 @@ def read_ofx(data: bytes) -> StatementFile:
     return result
 
 
-def _why_no_statement(parsed: Any, *, investments: int) -> str:
+def _why_no_statement(parsed: Any, *, investments: int) -> Text:
     """One line: what the file holds instead of a bank account's statement."""
     if investments:
-        return (
+        return sentence(
             "OFX: an investment account's statement (INVSTMTMSGSRSV1), not a bank account's: "
-            + _EXPORT
+            "export the bank account's statement (BANKMSGSRSV1)"
         )
     signon = getattr(parsed, "signon", None)
     status = getattr(parsed, "status", None) or {}
@@ -118,9 +127,11 @@ def _why_no_statement(parsed: Any, *, investments: int) -> str:
     elif str(status.get("severity") or "").upper() == "ERROR":
         code, message = status.get("code"), status.get("message")
     else:
-        return "OFX: no bank account statement in the file (BANKMSGSRSV1 expected)"
+        return sentence("OFX: no bank account statement in the file (BANKMSGSRSV1 expected)")
     said = " ".join(f"{code} {message or ''}".split())
-    return f"OFX: the bank sent an error instead of a statement: {said[:150]}"
+    return sentence(
+        "OFX: the bank sent an error instead of a statement: %(error)s", error=said[:150]
+    )
 
 
 def _position(content: Any) -> int:
@@ -137,7 +148,7 @@ def _statement(account: Any, data: Any) -> Statement:
     bank = str(getattr(account, "routing_number", "") or "").strip()
     branch = str(getattr(account, "branch_id", "") or "").strip()
     if not number:
-        raise BadInput("OFX: a statement without its account (ACCTID)")
+        raise BadInput(sentence("OFX: a statement without its account (ACCTID)"))
     iban = french_iban_from_rib(bank, branch, number)
     start, end = _date(getattr(data, "start_date", None)), _date(getattr(data, "end_date", None))
     period = f"{start or '?'}..{end or '?'}"

@@ -30,7 +30,9 @@ from encaisse.banking.parsers.wording import (
     read_wording,
     strip_transfer_prefix,
 )
+from encaisse.core.encodings import decode_text
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, sentence, sentence_plural
 from encaisse.imports.parsers import Problem
 
 # :61: as banks write it. SWIFT: 6!n[4!n]2a[1!a]15d1!a3!c16x[//16x][34x]. Read also: an
@@ -54,17 +56,31 @@ _MAX_UNITS = 12  # digits before the comma a BankLine stores
 _BAD = "encaisse_unreadable"
 _ENTRY = "encaisse_entry"
 
-_NOTES = {
-    "reversal": (
-        "reversal{s} (RC: a credit taken back, money out; RD: a debit given back, money in) "
-        "read with that sign and marked as reversals"
-    ),
-    "type": "transaction type outside the SWIFT codes (N, F or S and three characters) read "
-    "as written",
-    "amount": "amount without a decimal comma read as whole units",
-    "february": "a day past the end of February (a bank's month-end date) read as its last day",
-    "reference": "customer reference longer than SWIFT's 16 characters kept whole",
-}
+# What is unusual but readable, said once each in a note (in this order).
+_UNUSUAL = ("reversal", "type", "amount", "february", "reference")
+
+
+def _unusual_text(kind: str, count: int) -> Text:
+    if kind == "reversal":
+        return sentence_plural(
+            "reversal (RC: a credit taken back, money out; RD: a debit given back, money in) "
+            "read with that sign and marked as reversals",
+            "reversals (RC: a credit taken back, money out; RD: a debit given back, money in) "
+            "read with that sign and marked as reversals",
+            count,
+        )
+    if kind == "type":
+        return sentence(
+            "transaction type outside the SWIFT codes (N, F or S and three characters) read as "
+            "written"
+        )
+    if kind == "amount":
+        return sentence("amount without a decimal comma read as whole units")
+    if kind == "february":
+        return sentence(
+            "a day past the end of February (a bank's month-end date) read as its last day"
+        )
+    return sentence("customer reference longer than SWIFT's 16 characters kept whole")
 
 
 class _Statement(mt940.tags.Statement):
@@ -94,8 +110,10 @@ class _Statement(mt940.tags.Statement):
             self._problem(
                 entry,
                 value.split("\n", 1)[0][:60],
-                "not a statement line (date YYMMDD, optional entry date MMDD, C, D, RC or RD, "
-                "amount such as 1200,00, transaction type such as NTRF)",
+                sentence(
+                    "not a statement line (date YYMMDD, optional entry date MMDD, C, D, RC or "
+                    "RD, amount such as 1200,00, transaction type such as NTRF)"
+                ),
             )
             return bad
         fields: dict[str, Any] = match.groupdict()
@@ -125,7 +143,7 @@ class _Statement(mt940.tags.Statement):
             return dict(value)
         return super().__call__(transactions, value)
 
-    def _problem(self, entry: int, value: str, reason: str) -> None:
+    def _problem(self, entry: int, value: str, reason: Text) -> None:
         self.problems.append(Problem(row=entry, column=":61:", value=value, reason=reason))
 
     def _date(self, entry: int, fields: dict[str, Any], year: int, prefix: str) -> dt.date | None:
@@ -141,48 +159,61 @@ class _Statement(mt940.tags.Statement):
             return dt.date(year, month, day)
         except ValueError:
             if prefix:
-                written, form = fields["entry_month"] + fields["entry_day"], "entry date MMDD"
+                written = fields["entry_month"] + fields["entry_day"]
+                self._problem(entry, written, sentence("not a date (entry date MMDD)"))
             else:
-                written, form = fields["year"] + fields["month"] + fields["day"], "YYMMDD"
-            self._problem(entry, written, f"not a date ({form})")
+                written = fields["year"] + fields["month"] + fields["day"]
+                self._problem(entry, written, sentence("not a date (YYMMDD)"))
             return None
 
     def _amount(self, entry: int, text: str) -> bool:
         match = _AMOUNT.fullmatch(text)
         if match is None:
-            self._problem(entry, text, "not an amount (digits with one decimal comma)")
+            self._problem(entry, text, sentence("not an amount (digits with one decimal comma)"))
             return False
         if len(match["cents"] or "") > 2:
-            self._problem(entry, text, "more than two decimals")
+            self._problem(entry, text, sentence("more than two decimals"))
             return False
         if len(match["units"].lstrip("0")) > _MAX_UNITS:
-            self._problem(entry, text, f"more than {_MAX_UNITS} digits before the comma")
+            self._problem(
+                entry,
+                text,
+                sentence("more than %(digits)s digits before the comma", digits=str(_MAX_UNITS)),
+            )
             return False
         if match["cents"] is None:
             self.unusual["amount"].append((entry, text))
         return True
 
-    def notes(self) -> list[str]:
-        notes = []
-        for kind, template in _NOTES.items():
+    def notes(self) -> list[Text]:
+        notes: list[Text] = []
+        for kind in _UNUSUAL:
             found = self.unusual.get(kind)
             if not found:
                 continue
-            text = template.format(s="s" if len(found) > 1 else "")
             where = _entries_text([entry for entry, _shown in found])
             shown = sorted({shown for _entry, shown in found if shown})
             if shown:
-                where += " (" + ", ".join(repr(value) for value in shown[:5]) + ")"
-            notes.append(f"{text}: {where}")
+                where = sentence(
+                    "%(entries)s (%(values)s)",
+                    entries=where,
+                    values=", ".join(repr(value) for value in shown[:5]),
+                )
+            notes.append(
+                sentence("%(what)s: %(where)s", what=_unusual_text(kind, len(found)), where=where)
+            )
         return notes
 
 
-def _entries_text(entries: list[int]) -> str:
+def _entries_text(entries: list[int]) -> Text:
     if len(entries) == 1:
-        return f"entry {entries[0]}"
+        return sentence("entry %(entry)s", entry=str(entries[0]))
     listed = ", ".join(str(entry) for entry in entries[:10])
-    more = f", … ({len(entries)} in all)" if len(entries) > 10 else ""
-    return f"entries {listed}{more}"
+    if len(entries) > 10:
+        return sentence(
+            "entries %(entries)s, … (%(count)s in all)", entries=listed, count=len(entries)
+        )
+    return sentence("entries %(entries)s", entries=listed)
 
 
 def read_mt940(data: bytes) -> StatementFile:
@@ -208,7 +239,9 @@ def read_mt940(data: bytes) -> StatementFile:
     except RuntimeError as error:
         raise BadInput(_unreadable_tag(error, text)) from None
     except (ValueError, KeyError) as error:
-        raise BadInput(f"MT940: {error.args[0] if error.args else error!r}") from None
+        raise BadInput(
+            sentence("MT940: %(error)s", error=str(error.args[0]) if error.args else repr(error))
+        ) from None
     result.entries = statement_line.entries
     result.problems = statement_line.problems
     result.notes = statement_line.notes()
@@ -217,7 +250,7 @@ def read_mt940(data: bytes) -> StatementFile:
         if not account and not len(block):
             continue
         if not account:
-            raise BadInput("MT940: a statement without its account (:25:)")
+            raise BadInput(sentence("MT940: a statement without its account (:25:)"))
         iban = compact_iban(account.split("/")[-1]) or find_iban(account)
         opening = block.data.get("final_opening_balance") or block.data.get(
             "intermediate_opening_balance"
@@ -242,29 +275,28 @@ def read_mt940(data: bytes) -> StatementFile:
             statement.lines.append(_line(transaction.data, statement.currency))
         result.statements.append(statement)
     if not result.statements:
-        raise BadInput("MT940: no statement in the file (:20:, :25: and :61: expected)")
+        raise BadInput(sentence("MT940: no statement in the file (:20:, :25: and :61: expected)"))
     return result
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _unreadable_tag(error: RuntimeError, text: str) -> str:
+def _unreadable_tag(error: RuntimeError, text: str) -> Text:
     """One line naming the tag the library could not read, where it is and what it holds."""
     if len(error.args) < 3 or not isinstance(error.args[2], str):
-        return f"MT940: {error.args[0] if error.args else error!r}"
+        return sentence("MT940: %(error)s", error=str(error.args[0]) if error.args else repr(error))
     tag, value = error.args[1], error.args[2]
     first = value.split("\n", 1)[0]
     position = text.find(first)
-    where = f"line {text.count(chr(10), 0, position) + 1}, " if position >= 0 else ""
-    return f"MT940: {where}:{getattr(tag, 'id', '?')}: cannot be read: {first[:60]!r}"
+    values = {"tag": f":{getattr(tag, 'id', '?')}:", "value": repr(first[:60])}
+    if position >= 0:
+        line = str(text.count(chr(10), 0, position) + 1)
+        return sentence(
+            "MT940: line %(line)s, %(tag)s cannot be read: %(value)s", line=line, **values
+        )
+    return sentence("MT940: %(tag)s cannot be read: %(value)s", **values)
 
 
 def _as_date(value: object) -> dt.date | None:

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum import iban as std_iban
 
+from encaisse.core.i18n import sentence
+
 _FRENCH_FIELD = re.compile(
     r"/(?P<key>DE|MOTIF|REF|IBAN|ID EMETTEUR|BEN|REFDO|LIB|NOPT|EMETTEUR|INFO)\s+(?P<value>.*?)"
     r"(?=\s/[A-Z][A-Z ]{1,12}\s|\s/[A-Z][A-Z ]{1,12}$|$)",
@@ -139,13 +141,13 @@ def parse_amount(text: str, *, decimal_comma: bool = False) -> Decimal:
     if decimal_comma:
         value = value.replace(",", ".")
     if not re.fullmatch(r"\d{1,15}(\.\d{0,5})?", value):
-        raise ValueError("not an amount (digits and a decimal point expected)")
+        raise ValueError(sentence("not an amount (digits and a decimal point expected)"))
     try:
         amount = Decimal(value)
     except InvalidOperation:  # pragma: no cover - the pattern rules it out
-        raise ValueError("not an amount") from None
+        raise ValueError(sentence("not an amount")) from None
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("more than two decimals")
+        raise ValueError(sentence("more than two decimals"))
     return amount.quantize(Decimal("0.01"))
 
 

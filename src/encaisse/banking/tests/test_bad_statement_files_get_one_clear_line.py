@@ -71,6 +71,16 @@ def test_an_unparseable_amount_names_its_entry_and_nothing_is_imported(ledger, c
     assert ImportRun.objects.get(pk=result.run_id).problem_count == 2
 
 
+def test_a_currency_that_is_no_iso_code_names_its_entry(ledger, camt):
+    path = camt(entry("780.00", text="FA-2026-0130").replace('Ccy="EUR"', 'Ccy="EUX"'))
+    result = import_bank(path)
+    assert [str(problem) for problem in result.problems] == [
+        "row 1, column Amt@Ccy: value 'EUX': not an ISO 4217 currency code (such as EUR, USD, "
+        "GBP, CHF)"
+    ]
+    assert not BankLine.objects.exists()
+
+
 def test_partial_imports_the_good_entries_and_lists_the_bad(ledger, camt):
     path = camt(entry("780.00", text="FA-2026-0130"), entry("1.234", name="X"))
     result = import_bank(path, partial=True)

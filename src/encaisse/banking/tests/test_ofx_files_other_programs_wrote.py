@@ -151,7 +151,7 @@ def test_a_bank_account_beside_an_investment_account_is_read_and_the_other_left_
     both = bank.replace(b"</OFX>", investment[start:end] + b"</INVSTMTMSGSRSV1>\n</OFX>")
     parsed = read_statement_file(both)
     assert [(s.account, len(s.lines)) for s in parsed.statements] == [("5472369148 1452687~7", 3)]
-    assert parsed.notes == [
+    assert [str(note) for note in parsed.notes] == [
         "investment account statements left out (INVSTMTRS, not a bank account's): ABC123"
     ]
 

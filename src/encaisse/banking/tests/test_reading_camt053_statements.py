@@ -75,7 +75,7 @@ def test_a_camt053_001_08_statement_reads_the_same(ledger, tmp_path):
     result = import_bank(path)
     assert result.ok, result.message
     assert result.file_format["format"] == "camt.053.001.08"
-    assert "1 pending or information-only entries were not read" in result.notes
+    assert "1 pending or information-only entry was not read" in result.notes
     line = BankLine.objects.get()
     assert (line.booking_date, line.counterparty_name) == (dt.date(2026, 3, 6), "MENUISERIE ARNAUD")
     assert line.status == LineStatus.MATCHED

@@ -56,7 +56,7 @@ def test_the_assignee_is_notified_with_the_customer_invoices_and_overdue_amount(
 ):
     notification = Notification.objects.get(recipient=rep_remi)
     # In the recipient's language, French by default: amounts as 2 000,00 €.
-    assert notification.title == "Appeler Client Rémi 1 : 2 factures, 2\xa0000,00\xa0€ en retard"
+    assert notification.title == "Appeler Client Rémi 1 : 2 factures, 2\u202f000,00\xa0€ en retard"
     assert notification.url == f"/tasks/{call_for_remi.pk}/"
     assert notification.customer == call_for_remi.customer
     assert notification.read_at is None

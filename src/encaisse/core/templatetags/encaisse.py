@@ -3,45 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils import numberformat
-from django.utils.formats import get_format
-from django.utils.translation import get_language
 
-from encaisse.core.money import currency_symbol, to_money
+from encaisse.core.countries import country_name
+from encaisse.core.money import format_money, format_number
 
 register = template.Library()
 
 
-def _grouped(value: Decimal, decimals: int) -> str:
-    return numberformat.format(
-        value,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
-
-
 @register.filter
 def money(value: Any, currency: str = "EUR") -> str:
-    """1 234,56 € (French) or €1,234.56 (English); empty for None."""
+    """1 234,56 € (French) or €1,234.56 (English); empty for None (``format_money``)."""
     if value is None or value == "":
         return ""
     try:
-        amount = to_money(value)
+        return format_money(value, currency or "EUR")
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    symbol = currency_symbol(currency or "EUR")
-    text = _grouped(abs(amount), 2)
-    sign = "-" if amount < 0 else ""
-    if (get_language() or "en").startswith("en") and len(symbol) == 1:
-        return f"{sign}{symbol}{text}"
-    return f"{sign}{text}\u00a0{symbol}"
 
 
 @register.filter
@@ -49,7 +30,13 @@ def amount(value: Any) -> str:
     """A grouped number without currency, 0 decimals: 1 234 (for compact tables)."""
     if value is None or value == "":
         return ""
-    return _grouped(to_money(value).quantize(Decimal(1)), 0)
+    return format_number(value)
+
+
+@register.filter
+def country(code: str | None) -> str:
+    """A country code as its name in the reader's language: DE -> Allemagne (French)."""
+    return country_name(code) if code else ""
 
 
 @register.filter

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from encaisse.core.templatetags.encaisse import money
+from encaisse.core.money import format_money, format_money_totals
 from encaisse.dunning.composing.facts import (
     INDEMNITY_CURRENCY,
     LineFacts,
@@ -168,12 +168,6 @@ class InvoiceEntry:
         return self.number
 
 
-def _amounts(totals: dict[str, Decimal]) -> str:
-    return " + ".join(money(amount, currency) for currency, amount in totals.items()) or money(
-        Decimal("0"), "EUR"
-    )
-
-
 def days_label(line: LineFacts, language: str) -> str:
     """How late the invoice is, in the table: '30 j', or 'à échoir' before its due date."""
     if language == "fr":
@@ -201,7 +195,7 @@ def invoice_table(facts: MessageFacts) -> str:
                 line.number,
                 line.due_date.strftime(date_format),
                 days_label(line, facts.language),
-                money(line.open_amount, line.currency),
+                format_money(line.open_amount, line.currency),
             )
             for line in facts.lines
         ]
@@ -224,10 +218,10 @@ def template_context(facts: MessageFacts) -> dict[str, Any]:
                 is_overdue=line.is_overdue,
                 reminded=line.reminded,
                 open_amount=line.open_amount,
-                open_amount_display=money(line.open_amount, line.currency),
+                open_amount_display=format_money(line.open_amount, line.currency),
                 currency=line.currency,
                 interest=line.interest,
-                interest_display=money(line.interest, line.currency),
+                interest_display=format_money(line.interest, line.currency),
             )
             for line in facts.lines
         )
@@ -245,14 +239,14 @@ def template_context(facts: MessageFacts) -> dict[str, Any]:
             "previously_reminded": facts.previously_reminded,
             "overdue_count": len(facts.overdue_lines),
             "invoice_table": invoice_table(facts),
-            "total_due": _amounts(facts.totals()),
+            "total_due": format_money_totals(facts.totals()),
             "total_due_amount": total if total is not None else "",
             "max_days_past_due": facts.max_days_past_due,
             "min_days_past_due": facts.min_days_past_due,
             "interest_rate": rate.replace(".", ",") if facts.language == "fr" else rate,
-            "interest_total": _amounts(facts.interest_totals()),
-            "indemnity_per_invoice": money(RECOVERY_INDEMNITY, INDEMNITY_CURRENCY),
-            "indemnity_total": money(facts.indemnity_total, INDEMNITY_CURRENCY),
+            "interest_total": format_money_totals(facts.interest_totals()),
+            "indemnity_per_invoice": format_money(RECOVERY_INDEMNITY, INDEMNITY_CURRENCY),
+            "indemnity_total": format_money(facts.indemnity_total, INDEMNITY_CURRENCY),
             "payment_reference": facts.payment_reference,
             "qr_code": facts.payable_by_qr,
         }

@@ -1,23 +1,14 @@
 """Scenarios as YAML or from the scenario page: check, save (create or update), export.
 
-```yaml
-name: Standard
-segments: [sme, small]        # omit or empty: the default scenario
-steps:
-  - {key: courtesy, offset_days: -5, channel: email, actor: finance, template: courtesy}
-  - {key: call, offset_days: 30, channel: call, actor: sales_rep}
-```
-A file and the page obey the same rules (``check_step``): every problem in a file is reported
-with the line it is on, on the page with the row and field; nothing is written unless all is
-valid. ``import_scenario(text)`` is ``parse_scenario`` then ``save_scenario``.
+The rules a scenario obeys are its schema (``scenario_schema``): a file and the page obey
+the same ones (``check_step``); every problem in a file is reported with the line it is on,
+on the page with the row and field; nothing is written unless all is valid.
+``import_scenario(text)`` is ``parse_scenario`` then ``save_scenario``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -29,7 +20,6 @@ from encaisse.core.errors import BadInput
 from encaisse.dunning.composing.facts import sample_facts
 from encaisse.dunning.composing.sandbox import TemplateRefused, check_template
 from encaisse.dunning.composing.variables import MESSAGE_VARIABLES
-from encaisse.dunning.engine import Actor, Channel
 from encaisse.dunning.models import (
     MessageTemplate,
     Scenario,
@@ -37,38 +27,31 @@ from encaisse.dunning.models import (
     Step,
 )
 from encaisse.dunning.services.outbox import render_message
-from encaisse.ledger.models import Segment
+from encaisse.dunning.services.scenario_schema import (
+    KEY_PATTERN,
+    STEP_FIELDS,
+    TOP_FIELDS,
+    Problem,
+    ScenarioSpec,
+    StepSpec,
+    check_step,
+    parse_scenario,
+)
 
-STEP_FIELDS = {
-    "key",
-    "offset_days",
-    "channel",
-    "actor",
-    "template",
-    "requires_approval",
-    "min_amount",
-}
-TOP_FIELDS = {"name", "description", "segments", "steps"}
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    key: str
-    offset_days: int
-    channel: str
-    actor: str
-    template: str
-    requires_approval: bool
-    min_amount: Decimal
-
-
-@dataclass(frozen=True)
-class ScenarioSpec:
-    name: str
-    description: str
-    segments: tuple[str, ...]
-    steps: tuple[StepSpec, ...]
+__all__ = [
+    "KEY_PATTERN",
+    "STEP_FIELDS",
+    "TOP_FIELDS",
+    "ImportReport",
+    "Problem",
+    "ScenarioSpec",
+    "StepSpec",
+    "check_step",
+    "export_scenario",
+    "import_scenario",
+    "parse_scenario",
+    "save_scenario",
+]
 
 
 @dataclass
@@ -76,240 +59,6 @@ class ImportReport:
     scenario: Scenario
     created: bool
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with a step, and which field it is about ("" for the step as a whole)."""
-
-    field: str
-    message: str
-
-
-# ------------------------------------------------------------------------------- rules
-
-
-def check_step(
-    values: Mapping[str, Any], *, previous: StepSpec | None, seen: Mapping[str, str]
-) -> tuple[StepSpec, list[Problem]]:
-    """The rules every step obeys, whether it comes from a file or from the page.
-
-    ``values`` are the step's fields (YAML scalars or form values); ``previous`` the step
-    before it; ``seen`` the keys of the steps before it, each with where it is ("line 4",
-    "step 2"). Returns the step (with neutral values where a field is wrong) and its problems.
-    """
-    problems: list[Problem] = []
-    for name in sorted(values.keys() - STEP_FIELDS):
-        problems.append(Problem("", _("unknown step field '%(field)s'") % {"field": name}))
-    for required in ("key", "offset_days", "channel"):
-        if values.get(required) in (None, ""):
-            problems.append(
-                Problem(required, _("step field '%(field)s' is required") % {"field": required})
-            )
-    key = str(values.get("key") or "")
-    if key and not KEY_PATTERN.match(key):
-        problems.append(
-            Problem("key", _("key '%(key)s': use lowercase letters, digits, _ or -") % {"key": key})
-        )
-    if key and key in seen:
-        problems.append(
-            Problem(
-                "key",
-                _("key '%(key)s' is already used at %(where)s") % {"key": key, "where": seen[key]},
-            )
-        )
-    offset = values.get("offset_days")
-    if (
-        offset is not None
-        and offset != ""
-        and (isinstance(offset, bool) or not isinstance(offset, int))
-    ):
-        problems.append(
-            Problem(
-                "offset_days",
-                _("offset_days '%(value)s' must be a whole number of days") % {"value": offset},
-            )
-        )
-        offset = None
-    channel = str(values.get("channel") or "")
-    if channel and channel not in Channel.__members__.values():
-        problems.append(
-            Problem(
-                "channel",
-                _("unknown channel '%(channel)s' (expected %(expected)s)")
-                % {"channel": channel, "expected": ", ".join(c.value for c in Channel)},
-            )
-        )
-    actor = str(values.get("actor") or Actor.FINANCE.value)
-    if actor not in Actor.__members__.values():
-        problems.append(
-            Problem(
-                "actor",
-                _("unknown actor '%(actor)s' (expected %(expected)s)")
-                % {"actor": actor, "expected": ", ".join(a.value for a in Actor)},
-            )
-        )
-    template = str(values.get("template") or "")
-    if channel in Channel.written() and not template:
-        message = (
-            _("an email step needs a template")
-            if channel == "email"
-            else _("a %(channel)s step needs a template") % {"channel": channel}
-        )
-        problems.append(Problem("template", message))
-    approval = values.get("requires_approval", False)
-    if not isinstance(approval, bool):
-        problems.append(Problem("requires_approval", _("requires_approval must be true or false")))
-        approval = False
-    try:
-        min_amount = Decimal(str(values.get("min_amount", 0) or 0))
-        if min_amount < 0 or not min_amount.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        problems.append(
-            Problem(
-                "min_amount",
-                _("min_amount '%(value)s' must be a positive amount")
-                % {"value": values.get("min_amount")},
-            )
-        )
-        min_amount = Decimal(0)
-    if isinstance(offset, int) and previous is not None and offset <= previous.offset_days:
-        problems.append(
-            Problem(
-                "offset_days",
-                _(
-                    "offset_days %(offset)s must come after the previous step's %(previous)s "
-                    "(steps go in order of days)"
-                )
-                % {"offset": offset, "previous": previous.offset_days},
-            )
-        )
-    step = StepSpec(
-        key=key,
-        offset_days=offset if isinstance(offset, int) else 0,
-        channel=channel,
-        actor=actor,
-        template=template,
-        requires_approval=approval,
-        min_amount=min_amount,
-    )
-    return step, problems
-
-
-# ------------------------------------------------------------------------------- YAML
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _at(line: int) -> str:
-    return _("line %(line)s") % {"line": line}
-
-
-def _scalar(node: yaml.Node) -> Any:
-    """A plain Python value for a scalar node (YAML 1.1 types, as safe_load gives them)."""
-    return yaml.safe_load(yaml.serialize(node))
-
-
-def _mapping(node: yaml.Node, what: str, errors: list[str]) -> dict[str, yaml.Node]:
-    if not isinstance(node, yaml.MappingNode):
-        errors.append(
-            _("%(at)s: %(what)s must be a mapping of keys to values")
-            % {"at": _at(_line(node)), "what": what}
-        )
-        return {}
-    result: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        if key in result:
-            errors.append(
-                _("%(at)s: %(what)s: '%(key)s' is given twice")
-                % {"at": _at(_line(key_node)), "what": what, "key": key}
-            )
-        result[key] = value_node
-    return result
-
-
-def parse_scenario(text: str) -> ScenarioSpec:
-    """Read and check a scenario's YAML; BadInput lists every problem with its line."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{_at(mark.line + 1)}: " if mark else ""
-        problem = getattr(error, "problem", error)
-        raise BadInput(
-            _("%(where)snot valid YAML (%(problem)s)") % {"where": where, "problem": problem}
-        ) from None
-    if root is None:
-        raise BadInput(_("the file is empty"))
-    errors: list[str] = []
-    top = _mapping(root, _("the scenario"), errors)
-    for key, node in top.items():
-        if key not in TOP_FIELDS:
-            errors.append(
-                _("%(at)s: unknown field '%(field)s' (expected %(expected)s)")
-                % {"at": _at(_line(node)), "field": key, "expected": ", ".join(sorted(TOP_FIELDS))}
-            )
-    name = _scalar(top["name"]) if "name" in top else None
-    if not isinstance(name, str) or not name.strip():
-        errors.append(
-            _("%(at)s: 'name' is required (text)") % {"at": _at(_line(top.get("name", root)))}
-        )
-        name = ""
-    description = str(_scalar(top["description"]) or "") if "description" in top else ""
-    segments: list[str] = []
-    if "segments" in top and _scalar(top["segments"]) is not None:
-        node = top["segments"]
-        if not isinstance(node, yaml.SequenceNode):
-            errors.append(_("%(at)s: 'segments' must be a list") % {"at": _at(_line(node))})
-        else:
-            for item in node.value:
-                value = str(_scalar(item))
-                if value not in Segment.values:
-                    errors.append(
-                        _("%(at)s: unknown segment '%(segment)s' (expected %(expected)s)")
-                        % {
-                            "at": _at(_line(item)),
-                            "segment": value,
-                            "expected": ", ".join(Segment.values),
-                        }
-                    )
-                elif value in segments:
-                    errors.append(
-                        _("%(at)s: segment '%(segment)s' is listed twice")
-                        % {"at": _at(_line(item)), "segment": value}
-                    )
-                else:
-                    segments.append(value)
-    steps = _parse_steps(top.get("steps"), root, errors)
-    if errors:
-        raise BadInput("; ".join(errors))
-    return ScenarioSpec(
-        name=name.strip(), description=description, segments=tuple(segments), steps=tuple(steps)
-    )
-
-
-def _parse_steps(node: yaml.Node | None, root: yaml.Node, errors: list[str]) -> list[StepSpec]:
-    if node is None or not isinstance(node, yaml.SequenceNode) or not node.value:
-        errors.append(
-            _("%(at)s: 'steps' must be a non-empty list") % {"at": _at(_line(node or root))}
-        )
-        return []
-    steps: list[StepSpec] = []
-    seen: dict[str, str] = {}
-    for step_node in node.value:
-        line = _line(step_node)
-        fields = _mapping(step_node, _("step at line %(line)s") % {"line": line}, errors)
-        values = {key: _scalar(value) for key, value in fields.items()}
-        step, problems = check_step(values, previous=steps[-1] if steps else None, seen=seen)
-        errors.extend(f"{_at(line)}: {problem.message}" for problem in problems)
-        if step.key:
-            seen.setdefault(step.key, _at(line))
-        steps.append(step)
-    return steps
 
 
 # ------------------------------------------------------------------------------ saving

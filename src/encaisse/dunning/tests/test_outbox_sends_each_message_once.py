@@ -17,6 +17,7 @@ from encaisse.dunning.models import (
     MessageState,
     OutboundMessage,
 )
+from encaisse.dunning.services.decisions import approve_action
 from encaisse.dunning.services.outbox import send_outbox
 from encaisse.dunning.services.runs import execute_dunning_run
 from encaisse.ledger.tests.factories import ContactFactory, CustomerFactory, InvoiceFactory
@@ -68,7 +69,7 @@ def test_a_reminder_email_goes_out_once_with_its_invoices_and_qr_code(dunning_re
     body = text.get_content()
     assert "SME-1-F1" in body
     assert "SME-1-F2" in body
-    assert "2\u00a0469,12\u00a0€" in body  # 2 x 1 234,56 €
+    assert "2\u202f469,12\u00a0€" in body  # 2 x 1 234,56 €
     assert "FR7630006000011234567890189" in body
     assert f"référence {customer.creditor_reference}" in body  # RF..: the bank line names it
     assert any(part.get_content_type() == "image/png" for part in message.walk())
@@ -114,7 +115,7 @@ def test_a_customer_without_email_fails_with_a_clear_reason(dunning_ready, smtp_
 
 
 def test_a_formal_notice_waits_for_approval_then_becomes_a_pdf_letter(
-    dunning_ready, smtp_inbox, settings
+    dunning_ready, smtp_inbox, settings, finance_fanny
 ):
     _customer, day = customer_with_late_invoices(
         dunning_ready, "SME-4", "c@client.fr", days_late=50
@@ -123,7 +124,7 @@ def test_a_formal_notice_waits_for_approval_then_becomes_a_pdf_letter(
     notice = DunningAction.objects.get(step__key="formal_notice")
     assert notice.state == ActionState.AWAITING_APPROVAL
     assert send_outbox().by_state == {}
-    DunningAction.objects.filter(pk=notice.pk).update(state=ActionState.PLANNED)
+    approve_action(action=notice, approved_by=finance_fanny)  # what finance's click calls
     assert send_outbox().by_state == {"sent": 1}
     letter = OutboundMessage.objects.get(channel="letter")
     content = (Path(settings.DATA_DIR) / letter.document).read_bytes()
@@ -200,7 +201,8 @@ def test_finance_prints_the_days_letters_in_one_pdf_and_the_rep_reads_what_was_s
         customer.sales_rep = rep_remi
         customer.save()
     execute_dunning_run(as_of=dt.date(2026, 4, 20))
-    DunningAction.objects.filter(step__key="formal_notice").update(state=ActionState.PLANNED)
+    for notice in DunningAction.objects.filter(step__key="formal_notice"):
+        approve_action(action=notice, approved_by=finance_fanny)
     send_outbox()
     client.force_login(finance_fanny)
     day = {"day": timezone.localdate().isoformat()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.translation import override
 
 from encaisse.core.errors import BadInput
 from encaisse.dunning.models import Scenario, ScenarioSegment
@@ -91,3 +92,37 @@ def test_the_shipped_scenarios_cover_every_segment(shipped_scenarios):
         "key_account",
         "public",
     }
+
+
+def test_a_bad_value_is_named_by_its_line_and_its_path(db):
+    with pytest.raises(BadInput) as refused:
+        import_scenario(STANDARD.replace("channel: call", "channel: pigeon"))
+    assert str(refused.value) == (
+        "line 6: unknown channel 'pigeon' (expected email, letter, sms, call, task), "
+        "in steps[2].channel"
+    )
+
+
+def test_every_problem_of_a_file_is_listed_at_once(db):
+    text = (
+        STANDARD.replace("[sme, small]", "[sme, galaxy]")
+        .replace("offset_days: 15", "x: 1")
+        .replace("requires_approval: true", "requires_approval: maybe, min_amount: -5")
+    )
+    with pytest.raises(BadInput) as refused:
+        import_scenario(text)
+    assert str(refused.value).split("; ") == [
+        "line 2: unknown segment 'galaxy' (expected key_account, sme, small, public), "
+        "in segments[1]",
+        "line 5: unknown step field 'x'",
+        "line 5: step field 'offset_days' is required",
+        "line 7: requires_approval must be true or false, in steps[3].requires_approval",
+        "line 7: min_amount '-5' must be a positive amount, in steps[3].min_amount",
+    ]
+
+
+def test_the_problems_are_told_in_the_reader_language(db):
+    with override("fr"), pytest.raises(BadInput) as refused:
+        import_scenario(STANDARD.replace("actor: sales_rep", "actor: intern"))
+    assert str(refused.value).startswith("ligne 6 : intervenant «\u00a0intern\u00a0» inconnu")
+    assert str(refused.value).endswith(", dans steps[2].actor")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -23,7 +23,11 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
+from encaisse.core.countries import UnknownCountry, country_code
+from encaisse.core.emails import is_email_address
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, sentence, text_of
+from encaisse.core.money import UnknownCurrency, currency_code
 
 # The library logs a warning for each PDF without XML; Encaisse says so itself, once.
 logging.getLogger("factur-x").setLevel(logging.ERROR)
@@ -37,6 +41,19 @@ XML_FILE_NAMES = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"]
 INVOICE_TYPES = frozenset({"380", "384", "386", "389"})  # commercial, corrected, prepayment...
 CREDIT_NOTE_TYPES = frozenset({"381", "261", "262", "396"})
 MAX_PDF_BYTES = 50 * 1024 * 1024
+
+# The business terms named in messages, as EN 16931 numbers them.
+NUMBER = sentence("BT-1 (invoice number)")
+ISSUE_DATE = sentence("BT-2 (issue date)")
+CURRENCY = sentence("BT-5 (currency)")
+DUE_DATE = sentence("BT-9 (payment due date)")
+BUYER = sentence("BT-44 (buyer)")
+AMOUNT_DUE = sentence("BT-115 (amount due for payment)")
+
+
+def too_large() -> Text:
+    return sentence("the PDF is larger than %(size)s MB", size=MAX_PDF_BYTES // (1024 * 1024))
+
 
 _DOCUMENT = "rsm:ExchangedDocument"
 _AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
@@ -82,35 +99,43 @@ def _text(node: etree._Element, path: str) -> str:
     return " ".join((found.text or "").split()) if found is not None else ""
 
 
-def _required(node: etree._Element, path: str, term: str) -> str:
+def _required(node: etree._Element, path: str, term: Text) -> str:
     value = _text(node, path)
     if not value:
-        raise BadInput(f"{term} is missing in the Factur-X XML ({path})")
+        raise BadInput(
+            sentence("%(term)s is missing in the Factur-X XML (%(path)s)", term=term, path=path)
+        )
     return value
 
 
-def _date(node: etree._Element, path: str, term: str, *, required: bool) -> dt.date | None:
+def _bad_value(term: Text, value: str, reason: Text) -> BadInput:
+    return BadInput(
+        sentence("%(term)s: value '%(value)s': %(reason)s", term=term, value=value, reason=reason)
+    )
+
+
+def _date(node: etree._Element, path: str, term: Text, *, required: bool) -> dt.date | None:
     text = _text(node, f"{path}/udt:DateTimeString")
     if not text:
         if required:
-            raise BadInput(f"{term} is missing in the Factur-X XML")
+            raise BadInput(sentence("%(term)s is missing in the Factur-X XML", term=term))
         return None
     try:
         return dt.datetime.strptime(text[:8], "%Y%m%d").date()  # noqa: DTZ007 (a date)
     except ValueError:
-        raise BadInput(f"{term}: value {text!r}: not a date (expected YYYYMMDD)") from None
+        raise _bad_value(term, text, sentence("not a date (expected YYYYMMDD)")) from None
 
 
-def _amount(node: etree._Element, path: str, term: str) -> Decimal | None:
+def _amount(node: etree._Element, path: str, term: Text) -> Decimal | None:
     text = _text(node, path)
     if not text:
         return None
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise BadInput(f"{term}: value {text!r}: not an amount") from None
+        raise _bad_value(term, text, sentence("not an amount")) from None
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise BadInput(f"{term}: value {text!r}: not an amount with at most 2 decimals")
+        raise _bad_value(term, text, sentence("not an amount with at most 2 decimals"))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -144,8 +169,9 @@ def _party(node: etree._Element | None) -> Party:
     )
     email = ""
     uri = node.find("ram:URIUniversalCommunication/ram:URIID", NAMESPACES)
-    if uri is not None and uri.get("schemeID", "EM") == "EM" and "@" in (uri.text or ""):
+    if uri is not None and uri.get("schemeID", "EM") == "EM":  # optional: kept when valid
         email = (uri.text or "").strip()
+        email = email if is_email_address(email) else ""
     return Party(
         name=_text(node, "ram:Name"),
         party_id=_text(node, "ram:ID"),
@@ -177,11 +203,11 @@ def _payee_account(root: etree._Element) -> tuple[str, str]:
 def extract_xml(pdf: bytes) -> tuple[str, bytes]:
     """The name and bytes of the Factur-X XML embedded in a PDF (BadInput otherwise)."""
     if not pdf:
-        raise BadInput("the file is empty (0 bytes)")
+        raise BadInput(sentence("the file is empty (0 bytes)"))
     if not pdf.lstrip()[:5].startswith(b"%PDF"):
-        raise BadInput("not a PDF file (a Factur-X invoice is a PDF with its XML inside)")
+        raise BadInput(sentence("not a PDF file (a Factur-X invoice is a PDF with its XML inside)"))
     if len(pdf) > MAX_PDF_BYTES:
-        raise BadInput(f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+        raise BadInput(too_large())
     from facturx import get_xml_from_pdf  # imported late: it loads its XML schemas
 
     try:
@@ -189,11 +215,15 @@ def extract_xml(pdf: bytes) -> tuple[str, bytes]:
             io.BytesIO(pdf), check_xsd=False, filenames=list(XML_FILE_NAMES)
         )
     except Exception as error:  # pypdf raises many kinds on a damaged file
-        raise BadInput(f"the PDF cannot be read ({type(error).__name__}: {error})") from None
+        raise BadInput(
+            sentence("the PDF cannot be read (%(error)s)", error=f"{type(error).__name__}: {error}")
+        ) from None
     if not name or not xml:
         raise BadInput(
-            "this PDF has no Factur-X invoice data (no factur-x.xml inside): import the "
-            "invoice from a CSV instead, or ask for a Factur-X PDF"
+            sentence(
+                "this PDF has no Factur-X invoice data (no factur-x.xml inside): import the "
+                "invoice from a CSV instead, or ask for a Factur-X PDF"
+            )
         )
     return str(name), bytes(xml)
 
@@ -204,50 +234,70 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
     try:
         root = etree.fromstring(xml, parser=parser)
     except etree.XMLSyntaxError as error:
-        raise BadInput(f"the Factur-X XML cannot be read: {error}") from None
+        raise BadInput(
+            sentence("the Factur-X XML cannot be read: %(error)s", error=str(error))
+        ) from None
     if root.tag != f"{{{NAMESPACES['rsm']}}}CrossIndustryInvoice":
         raise BadInput(
-            f"{xml_file} is not a Factur-X (CII D16B) invoice: ZUGFeRD 1.0 and Order-X are "
-            "not supported"
+            sentence(
+                "%(file)s is not a Factur-X (CII D16B) invoice: ZUGFeRD 1.0 and Order-X are "
+                "not supported",
+                file=xml_file,
+            )
         )
-    number = _required(root, f"{_DOCUMENT}/ram:ID", "BT-1 (invoice number)")
+    number = _required(root, f"{_DOCUMENT}/ram:ID", NUMBER)
     if len(number) > 50:
-        raise BadInput(f"BT-1 (invoice number): value {number[:60]!r}: longer than 50 characters")
-    type_code = _required(root, f"{_DOCUMENT}/ram:TypeCode", "BT-3 (invoice type code)")
+        raise _bad_value(NUMBER, number[:60], sentence("longer than %(max)s characters", max="50"))
+    type_code = _required(root, f"{_DOCUMENT}/ram:TypeCode", sentence("BT-3 (invoice type code)"))
     if type_code not in INVOICE_TYPES | CREDIT_NOTE_TYPES:
-        raise BadInput(
-            f"BT-3 (invoice type code): value {type_code!r}: neither an invoice (380) nor a "
-            "credit note (381)"
+        raise _bad_value(
+            sentence("BT-3 (invoice type code)"),
+            type_code,
+            sentence("neither an invoice (380) nor a credit note (381)"),
         )
-    issue_date = _date(root, f"{_DOCUMENT}/ram:IssueDateTime", "BT-2 (issue date)", required=True)
+    issue_date = _date(root, f"{_DOCUMENT}/ram:IssueDateTime", ISSUE_DATE, required=True)
     assert issue_date is not None  # noqa: S101 (required)
     due_date = _date(
         root,
         f"{_SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime",
-        "BT-9 (payment due date)",
+        DUE_DATE,
         required=False,
     )
-    currency = _required(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode", "BT-5 (currency)")
-    if len(currency) != 3 or not currency.isalpha():
-        raise BadInput(f"BT-5 (currency): value {currency!r}: not a currency code")
-    due = _amount(root, f"{_TOTALS}/ram:DuePayableAmount", "BT-115 (amount due for payment)")
-    total = _amount(root, f"{_TOTALS}/ram:GrandTotalAmount", "BT-112 (invoice total with VAT)")
+    currency = _required(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode", CURRENCY)
+    try:
+        currency = currency_code(currency)
+    except UnknownCurrency as error:
+        raise _bad_value(CURRENCY, currency, text_of(error)) from None
+    due = _amount(root, f"{_TOTALS}/ram:DuePayableAmount", AMOUNT_DUE)
+    total = _amount(
+        root, f"{_TOTALS}/ram:GrandTotalAmount", sentence("BT-112 (invoice total with VAT)")
+    )
     amount = due if due is not None else total
     if amount is None:
         raise BadInput(
-            "BT-115 (amount due for payment) and BT-112 (invoice total with VAT) are missing "
-            "in the Factur-X XML"
+            sentence(
+                "BT-115 (amount due for payment) and BT-112 (invoice total with VAT) are "
+                "missing in the Factur-X XML"
+            )
         )
     if type_code in CREDIT_NOTE_TYPES:
         amount = -abs(amount)
     seller = _party(root.find(f"{_AGREEMENT}/ram:SellerTradeParty", NAMESPACES))
     buyer = _party(root.find(f"{_AGREEMENT}/ram:BuyerTradeParty", NAMESPACES))
     if not buyer.name and not (buyer.siren or buyer.vat_number or buyer.party_id):
-        raise BadInput("BT-44 (buyer name) is missing in the Factur-X XML")
+        raise BadInput(sentence("BT-44 (buyer name) is missing in the Factur-X XML"))
+    if buyer.country:
+        try:
+            buyer = replace(buyer, country=country_code(buyer.country))
+        except UnknownCountry as error:
+            raise _bad_value(
+                sentence("BT-55 (buyer country code)"), buyer.country, text_of(error)
+            ) from None
     if due_date is not None and due_date < issue_date:
-        raise BadInput(
-            f"BT-9 (payment due date): value '{due_date:%Y%m%d}': before the issue date "
-            f"{issue_date:%Y%m%d}"
+        raise _bad_value(
+            DUE_DATE,
+            f"{due_date:%Y%m%d}",
+            sentence("before the issue date %(date)s", date=f"{issue_date:%Y%m%d}"),
         )
     profile = _text(
         root,
@@ -260,7 +310,7 @@ def read_facturx_xml(xml: bytes, *, xml_file: str = "factur-x.xml") -> FacturxIn
         issue_date=issue_date,
         due_date=due_date,
         amount=amount,
-        currency=currency.upper(),
+        currency=currency,
         seller=seller,
         buyer=buyer,
         profile=profile.rsplit(":", 1)[-1] if profile else "",

@@ -10,11 +10,22 @@ from django.db.models import Q
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
-from encaisse.imports.facturx.reader import MAX_PDF_BYTES, FacturxInvoice, Party, read_facturx_pdf
+from encaisse.core.i18n import Text, sentence, text_of
+from encaisse.imports.facturx.reader import (
+    AMOUNT_DUE,
+    BUYER,
+    CURRENCY,
+    DUE_DATE,
+    ISSUE_DATE,
+    MAX_PDF_BYTES,
+    NUMBER,
+    FacturxInvoice,
+    Party,
+    read_facturx_pdf,
+    too_large,
+)
 from encaisse.imports.fec.service import default_payment_terms_days
-from encaisse.imports.loaders import EntityChoice, InvoiceLoader
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
-from encaisse.imports.parsers import Row
 from encaisse.imports.services import (
     FIRST_ENTITY_CODE,
     FIRST_ENTITY_NAME,
@@ -25,21 +36,22 @@ from encaisse.imports.services import (
     result_of,
     start_run,
 )
-from encaisse.ledger.models import Customer, Invoice, LegalEntity
+from encaisse.ledger.models import Customer, LegalEntity
 from encaisse.ledger.services import (
     InvalidLegalEntity,
     create_legal_entity,
+    record_invoice,
     record_invoice_document,
 )
 
-# The business terms named in messages, as EN 16931 numbers them.
-TERMS = {
-    "number": "BT-1 (invoice number)",
-    "customer_external_id": "BT-44 (buyer)",
-    "issue_date": "BT-2 (issue date)",
-    "due_date": "BT-9 (payment due date)",
-    "amount": "BT-115 (amount due for payment)",
-    "currency": "BT-5 (currency)",
+# The business term of each field, named in messages.
+TERMS: dict[str, Text] = {
+    "number": NUMBER,
+    "customer_external_id": BUYER,
+    "issue_date": ISSUE_DATE,
+    "due_date": DUE_DATE,
+    "amount": AMOUNT_DUE,
+    "currency": CURRENCY,
 }
 
 
@@ -70,16 +82,12 @@ def import_facturx(
     )
     terms = default_payment_terms_days() if payment_terms_days is None else payment_terms_days
     with failures_recorded(run):
-        content = read_file_bytes(
-            path,
-            max_bytes=MAX_PDF_BYTES,
-            too_large=f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB",
-        )
+        content = read_file_bytes(path, max_bytes=MAX_PDF_BYTES, too_large=too_large())
         invoice = read_facturx_pdf(content)
         run.file_format = {"format": "Factur-X PDF"}
         if invoice.profile:
             run.file_format["profile"] = invoice.profile.upper()
-        notes: list[str] = []
+        notes: list[Text] = []
         legal_entity = _legal_entity(entity, invoice.seller, notes)
         if legal_entity is None:
             _import_first(run, invoice, content, terms, notes)
@@ -89,20 +97,27 @@ def import_facturx(
     return result_of(run)
 
 
-def _describe(party: Party) -> str:
+def _describe(party: Party) -> Text:
     ids = [f"SIREN {party.siren}" if party.siren else "", party.vat_number]
     shown = ", ".join(i for i in ids if i)
-    return f"{party.name or 'without a name'}" + (f" ({shown})" if shown else "")
+    name: Text = party.name or sentence("without a name")
+    return sentence("%(name)s (%(ids)s)", name=name, ids=shown) if shown else name
 
 
-def _legal_entity(code: str | None, seller: Party, notes: list[str]) -> LegalEntity | None:
+def _legal_entity(code: str | None, seller: Party, notes: list[Text]) -> LegalEntity | None:
     """The legal entity that issued the invoice: the seller, checked by SIREN or VAT; None
     when there is no legal entity yet (the seller becomes the first one)."""
     if code:
         entity = LegalEntity.objects.filter(code__iexact=code).first()
         if entity is None:
-            known = ", ".join(LegalEntity.objects.values_list("code", flat=True)) or "none yet"
-            raise BadInput(f"--entity: no legal entity {code!r} (known: {known})")
+            known = ", ".join(LegalEntity.objects.values_list("code", flat=True))
+            raise BadInput(
+                sentence(
+                    "--entity: no legal entity %(code)s (known: %(known)s)",
+                    code=repr(code),
+                    known=known or sentence("none yet"),
+                )
+            )
         _check_seller(entity, seller)
         return entity
     ids = Q()
@@ -118,8 +133,12 @@ def _legal_entity(code: str | None, seller: Party, notes: list[str]) -> LegalEnt
         only = entities[0]
         if not (only.siren or only.vat_number):
             notes.append(
-                f"legal entity {only.code} has no SIREN or VAT number: the seller "
-                f"{_describe(seller)} could not be checked (record them in the administration)"
+                sentence(
+                    "legal entity %(code)s has no SIREN or VAT number: the seller %(seller)s "
+                    "could not be checked (record them in the administration)",
+                    code=only.code,
+                    seller=_describe(seller),
+                )
             )
             return only
         _check_seller(only, seller)
@@ -127,13 +146,16 @@ def _legal_entity(code: str | None, seller: Party, notes: list[str]) -> LegalEnt
     if not entities:
         return None
     raise BadInput(
-        f"the seller {_describe(seller)} is none of the legal entities of Encaisse: is this a "
-        "supplier's invoice? (--entity CODE chooses the entity)"
+        sentence(
+            "the seller %(seller)s is none of the legal entities of Encaisse: is this a "
+            "supplier's invoice? (--entity CODE chooses the entity)",
+            seller=_describe(seller),
+        )
     )
 
 
 def _import_first(
-    run: ImportRun, invoice: FacturxInvoice, content: bytes, terms: int, notes: list[str]
+    run: ImportRun, invoice: FacturxInvoice, content: bytes, terms: int, notes: list[Text]
 ) -> None:
     """The first invoice of an empty ledger: its seller becomes the legal entity, kept only
     if the invoice is imported (one transaction)."""
@@ -153,7 +175,7 @@ def _postal_address(party: Party) -> str:
     return "\n".join(line for line in (party.address, town, country) if line)
 
 
-def _entity_from_seller(invoice: FacturxInvoice, notes: list[str]) -> LegalEntity:
+def _entity_from_seller(invoice: FacturxInvoice, notes: list[Text]) -> LegalEntity:
     """The first legal entity, MAIN, with what the XML says of the seller and its account."""
     seller = invoice.seller
     values = {
@@ -169,48 +191,65 @@ def _entity_from_seller(invoice: FacturxInvoice, notes: list[str]) -> LegalEntit
     except InvalidLegalEntity as error:  # e.g. a VAT number that is not the SIREN's
         if not set(error.errors) <= set(values):
             raise
-        notes.append(f"the seller's details left out: {error}")
+        notes.append(sentence("the seller's details left out: %(error)s", error=str(error)))
         entity = create_legal_entity(
             code=FIRST_ENTITY_CODE,
             name=name,
             **{field: "" if field in error.errors else value for field, value in values.items()},
         )
-    recorded = ", ".join(
-        f"{label} {value}"
-        for label, value in (
-            ("SIREN", entity.siren),
-            ("VAT number", entity.vat_number),
-            ("IBAN", entity.iban),
+    recorded = [
+        detail
+        for detail, value in (
+            (sentence("SIREN %(value)s", value=entity.siren), entity.siren),
+            (sentence("VAT number %(value)s", value=entity.vat_number), entity.vat_number),
+            (sentence("IBAN %(value)s", value=entity.iban), entity.iban),
         )
         if value
-    )
+    ]
+    described: Text = entity.name
+    for detail in recorded:
+        described = sentence("%(seller)s, %(detail)s", seller=described, detail=detail)
     notes.append(
-        f"there was no legal entity yet: {entity.code} ({entity.name}"
-        + (f", {recorded}" if recorded else "")
-        + ") was created from the invoice's seller; check it and give it your code on the "
-        f"Company page, or with `encaisse entity set {entity.code} --code CODE`"
+        sentence(
+            "there was no legal entity yet: %(code)s (%(seller)s) was created from the "
+            "invoice's seller; check it and give it your code on the Company page, or with "
+            "`encaisse entity set %(code)s --code CODE`",
+            code=entity.code,
+            seller=described,
+        )
     )
     return entity
 
 
 def _check_seller(entity: LegalEntity, seller: Party) -> None:
     if entity.siren and seller.siren and entity.siren != seller.siren:
-        wrong = f"SIREN {seller.siren}, not {entity.siren}"
+        wrong = sentence(
+            "SIREN %(seller)s, not %(entity)s", seller=seller.siren, entity=entity.siren
+        )
     elif (
         entity.vat_number
         and seller.vat_number
         and entity.vat_number.replace(" ", "").upper() != seller.vat_number
     ):
-        wrong = f"VAT number {seller.vat_number}, not {entity.vat_number}"
+        wrong = sentence(
+            "VAT number %(seller)s, not %(entity)s",
+            seller=seller.vat_number,
+            entity=entity.vat_number,
+        )
     else:
         return
     raise BadInput(
-        f"BT-27 (seller): {seller.name or 'the seller'} has {wrong} of legal entity "
-        f"{entity.code}: is this a supplier's invoice?"
+        sentence(
+            "BT-27 (seller): %(seller)s has %(wrong)s of legal entity %(code)s: is this a "
+            "supplier's invoice?",
+            seller=seller.name or sentence("the seller"),
+            wrong=wrong,
+            code=entity.code,
+        )
     )
 
 
-def _customer(entity: LegalEntity, buyer: Party, terms: int, notes: list[str]) -> Customer:
+def _customer(entity: LegalEntity, buyer: Party, terms: int, notes: list[Text]) -> Customer:
     """The buyer's customer: by SIRET, SIREN, VAT number, buyer id, then name; else new."""
     customers = Customer.objects.filter(entity=entity)
     for field, value in (
@@ -230,8 +269,12 @@ def _customer(entity: LegalEntity, buyer: Party, terms: int, notes: list[str]) -
     ]
     if customers.filter(external_id=external_id).exists():
         raise BadInput(
-            f"BT-44 (buyer): {_describe(buyer)} matches no single customer and the external "
-            f"id {external_id!r} is taken: record the buyer's SIREN on its customer"
+            sentence(
+                "BT-44 (buyer): %(buyer)s matches no single customer and the external id "
+                "%(external_id)s is taken: record the buyer's SIREN on its customer",
+                buyer=_describe(buyer),
+                external_id=repr(external_id),
+            )
         )
     customer = Customer.objects.create(
         entity=entity,
@@ -248,8 +291,13 @@ def _customer(entity: LegalEntity, buyer: Party, terms: int, notes: list[str]) -
         payment_terms_days=terms,
     )
     notes.append(
-        f"customer {customer.name} created from the invoice's buyer (external id "
-        f"{external_id}, payment terms {terms} days): add its sales rep and contacts"
+        sentence(
+            "customer %(name)s created from the invoice's buyer (external id %(external_id)s, "
+            "payment terms %(days)s days): add its sales rep and contacts",
+            name=customer.name,
+            external_id=external_id,
+            days=terms,
+        )
     )
     return customer
 
@@ -261,65 +309,67 @@ def _import(
     content: bytes,
     file_name: str,
     terms: int,
-    notes: list[str],
+    notes: list[Text],
 ) -> None:
-    choice = EntityChoice(code=entity.code, pk=entity.pk, currency=entity.currency)
-    values = {
-        "number": invoice.number,
-        "issue_date": invoice.issue_date,
-        "due_date": invoice.due_date,
-        "amount": invoice.amount,
-        "currency": invoice.currency,
-    }
-    fields = frozenset({*values, "customer_external_id"})
-    loader = InvoiceLoader(entity=choice, file_fields=fields, create_missing=False)
-    loader.stage.create()
-    try:
-        with transaction.atomic():
-            customer = _customer(entity, invoice.buyer, terms, notes)
-            values["customer_external_id"] = customer.external_id
-            columns = {name: TERMS[name] for name in values}
-            row = Row(
-                1,
-                dict(values),
-                [str(value) for value in values.values()],
-                [],
-                columns,
-                {name: index for index, name in enumerate(values)},
+    with transaction.atomic():
+        customer = _customer(entity, invoice.buyer, terms, notes)
+        try:
+            stored, action = record_invoice(
+                entity=entity,
+                customer=customer,
+                number=invoice.number,
+                issue_date=invoice.issue_date,
+                due_date=invoice.due_date,
+                amount=invoice.amount,
+                currency=invoice.currency,
             )
-            for rejected in loader.check([row]):
-                raise BadInput(
-                    "; ".join(
-                        f"{p.column}: value '{p.value}': {p.reason}" for p in rejected.problems
-                    )
+        except BadInput as refused:
+            raise BadInput(
+                sentence(
+                    "%(term)s: %(number)s: %(reason)s",
+                    term=TERMS["number"],
+                    number=invoice.number,
+                    reason=text_of(refused),
                 )
-            loader.write()
-            stored = Invoice.objects.get(entity=entity, number=invoice.number)
-            _document, new = record_invoice_document(
-                invoice=stored, content=content, file_name=file_name
-            )
-            counts = loader.counts
-            if invoice.due_date is None:
-                notes.append(
-                    "the invoice has no due date (BT-9): due after the customer's payment "
-                    f"terms, on {stored.due_date:%d/%m/%Y}"
-                )
+            ) from refused
+        _document, new = record_invoice_document(
+            invoice=stored, content=content, file_name=file_name
+        )
+        if invoice.due_date is None:
             notes.append(
-                f"PDF kept for reminders ({len(content) // 1024 + 1} KB)"
-                if new
-                else "PDF already kept (same file): nothing added"
+                sentence(
+                    "the invoice has no due date (BT-9): due after the customer's payment "
+                    "terms, on %(date)s",
+                    date=f"{stored.due_date:%d/%m/%Y}",
+                )
             )
-            notes.extend(loader.notes)
-            run.rows_created, run.rows_updated = counts.created, counts.updated
-            run.rows_unchanged = counts.unchanged
-            run.progress_done = run.progress_total = 1
-            kind = "credit note" if invoice.is_credit_note else "invoice"
-            action = "created" if counts.created else "updated" if counts.updated else "unchanged"
-            finish_run(
-                run,
-                ImportStatus.SUCCEEDED,
-                message=f"{kind} {invoice.number} of {customer.name}: {action}",
-                notes=notes,
-            )
-    finally:
-        loader.stage.drop()
+        notes.append(
+            sentence("PDF kept for reminders (%(size)s KB)", size=len(content) // 1024 + 1)
+            if new
+            else sentence("PDF already kept (same file): nothing added")
+        )
+        run.rows_created = int(action == "created")
+        run.rows_updated = int(action == "updated")
+        run.rows_unchanged = int(action == "unchanged")
+        run.progress_done = run.progress_total = 1
+        finish_run(
+            run,
+            ImportStatus.SUCCEEDED,
+            message=_outcome(invoice, customer, run.rows_created, run.rows_updated),
+            notes=notes,
+        )
+
+
+def _outcome(invoice: FacturxInvoice, customer: Customer, created: int, updated: int) -> Text:
+    values = {"number": invoice.number, "customer": customer.name}
+    if invoice.is_credit_note:
+        if created:
+            return sentence("credit note %(number)s of %(customer)s: created", **values)
+        if updated:
+            return sentence("credit note %(number)s of %(customer)s: updated", **values)
+        return sentence("credit note %(number)s of %(customer)s: unchanged", **values)
+    if created:
+        return sentence("invoice %(number)s of %(customer)s: created", **values)
+    if updated:
+        return sentence("invoice %(number)s of %(customer)s: updated", **values)
+    return sentence("invoice %(number)s of %(customer)s: unchanged", **values)

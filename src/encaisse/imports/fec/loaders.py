@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models import Min
 
 from encaisse.core.money import ZERO
 from encaisse.imports.loaders.base import CustomerIds, EntityChoice, batches, column, quote
@@ -26,7 +26,7 @@ from encaisse.imports.parsers import Row
 from encaisse.imports.staging import Stage
 from encaisse.imports.values import CENT
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, Payment
-from encaisse.ledger.services import record_allocations
+from encaisse.ledger.services import Lettered, record_allocations, settle_lettered
 
 PENDING = 0  # the id of a customer this import creates, until it is written
 
@@ -94,6 +94,13 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
     this one: it takes its entry's number (JournalCode-EcritureNum), so that an entry and its
     correction, or entries that all carry a batch reference, are not refused as duplicates.
     The staged rows keep their entry to tell that from the parts of one entry.
+
+    Opening balances (à-nouveaux) repeat what the year before already says. One that names
+    a document Encaisse has is that document, left as it is; one that names none (a balance
+    per customer, as Tryton writes it) is left out when the customer has documents issued
+    before it (the year before is in the ledger, in detail), else it is the customer's
+    brought-forward debt or credit, a document of its own. So importing two years in a row
+    does not count the debt twice.
     """
 
     extra_columns = (("refresh", "bool"), ("customer_ext", "text"), ("entry_ref", "text"))
@@ -105,10 +112,50 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
         self.due_dates_computed = 0
         self.numbered_by_entry = 0  # PieceRefs another entry of the file had first
         self.by_entry_example = ""
+        self.openings_left_out = 0  # opening balances the year before already details
+        self.openings_known = 0  # opening balances naming a document Encaisse has
 
     def check(self, rows: list[Row]) -> list[Row]:
         self._number_by_entry_when_another_entry_has_the_piece(rows)
-        return super().check(rows)
+        return super().check(self._without_openings_detailed_before(rows))
+
+    def _without_openings_detailed_before(self, rows: list[Row]) -> list[Row]:
+        summaries = [
+            row
+            for row in rows
+            if row.values.get("_opening")
+            and not row.problems
+            and row.values.get("number")
+            and row.values["number"] != row.values.get("_piece")  # names no document
+        ]
+        if not summaries or self.entity.pk is None:
+            return rows
+        known = self.existing({row.values["number"] for row in summaries})
+        self.prefetch(summaries)
+        customer_of = {
+            row.number: found[0]
+            for row in summaries
+            if row.values["number"] not in known
+            and (found := self.customers.get(row.values.get("customer_external_id")))
+            and found[0] != PENDING
+        }
+        first_issued = dict(
+            Invoice.objects.filter(
+                entity_id=self.entity.pk, customer_id__in=set(customer_of.values())
+            )
+            .values("customer_id")
+            .annotate(first=Min("issue_date"))
+            .values_list("customer_id", "first")
+        )
+        left_out = {
+            row.number
+            for row in summaries
+            if row.number in customer_of
+            and (first := first_issued.get(customer_of[row.number])) is not None
+            and first < row.values["issue_date"]
+        }
+        self.openings_left_out += len(left_out)
+        return [row for row in rows if row.number not in left_out]
 
     def _number_by_entry_when_another_entry_has_the_piece(self, rows: list[Row]) -> None:
         candidates = [row for row in rows if row.values.get("_piece") and row.values["_by_entry"]]
@@ -148,6 +195,10 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
         return found
 
     def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+        if row.values.get("_opening") and current is not None:
+            # Brought forward: the document as the ledger has it, whatever is left of it.
+            self.openings_known += 1
+            return {**current, "refresh": False, "entry_ref": row.values.get("_entry")}
         values = super().values(row, current)
         if values is None:
             return None
@@ -194,30 +245,15 @@ class FecPaymentLoader(_PendingCustomerMixin, PaymentLoader):
 # ----------------------------------------------------------------------------- lettering
 
 
-@dataclass
-class _Side:
-    """One lettered document of a group: an invoice, or what settles it."""
-
-    kind: str  # invoice, credit_note, payment, refund (a payment paid back to the customer)
-    pk: int
-    amount: Decimal  # positive: what the line lettered
-    on: dt.date
-    row: int
-    available: Decimal  # still open (invoice) or unallocated (payment, credit note)
-    currency: str
-
-
 class Lettering:
     """The FEC's lettering (EcritureLet) as allocations.
 
-    Lines of one customer account with the same letter settle each other. Within a group
-    the invoices, oldest first, are settled by the payments and credit notes, oldest first,
-    each up to what the lines say and what is still open, and a refund (money paid back)
-    settles a credit note; what a partial lettering leaves stays open. An allocation
-    already made (an earlier import of the file) is not made twice, so importing the same
-    FEC again allocates nothing. An allocation is dated the
-    later of the two documents' dates: when the invoice was paid, not when the accountant
-    lettered it.
+    Lines of one customer account with the same letter are a group, settled by the ledger's
+    one lettering rule (``ledger.services.settle_lettered``: invoices by credit notes then
+    payments, a refund against a credit note, in the order of the lines' dates). A document
+    gives no more than its lines letter nor than it still has open, so what a partial
+    lettering leaves stays open and importing the same FEC again allocates nothing. This
+    class only reads the groups from the staged lines; ``record_allocations`` writes.
     """
 
     PAGE = 5000
@@ -272,7 +308,7 @@ class Lettering:
             # Each page's allocations are in the cache before the next page reads it.
             self.created += len(record_allocations(self._allocate(groups)))
 
-    def _group_pages(self) -> Iterator[list[list[_Side]]]:
+    def _group_pages(self) -> Iterator[list[list[tuple[Decimal, Lettered]]]]:
         """The groups, a page of lines at a time (keyset on customer and letter)."""
         invoice, payment = quote(Invoice._meta.db_table), quote(Payment._meta.db_table)
         select = (
@@ -297,9 +333,10 @@ class Lettering:
             records = self._fetch(select.format(after=condition) + f" LIMIT {self.PAGE}", params)
             if not records:
                 return
-            grouped: dict[tuple[str, str], list[_Side]] = defaultdict(list)
+            grouped: dict[tuple[str, str], list[tuple[Decimal, Lettered]]] = defaultdict(list)
             for record in records:
-                grouped[(record[0], record[1])].append(self._side(record))
+                group, amount, document = self._side(record)
+                grouped[group].append((amount, document))
             keys = list(grouped)
             if len(records) == self.PAGE and len(keys) > 1:
                 keys.pop()  # maybe cut short: read again with the next page
@@ -307,7 +344,7 @@ class Lettering:
                 customer, letter = keys[0]
                 condition = "AND s.customer = %s AND s.letter = %s"
                 grouped[keys[0]] = [
-                    self._side(record)
+                    self._side(record)[1:]
                     for record in self._fetch(select.format(after=condition), [customer, letter])
                 ]
             after = keys[-1]
@@ -317,102 +354,47 @@ class Lettering:
     def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return list(cursor.fetchall())
 
     @staticmethod
-    def _side(record: tuple[Any, ...]) -> _Side:
-        _customer, _letter, kind, pk, amount, on, row, available, currency, stored = record
+    def _side(record: tuple[Any, ...]) -> tuple[tuple[str, str], Decimal, Lettered]:
+        """(its group, what its line letters, the document) of a staged line."""
+        customer, letter, kind, pk, amount, on, _row, available, currency, stored = record
         if kind != "payment":
             kind = "credit_note" if stored == InvoiceKind.CREDIT_NOTE else "invoice"
         elif Decimal(str(available)) < 0:  # a refund with something left to letter
             kind = "refund"
-        return _Side(
-            kind=kind,
-            pk=pk,
-            amount=Decimal(str(amount)).quantize(CENT),
-            on=on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on)[:10]),
-            row=row,
-            available=abs(Decimal(str(available))).quantize(CENT),
-            currency=currency,
+        on = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on)[:10])
+        return (
+            (customer, letter),
+            Decimal(str(amount)).quantize(CENT),
+            Lettered(kind, pk, abs(Decimal(str(available))).quantize(CENT), on, on, currency),
         )
 
-    def _allocate(self, groups: list[list[_Side]]) -> list[Allocation]:
-        # Allocations settle an invoice, or a credit note when a refund pays it back.
-        invoice_ids = [
-            s.pk for group in groups for s in group if s.kind in ("invoice", "credit_note")
-        ]
-        done: dict[tuple[int, str, int], Decimal] = defaultdict(lambda: ZERO)
-        for batch_start in range(0, len(invoice_ids), 900):
-            batch = invoice_ids[batch_start : batch_start + 900]
-            for invoice_id, payment_id, credit_id, amount in Allocation.objects.filter(
-                invoice_id__in=batch
-            ).values_list("invoice_id", "payment_id", "credit_note_id", "amount"):
-                source = ("payment", payment_id) if payment_id else ("credit_note", credit_id)
-                done[(invoice_id, *source)] += abs(amount)
+    def _allocate(self, groups: list[list[tuple[Decimal, Lettered]]]) -> list[Allocation]:
+        """Each group settled by the ledger's one lettering rule, a document giving no more
+        than its lines letter nor than it still has open (so that importing the file again
+        allocates nothing)."""
         allocations = []
-        for group in groups:
+        for lines in groups:
             self.groups += 1
-            debits = [s for s in group if s.kind in ("invoice", "refund")]
-            credits = [s for s in group if s.kind in ("payment", "credit_note")]
-            if sum(s.amount for s in debits) != sum(s.amount for s in credits):
+            stated: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+            documents: dict[tuple[str, int], Lettered] = {}
+            for amount, document in lines:
+                key = ("payment" if document.kind in ("payment", "refund") else "invoice",
+                       document.pk)  # fmt: skip
+                stated[key] += amount
+                documents.setdefault(key, document)
+            for key, document in documents.items():
+                document.left = min(document.left, stated[key])
+            debits = [d for d in documents.values() if d.kind in ("invoice", "refund")]
+            credits = [d for d in documents.values() if d.kind in ("payment", "credit_note")]
+            side = {key: d.kind in ("invoice", "refund") for key, d in documents.items()}
+            debited = sum((stated[key] for key in documents if side[key]), ZERO)
+            if debited != sum((stated[key] for key in documents if not side[key]), ZERO):
                 self.partial_groups += 1
-            allocations += self._settle(debits, credits, done)
-        return allocations
-
-    def _settle(
-        self,
-        debits: list[_Side],
-        credits: list[_Side],
-        done: dict[tuple[int, str, int], Decimal],
-    ) -> list[Allocation]:
-        allocations = []
-        credit_left = {id(c): c.amount for c in credits}
-        for debit in debits:
-            wanted = debit.amount
-            for credit in credits:
-                if wanted <= 0:
-                    break
-                if debit.kind == "refund" and credit.kind != "credit_note":
-                    continue  # a refund pays a credit note back, nothing else
-                share = min(wanted, credit_left[id(credit)])
-                if share <= 0:
-                    continue
-                wanted -= share
-                credit_left[id(credit)] -= share
-                if credit.currency != debit.currency:
-                    self.skipped_currency += 1
-                    continue
-                refund = debit.kind == "refund"
-                key = (
-                    (credit.pk, "payment", debit.pk)
-                    if refund
-                    else (debit.pk, credit.kind, credit.pk)
-                )
-                missing = share - done[key]
-                give = min(missing, debit.available, credit.available)
-                if give <= 0:
-                    continue
-                done[key] += give
-                debit.available -= give
-                credit.available -= give
-                if refund:  # the credit note is settled by the refund, a negative amount
-                    allocations.append(
-                        Allocation(
-                            invoice_id=credit.pk,
-                            payment_id=debit.pk,
-                            credit_note_id=None,
-                            amount=-give,
-                            date=max(debit.on, credit.on),
-                        )
-                    )
-                    continue
-                allocations.append(
-                    Allocation(
-                        invoice_id=debit.pk,
-                        payment_id=credit.pk if credit.kind == "payment" else None,
-                        credit_note_id=credit.pk if credit.kind == "credit_note" else None,
-                        amount=give,
-                        date=max(debit.on, credit.on),
-                    )
-                )
+            self.skipped_currency += sum(
+                1 for d in debits for c in credits if d.currency != c.currency
+            )
+            allocations += settle_lettered(list(documents.values()))
         return allocations

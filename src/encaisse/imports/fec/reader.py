@@ -1,9 +1,10 @@
 """Reading a FEC (Fichier des Écritures Comptables): accounting lines in, ledger rows out.
 
-Pure: no Django, no database. The FEC is the legal export of a French general ledger
-(article A47 A-1 of the Livre des procédures fiscales): 18 columns, tab or ``|`` separated,
-dates as YYYYMMDD (some exports write dd/mm/yyyy), amounts with a decimal comma, UTF-8 or
-Windows-1252, as Sage, Cegid, EBP or Pennylane write it.
+Pure: no database (messages are core.i18n Sentences, translated where they are shown).
+The FEC is the legal export of a French general ledger (article A47 A-1 of the Livre des
+procédures fiscales): 18 columns, tab or ``|`` separated, dates as YYYYMMDD (some exports
+write dd/mm/yyyy), amounts with a decimal comma, UTF-8 or Windows-1252, as Sage, Cegid, EBP
+or Pennylane write it.
 
 Only the lines on customer accounts (411...) matter for cash collection:
 
@@ -13,9 +14,13 @@ Only the lines on customer accounts (411...) matter for cash collection:
   ``EcritureDate``, due on ``EcheanceDate`` when the file has that column);
 - a credit line in a sales entry is a credit note (a negative amount), in a bank entry a
   payment (reference ``JournalCode-EcritureNum``); credit lines of other entries (write-offs,
-  transfers, opening balances) are counted and left out;
+  transfers) are counted and left out;
 - a debit line in a bank entry is a refund: money paid back to the customer (a negative
   payment, lettered with the credit note it pays back);
+- the lines of an opening entry (à-nouveaux: journal ``AN``, ``RAN``, ``OUV``..., or a label
+  such as "A nouveaux", "Balance initiale") are the balances brought forward, an invoice for
+  a debit and a credit note for a credit, marked as such: the year before details them, so
+  the loader keeps them only where that year is not in the ledger (see its docstring);
 - ``EcritureLet`` (the lettering code) groups the lines that settle each other.
 
 A ``PieceRef`` that names nothing (empty, or punctuation only: Tryton writes ``-`` for every
@@ -44,8 +49,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import IO, Any, NamedTuple
 
+from encaisse.core.encodings import detect_encoding, encoding_label
 from encaisse.core.errors import BadInput
-from encaisse.imports.parsers import Problem, Row, _bounded_lines, _check_encoding
+from encaisse.core.i18n import sentence, text_of
+from encaisse.core.money import UnknownCurrency, currency_code
+from encaisse.imports.parsers import Problem, Row, _bounded_lines
 from encaisse.imports.values import DateReader, MoneyReader, ValueProblem, normalized
 
 FEC_COLUMNS = (
@@ -64,6 +72,10 @@ _BANK_ACCOUNTS = ("51", "53")
 _SALES_JOURNAL_WORDS = ("vente", "ventes", "sales", "factur", "avoir")
 _SALES_JOURNAL_CODES = {"V", "VT", "VE", "VEN", "VTE", "VTES", "FAC", "FA", "AV"}
 _BANK_JOURNAL_WORDS = ("banque", "bank", "caisse", "tresorerie", "reglement", "encaissement")
+# Opening entries (à-nouveaux, balance initiale) by their journal's code or label; they come
+# first, whatever accounts they touch (Tryton's balances a customer against revenue).
+_OPENING_JOURNAL_CODES = {"AN", "ANO", "AN0", "ANX", "RAN", "OUV", "OUVERTURE", "ANOUV"}
+_OPENING_JOURNAL_WORDS = ("nouveau", "a-nouveau", "ouverture", "initial", "opening")
 _BANK_JOURNAL_PREFIXES = ("BQ", "BK", "BAN", "BNP", "CA", "CAI", "CCP", "LCL", "SG", "CIC")
 _DEBIT_SENSES = frozenset({"D", "+1", "1", "+", "DEBIT", "DÉBIT"})
 _CREDIT_SENSES = frozenset({"C", "-1", "-", "CREDIT", "CRÉDIT"})
@@ -78,6 +90,7 @@ class DocumentKind(StrEnum):
 class EntryKind(StrEnum):
     SALES = "sales"
     BANK = "bank"
+    OPENING = "opening"  # à-nouveaux: the balances brought forward from the year before
     OTHER = "other"
 
 
@@ -138,6 +151,7 @@ class FecStats:
     lines: int = 0
     customer_lines: int = 0
     other_credit_lines: int = 0  # credit lines on customer accounts outside sales and bank
+    opening_lines: int = 0  # lines of opening entries (à-nouveaux) on customer accounts
     zero_lines: int = 0
     foreign_currency_lines: int = 0
     numbered_by_entry: int = 0  # PieceRef names no document: numbered JournalCode-EcritureNum
@@ -156,22 +170,24 @@ class FecFile:
         head = source.read(64 * 1024)
         source.seek(0)
         if not head.strip():
-            raise BadInput("not a FEC file: the file is empty" + ("" if head else " (0 bytes)"))
+            raise BadInput(
+                sentence("not a FEC file: the file is empty")
+                if head
+                else sentence("not a FEC file: the file is empty (0 bytes)")
+            )
         if head.startswith(b"%PDF"):
-            raise BadInput("not a FEC file: this is a PDF")
+            raise BadInput(sentence("not a FEC file: this is a PDF"))
         if head.startswith(b"PK\x03\x04"):
             raise BadInput(
-                "not a FEC file: this is a ZIP archive or an Excel workbook (a FEC is a text "
-                "file, tab or | separated)"
+                sentence(
+                    "not a FEC file: this is a ZIP archive or an Excel workbook (a FEC is a "
+                    "text file, tab or | separated)"
+                )
             )
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise BadInput("not a FEC file: this is a binary file")
-        encoding, lines = _check_encoding(source, head, None)
-        self.detected: dict[str, str] = {
-            "format": "FEC",
-            "encoding": {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM",
-                         "cp1252": "Windows-1252", "utf-16": "UTF-16"}.get(encoding, encoding),
-        }  # fmt: skip
+            raise BadInput(sentence("not a FEC file: this is a binary file"))
+        encoding, lines = detect_encoding(source, head)
+        self.detected: dict[str, str] = {"format": "FEC", "encoding": encoding_label(encoding)}
         self.estimated_rows = max(lines - 1, 0)
         self._text = io.TextIOWrapper(source, encoding=encoding, newline="")
         self._lines = _bounded_lines(self._text)
@@ -207,7 +223,9 @@ class FecFile:
         try:
             return self._dates(text)
         except ValueProblem as error:
-            problems.append(Problem(number, self.header[self.positions[name]], text, str(error)))
+            problems.append(
+                Problem(number, self.header[self.positions[name]], text, text_of(error))
+            )
             return None
 
     def _amount(self, cells: list[str], name: str, problems: list[Problem], number: int) -> Any:
@@ -217,7 +235,9 @@ class FecFile:
         try:
             return self._money(text)
         except ValueProblem as error:
-            problems.append(Problem(number, self.header[self.positions[name]], text, str(error)))
+            problems.append(
+                Problem(number, self.header[self.positions[name]], text, text_of(error))
+            )
             return None
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
@@ -237,7 +257,11 @@ class FecFile:
                     number,
                     str(min(len(cells), width)),
                     self.separator.join(cells)[:60],
-                    f"{len(cells)} values but the header has {width} columns",
+                    sentence(
+                        "%(values)s values but the header has %(columns)s columns",
+                        values=len(cells),
+                        columns=width,
+                    ),
                 )
             )
         account = self._cell(cells, "CompteNum")
@@ -271,7 +295,7 @@ class FecFile:
             return line
         line.entry_date = self._date(cells, "EcritureDate", problems, number)
         if line.entry_date is None and not self._cell(cells, "EcritureDate"):
-            problems.append(Problem(number, "EcritureDate", "", "empty (required)"))
+            problems.append(Problem(number, "EcritureDate", "", sentence("empty (required)")))
         line.piece_date = self._date(cells, "PieceDate", problems, number)
         line.lettered_on = self._date(cells, "DateLet", problems, number)
         if self.has_due_dates:
@@ -288,10 +312,20 @@ class FecFile:
             debit, credit = debit - credit, ZERO
         if debit and credit:
             problems.append(
-                Problem(number, "Credit", self._cell(cells, "Credit"), "both a debit and a credit")
+                Problem(
+                    number,
+                    "Credit",
+                    self._cell(cells, "Credit"),
+                    sentence("both a debit and a credit"),
+                )
             )
         line.debit, line.credit = debit, credit
         line.currency_amount = self._amount(cells, "Montantdevise", problems, number)
+        if line.currency_amount is not None and line.currency:  # the currency is used
+            try:
+                line.currency = currency_code(line.currency)
+            except UnknownCurrency as error:
+                problems.append(Problem(number, "Idevise", line.currency, str(error)))
         return line
 
     def _amount_by_sense(
@@ -306,7 +340,11 @@ class FecFile:
             return amount, ZERO
         if sense.upper() in _CREDIT_SENSES:
             return ZERO, amount
-        reason = "D or C expected (or +1 or -1)" if sense else "empty (required: D or C)"
+        reason = (
+            sentence("D or C expected (or +1 or -1)")
+            if sense
+            else sentence("empty (required: D or C)")
+        )
         problems.append(Problem(number, self.header[self.positions["Sens"]], sense, reason))
         return ZERO, ZERO
 
@@ -360,11 +398,13 @@ class FecFile:
                     yield self._payment(line, suffix, currency, refund=True)
                 elif line.debit:
                     number = numbers[line.number]
-                    yield self._invoice(line, DocumentKind.INVOICE, line.debit, currency, number)
-                elif kind is EntryKind.SALES:
+                    yield self._invoice(
+                        line, DocumentKind.INVOICE, line.debit, currency, number, entry=kind
+                    )
+                elif kind in (EntryKind.SALES, EntryKind.OPENING):
                     number = numbers[line.number]
                     yield self._invoice(
-                        line, DocumentKind.CREDIT_NOTE, -line.credit, currency, number
+                        line, DocumentKind.CREDIT_NOTE, -line.credit, currency, number, entry=kind
                     )
                 elif kind is EntryKind.BANK:
                     suffix = f"-{payments.index(line) + 1}" if len(payments) > 1 else ""
@@ -384,7 +424,7 @@ class FecFile:
             for line in lines
             if not line.problems
             and line.account.startswith(CUSTOMER_ACCOUNT_PREFIX)
-            and (line.debit or (line.credit and kind is EntryKind.SALES))
+            and (line.debit or (line.credit and kind in (EntryKind.SALES, EntryKind.OPENING)))
         ]
         if not invoice_lines:
             return {}
@@ -442,8 +482,12 @@ class FecFile:
         amount: Decimal,
         currency: str,
         number: DocumentNumber,
+        *,
+        entry: EntryKind,
     ) -> Document:
         amount, currency = self._amount_and_currency(line, amount, currency)
+        if entry is EntryKind.OPENING:
+            self.stats.opening_lines += 1
         columns = {
             "number": "EcritureNum" if number.number and not number.piece else "PieceRef",
             "customer_external_id": line.customer_column,
@@ -461,6 +505,8 @@ class FecFile:
             "_piece": number.piece,
             "_entry": number.entry,
             "_by_entry": number.by_entry,
+            # An opening balance: the loader keeps it only where the year before is missing.
+            "_opening": entry is EntryKind.OPENING,
         }
         if number.by_entry:
             columns["_by_entry"] = "EcritureNum"  # where a number by entry comes from
@@ -471,13 +517,15 @@ class FecFile:
         if not number.number:
             row.problem(
                 "number",
-                "empty, and no EcritureNum to number the document by"
+                sentence("empty, and no EcritureNum to number the document by")
                 if not line.piece_ref
-                else "not a document number, and no EcritureNum to number the document by",
+                else sentence(
+                    "not a document number, and no EcritureNum to number the document by"
+                ),
                 line.piece_ref,
             )
         elif len(number.number) > 50:
-            row.problem("number", "longer than 50 characters")
+            row.problem("number", sentence("longer than %(max)s characters", max="50"))
         self._check_customer(row, line)
         return Document(kind, row, line)
 
@@ -506,16 +554,18 @@ class FecFile:
             },
         )
         if not line.entry_number:
-            row.problem("reference", "empty (required: the entry number)")
+            row.problem("reference", sentence("empty (required: the entry number)"))
         elif len(reference) > 80:
-            row.problem("reference", "longer than 80 characters")
+            row.problem("reference", sentence("longer than %(max)s characters", max="80"))
         self._check_customer(row, line)
         return Document(DocumentKind.PAYMENT, row, line)
 
     @staticmethod
     def _check_customer(row: Row, line: FecLine) -> None:
         if len(line.customer_id) > 50:
-            row.problem("customer_external_id", "longer than 50 characters")
+            row.problem(
+                "customer_external_id", sentence("longer than %(max)s characters", max="50")
+            )
 
     def customer_row(self, line: FecLine, *, payment_terms_days: int) -> Row:
         """The customer of a line, as a canonical customers row."""
@@ -531,7 +581,7 @@ class FecFile:
             columns,
         )
         if len(line.customer_id) > 50:
-            row.problem("external_id", "longer than 50 characters")
+            row.problem("external_id", sentence("longer than %(max)s characters", max="50"))
         return row
 
     def date_forms(self) -> dict[str, str]:
@@ -578,8 +628,12 @@ def _separator(header: str) -> str:
     if counts[separator] < 10:
         shown = header.strip()[:80]
         raise BadInput(
-            f"not a FEC file: the first line is not a FEC header of {len(FEC_COLUMNS)} columns "
-            f"separated by tabs or | (it reads {shown!r})"
+            sentence(
+                "not a FEC file: the first line is not a FEC header of %(count)s columns "
+                "separated by tabs or | (it reads %(line)s)",
+                count=len(FEC_COLUMNS),
+                line=repr(shown),
+            )
         )
     return separator
 
@@ -606,20 +660,27 @@ def _fec_positions(header: list[str]) -> dict[str, int]:
     ]
     if missing:
         raise BadInput(
-            f"not a FEC file: the header has {len(header)} columns and lacks "
-            f"{', '.join(missing[:5])}{'...' if len(missing) > 5 else ''} "
-            f"(a FEC has {len(FEC_COLUMNS)}: {', '.join(FEC_COLUMNS)})"
+            sentence(
+                "not a FEC file: the header has %(count)s columns and lacks %(missing)s (a FEC "
+                "has %(expected)s: %(columns)s)",
+                count=len(header),
+                missing=", ".join(missing[:5]) + ("..." if len(missing) > 5 else ""),
+                expected=len(FEC_COLUMNS),
+                columns=", ".join(FEC_COLUMNS),
+            )
         )
     return positions
 
 
 def _entry_kind(hints: set[str], journal: str, label: str) -> EntryKind:
+    words = normalized(label).split()
+    code = journal.upper()
+    if code in _OPENING_JOURNAL_CODES or any(w.startswith(_OPENING_JOURNAL_WORDS) for w in words):
+        return EntryKind.OPENING
     if EntryKind.BANK in hints:
         return EntryKind.BANK
     if EntryKind.SALES in hints:
         return EntryKind.SALES
-    words = normalized(label).split()
-    code = journal.upper()
     if code in _SALES_JOURNAL_CODES or any(w.startswith(_SALES_JOURNAL_WORDS) for w in words):
         return EntryKind.SALES
     if code.startswith(_BANK_JOURNAL_PREFIXES) or any(

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import Text, sentence, sentence_plural
 from encaisse.core.spreadsheets import safe_cell
 from encaisse.imports.fec.loaders import (
     FecCustomerLoader,
@@ -35,11 +36,12 @@ from encaisse.imports.services import (
     ImportResult,
     ProgressCallback,
     _open,
-    _plural,
     _Progress,
     default_rejects_path,
     failures_recorded,
     finish_run,
+    rejected_reason,
+    rejects_columns,
     resolve_entity,
     result_of,
     start_run,
@@ -66,7 +68,12 @@ def fec_options(
 ) -> dict[str, Any]:
     """The options of a FEC import as stored on its ImportRun."""
     if payment_terms_days is not None and not 0 <= payment_terms_days <= 365:
-        raise BadInput(f"--payment-terms-days: {payment_terms_days} is not between 0 and 365")
+        raise BadInput(
+            sentence(
+                "--payment-terms-days: %(days)s is not between 0 and 365",
+                days=str(payment_terms_days),
+            )
+        )
     return {
         "partial": partial,
         "entity": entity or "",
@@ -245,21 +252,28 @@ class _FecImport:
         run.problem_count = self.problem_count
         lines = self.fec.stats.lines
         if not lines:
-            raise BadInput("the FEC has a header but no lines")
+            raise BadInput(sentence("the FEC has a header but no lines"))
         if not self.documents and not self.rejected_lines:
             raise BadInput(
-                f"no line on a customer account ({_plural(lines, 'line')} read, none on an "
-                "account starting with 411): nothing to import"
+                sentence(
+                    "no line on a customer account (%(lines)s read, none on an account starting "
+                    "with 411): nothing to import",
+                    lines=_lines(lines),
+                )
             )
         if self.rejected_lines and not self.partial:
             run.rows_rejected = self.rejected_lines
             finish_run(
                 run,
                 ImportStatus.FAILED,
-                message=(
-                    f"nothing was imported: {_plural(self.problem_count, 'problem')} in "
-                    f"{self.rejected_lines:,} of {_plural(lines, 'line')} (fix them, or import "
-                    "with --partial to import the good lines)"
+                message=sentence(
+                    "nothing was imported: %(problems)s in %(rejected)s of %(lines)s (fix them, "
+                    "or import with --partial to import the good lines)",
+                    problems=sentence_plural(
+                        "%(count)s problem", "%(count)s problems", self.problem_count
+                    ),
+                    rejected=self.rejected_lines,
+                    lines=_lines(lines),
                 ),
             )
             return
@@ -284,99 +298,218 @@ class _FecImport:
         for loader in loaders:
             loader.analyze()
 
-    def _summary(self) -> str:
-        def counts(loader: Any) -> str:
+    def _counts(self) -> Text:
+        def counts(loader: Any) -> Text:
             c = loader.counts
-            return f"{c.created} created, {c.updated} updated, {c.unchanged} unchanged"
+            return sentence(
+                "%(created)s created, %(updated)s updated, %(unchanged)s unchanged",
+                created=c.created,
+                updated=c.updated,
+                unchanged=c.unchanged,
+            )
 
-        return (
-            f"customers: {counts(self.customers)}; invoices and credit notes: "
-            f"{counts(self.invoices)}; payments: {counts(self.payments)}; "
-            f"{_plural(self.lettering.created, 'allocation')} from the lettering; "
-            f"{self.rejected_lines} lines rejected"
-            + (f"; rejected lines in {self.run.rejects_file}" if self.run.rejects_file else "")
+        return sentence(
+            "customers: %(customers)s; invoices and credit notes: %(invoices)s; payments: "
+            "%(payments)s; %(allocations)s from the lettering",
+            customers=counts(self.customers),
+            invoices=counts(self.invoices),
+            payments=counts(self.payments),
+            allocations=_allocations(self.lettering.created),
         )
 
-    def _notes(self) -> list[str]:
-        stats, notes = self.fec.stats, []
-        notes.append(self._summary().rsplit("; ", 1)[0])
+    def _summary(self) -> Text:
+        summary = sentence(
+            "%(counts)s; %(rejected)s",
+            counts=self._counts(),
+            rejected=sentence_plural(
+                "%(count)s line rejected", "%(count)s lines rejected", self.rejected_lines
+            ),
+        )
+        if self.run.rejects_file:
+            return sentence(
+                "%(summary)s; rejected lines in %(path)s",
+                summary=summary,
+                path=str(self.run.rejects_file),
+            )
+        return summary
+
+    def _notes(self) -> list[Text]:
+        stats, notes = self.fec.stats, list[Text]()
+        notes.append(self._counts())
         notes.append(
-            f"{_plural(stats.lines, 'line')} read, {stats.customer_lines:,} on customer "
-            "accounts (411...); the other lines are not needed for collection"
+            sentence(
+                "%(lines)s read, %(customer_lines)s on customer accounts (411...); the other "
+                "lines are not needed for collection",
+                lines=_lines(stats.lines),
+                customer_lines=stats.customer_lines,
+            )
         )
         notes.extend(self._numbering_notes())
         computed = self.invoices.due_dates_computed
         if computed:
-            without = (
-                f"{computed:,} new invoices and credit notes have no EcheanceDate: they are"
-                if self.fec.has_due_dates
-                else f"a FEC has no due dates: the {computed:,} new invoices and credit notes are"
-            )
+            values = {"count": computed, "days": self.terms}
             notes.append(
-                f"{without} due after their customer's payment terms (issue date + {self.terms} "
-                "days for the customers this import creates; set it with --payment-terms-days or "
-                "ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); invoices already stored keep their due date"
+                sentence_plural(
+                    "%(count)s new invoice or credit note has no EcheanceDate: it is due after "
+                    "its customer's payment terms (issue date + %(days)s days for the customers "
+                    "this import creates; set it with --payment-terms-days or "
+                    "ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); invoices already stored keep their due "
+                    "date",
+                    "%(count)s new invoices and credit notes have no EcheanceDate: they are due "
+                    "after their customer's payment terms (issue date + %(days)s days for the "
+                    "customers this import creates; set it with --payment-terms-days or "
+                    "ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); invoices already stored keep their due "
+                    "date",
+                    computed,
+                    **values,
+                )
+                if self.fec.has_due_dates
+                else sentence_plural(
+                    "a FEC has no due dates: the %(count)s new invoice or credit note is due "
+                    "after its customer's payment terms (issue date + %(days)s days for the "
+                    "customers this import creates; set it with --payment-terms-days or "
+                    "ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); invoices already stored keep their due "
+                    "date",
+                    "a FEC has no due dates: the %(count)s new invoices and credit notes are due "
+                    "after their customer's payment terms (issue date + %(days)s days for the "
+                    "customers this import creates; set it with --payment-terms-days or "
+                    "ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); invoices already stored keep their due "
+                    "date",
+                    computed,
+                    **values,
+                )
             )
         lettering = self.lettering
         if lettering.groups:
-            partial = (
-                f", {lettering.partial_groups} of them partial (what they leave stays open)"
-                if lettering.partial_groups
-                else ""
-            )
+            letters = sentence_plural("%(count)s letter", "%(count)s letters", lettering.groups)
             notes.append(
-                f"lettering: {_plural(lettering.groups, 'letter')} read{partial}; "
-                f"{_plural(lettering.created, 'allocation')} made"
+                sentence(
+                    "lettering: %(letters)s read, %(partial)s of them partial (what they leave "
+                    "stays open); %(allocations)s made",
+                    letters=letters,
+                    partial=lettering.partial_groups,
+                    allocations=_allocations(lettering.created),
+                )
+                if lettering.partial_groups
+                else sentence(
+                    "lettering: %(letters)s read; %(allocations)s made",
+                    letters=letters,
+                    allocations=_allocations(lettering.created),
+                )
             )
         if lettering.skipped_currency:
             notes.append(
-                f"lettering: {_plural(lettering.skipped_currency, 'pair')} in different "
-                "currencies left unallocated"
+                sentence_plural(
+                    "lettering: %(count)s pair in different currencies left unallocated",
+                    "lettering: %(count)s pairs in different currencies left unallocated",
+                    lettering.skipped_currency,
+                )
+            )
+        invoices = self.invoices
+        if invoices.openings_left_out:
+            notes.append(
+                sentence_plural(
+                    "%(count)s opening balance (à-nouveaux) left out: the year before is in "
+                    "Encaisse in detail, so the debt is not counted twice",
+                    "%(count)s opening balances (à-nouveaux) left out: the year before is in "
+                    "Encaisse in detail, so the debt is not counted twice",
+                    invoices.openings_left_out,
+                )
+            )
+        brought = stats.opening_lines - invoices.openings_left_out - invoices.openings_known
+        if brought > 0:
+            notes.append(
+                sentence_plural(
+                    "%(count)s opening balance (à-nouveaux) brought forward as a document of "
+                    "its own: import the year before first to have it in detail",
+                    "%(count)s opening balances (à-nouveaux) brought forward as documents of "
+                    "their own: import the year before first to have them in detail",
+                    brought,
+                )
             )
         if stats.other_credit_lines:
             notes.append(
-                f"{_plural(stats.other_credit_lines, 'credit line')} on customer accounts in "
-                "entries that are neither sales nor bank (write-offs, transfers, opening "
-                "balances) left out"
+                sentence_plural(
+                    "%(count)s credit line on customer accounts in entries that are neither "
+                    "sales nor bank (write-offs, transfers) left out",
+                    "%(count)s credit lines on customer accounts in entries that are neither "
+                    "sales nor bank (write-offs, transfers) left out",
+                    stats.other_credit_lines,
+                )
             )
         if stats.zero_lines:
-            notes.append(f"{_plural(stats.zero_lines, 'customer line')} of zero amount left out")
+            notes.append(
+                sentence_plural(
+                    "%(count)s customer line of zero amount left out",
+                    "%(count)s customer lines of zero amount left out",
+                    stats.zero_lines,
+                )
+            )
         if stats.foreign_currency_lines:
             notes.append(
-                f"{_plural(stats.foreign_currency_lines, 'line')} in a foreign currency "
-                "imported with their amount in that currency (Montantdevise, Idevise)"
+                sentence_plural(
+                    "%(count)s line in a foreign currency imported with their amount in that "
+                    "currency (Montantdevise, Idevise)",
+                    "%(count)s lines in a foreign currency imported with their amount in that "
+                    "currency (Montantdevise, Idevise)",
+                    stats.foreign_currency_lines,
+                )
             )
         for loader in (self.customers, self.invoices, self.payments):
             notes.extend(note for note in loader.notes if note not in notes)
         return notes
 
-    def _numbering_notes(self) -> list[str]:
+    def _numbering_notes(self) -> list[Text]:
         """Once each: documents numbered by their entry, invoices read in several parts."""
-        stats, notes = self.fec.stats, []
+        stats, notes = self.fec.stats, list[Text]()
         by_entry = stats.numbered_by_entry + self.invoices.numbered_by_entry
         if by_entry:
-            reasons = []
+            reasons: list[Text] = []
             if stats.numbered_by_entry:
                 reasons.append(
-                    f"names no document (such as {stats.placeholder!r})"
+                    sentence("names no document (such as %(piece)s)", piece=repr(stats.placeholder))
                     if stats.placeholder
-                    else "is empty"
+                    else sentence("is empty")
                 )
             if self.invoices.numbered_by_entry:
-                reasons.append("numbers a document of another entry")
-            example = stats.by_entry_example or self.invoices.by_entry_example
-            what = "invoice or credit note" if by_entry == 1 else "invoices and credit notes"
+                reasons.append(sentence("numbers a document of another entry"))
+            reason = reasons[0]
+            if len(reasons) > 1:
+                reason = sentence("%(first)s or %(second)s", first=reasons[0], second=reasons[1])
             notes.append(
-                f"{by_entry:,} {what} numbered by their entry, JournalCode-EcritureNum (such as "
-                f"{example}): their PieceRef {' or '.join(reasons)}"
+                sentence_plural(
+                    "%(count)s invoice or credit note numbered by their entry, "
+                    "JournalCode-EcritureNum (such as %(example)s): their PieceRef %(reason)s",
+                    "%(count)s invoices and credit notes numbered by their entry, "
+                    "JournalCode-EcritureNum (such as %(example)s): their PieceRef %(reason)s",
+                    by_entry,
+                    example=stats.by_entry_example or self.invoices.by_entry_example,
+                    reason=reason,
+                )
             )
         if stats.split_documents:
             notes.append(
-                f"{_plural(stats.split_documents, 'invoice')} in several customer lines of one "
-                f"entry (instalments) imported as {stats.split_parts:,} parts, each with its own "
-                f"amount, numbered /1, /2... in line order (such as {stats.split_example})"
+                sentence_plural(
+                    "%(count)s invoice in several customer lines of one entry (instalments) "
+                    "imported as %(parts)s parts, each with its own amount, numbered /1, /2... "
+                    "in line order (such as %(example)s)",
+                    "%(count)s invoices in several customer lines of one entry (instalments) "
+                    "imported as %(parts)s parts, each with its own amount, numbered /1, /2... "
+                    "in line order (such as %(example)s)",
+                    stats.split_documents,
+                    parts=stats.split_parts,
+                    example=stats.split_example,
+                )
             )
         return notes
+
+
+def _lines(count: int) -> Text:
+    return sentence_plural("%(count)s line", "%(count)s lines", count)
+
+
+def _allocations(count: int) -> Text:
+    return sentence_plural("%(count)s allocation", "%(count)s allocations", count)
 
 
 class _FecRejects:
@@ -394,9 +527,16 @@ class _FecRejects:
             try:
                 self.handle = self.path.open("w", encoding=encoding, errors="replace", newline="")
             except OSError as error:
-                raise BadInput(f"--rejects: cannot write {self.path}: {error.strerror}") from None
-            self.handle.write(self.fec.separator.join([*self.fec.header, "row", "reason"]) + "\r\n")
-        reason = "; ".join(f"{p.column}: {p.reason}" for p in problems)
+                raise BadInput(
+                    sentence(
+                        "--rejects: cannot write %(path)s: %(error)s",
+                        path=str(self.path),
+                        error=str(error.strerror),
+                    )
+                ) from None
+            columns = [*self.fec.header, *rejects_columns()]
+            self.handle.write(self.fec.separator.join(columns) + "\r\n")
+        reason = rejected_reason(problems)
         cells = [safe_cell(c).replace(self.fec.separator, " ") for c in cells]
         cells += [""] * (len(self.fec.header) - len(cells))
         self.handle.write(self.fec.separator.join([*cells, str(number), reason]) + "\r\n")

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from django.db import connection
 from django.db.models import Field, Model
 
+from encaisse.core.i18n import Text, sentence
 from encaisse.imports.fields import KEY_FIELD, Kind
 from encaisse.imports.parsers import Row
 from encaisse.imports.staging import CREATE, REJECTED, UNCHANGED, UPDATE, Stage
@@ -122,7 +123,7 @@ class Loader:
         self.file_fields = file_fields
         self.create_missing = create_missing
         self.counts = Counts()
-        self.notes: list[str] = []
+        self.notes: list[Text] = []  # for the report: translated when it is read
         self.lettering_codes: set[str] = set()  # codes the rows carry (invoices, payments)
         # The model fields the file speaks about: only those are compared and written.
         self.written = [name for name, _t, source in self.fields if self._in_file(source)]
@@ -134,7 +135,7 @@ class Loader:
     def _in_file(self, source: str | None) -> bool:
         return source is None or source in self.file_fields
 
-    def note(self, text: str) -> None:
+    def note(self, text: Text) -> None:
         if len(self.notes) < MAX_NOTES and text not in self.notes:
             self.notes.append(text)
 
@@ -154,7 +155,7 @@ class Loader:
             key = row.values.get(key_name)
             first = (earlier.get(key) or first_in_chunk.get(key)) if key else None
             if first is not None:
-                row.problem(key_name, f"the same {key_name.replace('_', ' ')} is on row {first}")
+                row.problem(key_name, _same_key(key_name, first))
             current = existing.get(key) if key else None
             values = self.values(row, current)
             if row.problems or values is None:
@@ -296,8 +297,12 @@ class Loader:
         lettering = letter_by_codes(entity_id=self.entity.pk, codes=codes)
         if lettering.allocations:
             self.note(
-                f"lettering codes: {lettering.allocations} allocation(s) made in "
-                f"{lettering.groups} group(s) of documents that share a code"
+                sentence(
+                    "lettering codes: %(allocations)s allocation(s) made in %(groups)s group(s) "
+                    "of documents that share a code",
+                    allocations=lettering.allocations,
+                    groups=lettering.groups,
+                )
             )
 
     def after_write(self) -> None:
@@ -317,18 +322,35 @@ class Loader:
         return updated + created
 
 
-def new_entity_note(entity: LegalEntity, *, first: bool) -> str:
-    """The report's line on a legal entity an import created, and how to complete it."""
-    how = (
-        f"on the Company page, or with `encaisse entity set {entity.code} --code CODE "
-        '--name "NAME" --siren SIREN`'
+def _same_key(key_name: str, first: int) -> Text:
+    """The problem of a row whose key an earlier row of the file has."""
+    row = str(first)
+    if key_name == "number":
+        return sentence("the same number is on row %(row)s", row=row)
+    if key_name == "reference":
+        return sentence("the same reference is on row %(row)s", row=row)
+    if key_name == "external_id":
+        return sentence("the same external id is on row %(row)s", row=row)
+    return sentence(
+        "the same %(field)s is on row %(row)s", field=key_name.replace("_", " "), row=row
     )
+
+
+def new_entity_note(entity: LegalEntity, *, first: bool) -> Text:
+    """The report's line on a legal entity an import created, and how to complete it."""
     if first:
-        return (
-            f"there was no legal entity yet: {entity.code} ({entity.name}) was created for "
-            f"these rows; give it your company's code, name and SIREN {how}"
+        return sentence(
+            "there was no legal entity yet: %(code)s (%(name)s) was created for these rows; "
+            "give it your company's code, name and SIREN on the Company page, or with "
+            '`encaisse entity set %(code)s --code CODE --name "NAME" --siren SIREN`',
+            code=entity.code,
+            name=entity.name,
         )
-    return f"legal entity {entity.code} created; give it its name and SIREN {how}"
+    return sentence(
+        "legal entity %(code)s created; give it its name and SIREN on the Company page, or "
+        'with `encaisse entity set %(code)s --code CODE --name "NAME" --siren SIREN`',
+        code=entity.code,
+    )
 
 
 class CustomerIds:

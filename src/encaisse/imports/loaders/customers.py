@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from encaisse.accounts.models import Agency, Role, User
+from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import Loader, column, model_field, quote
 from encaisse.imports.parsers import Row
@@ -77,7 +78,7 @@ class CustomerLoader(Loader):
         if len(pks) == 1:
             return pks[0]
         if len(pks) > 1:
-            row.problem("sales_rep_email", "several users have this e-mail")
+            row.problem("sales_rep_email", sentence("several users have this e-mail"))
         elif self.create_missing:
             self.new_reps.add(email.lower())
             values["rep_email"] = email.lower()
@@ -85,7 +86,9 @@ class CustomerLoader(Loader):
         else:
             row.problem(
                 "sales_rep_email",
-                "unknown sales rep (create the user first, or import with --create-missing)",
+                sentence(
+                    "unknown sales rep (create the user first, or import with --create-missing)"
+                ),
             )
         return None
 
@@ -102,7 +105,7 @@ class CustomerLoader(Loader):
         else:
             row.problem(
                 "agency_code",
-                "unknown agency (create it first, or import with --create-missing)",
+                sentence("unknown agency (create it first, or import with --create-missing)"),
             )
         return None
 
@@ -122,10 +125,19 @@ class CustomerLoader(Loader):
             )
             rep.set_unusable_password()
             rep.save()
-            self.note(f"sales rep {email} created (no password yet: set one to let them in)")
+            self.note(
+                sentence(
+                    "sales rep %(email)s created (no password yet: set one to let them in)",
+                    email=email,
+                )
+            )
         for code in sorted(self.new_agencies.values()):
             Agency.objects.create(code=code, name=code)
-            self.note(f"agency {code} created (give it a name in the administration)")
+            self.note(
+                sentence(
+                    "agency %(code)s created (give it a name in the administration)", code=code
+                )
+            )
         user_table, agency_table = quote(User._meta.db_table), quote(Agency._meta.db_table)
         if self.new_reps:
             self.stage.execute(

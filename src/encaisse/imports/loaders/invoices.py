@@ -6,11 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import CustomerIds, Loader, column, quote
 from encaisse.imports.parsers import Row
 from encaisse.ledger.models import Invoice, InvoiceKind
-from encaisse.ledger.services import refresh_balances
+from encaisse.ledger.services import lettered_invoice_changes, refresh_balances
 
 
 class InvoiceLoader(Loader):
@@ -44,7 +45,9 @@ class InvoiceLoader(Loader):
         v = row.values
         customer = self.customers.get(v.get("customer_external_id"))
         if customer is None and v.get("customer_external_id"):
-            row.problem("customer_external_id", "unknown customer (import the customers first)")
+            row.problem(
+                "customer_external_id", sentence("unknown customer (import the customers first)")
+            )
         if row.problems or customer is None:
             return None
         amount: Decimal = v["amount"]
@@ -74,21 +77,9 @@ class InvoiceLoader(Loader):
 
     @staticmethod
     def _check_lettered(row: Row, current: dict[str, Any], values: dict[str, Any]) -> None:
-        lettered = current["amount"] - current["open_amount"]  # what payments or credit settled
-        if not lettered:
-            return
-        for name, field_name, what in (
-            ("customer_id", "customer_external_id", "customer"),
-            ("currency", "currency", "currency"),
-            ("kind", "amount", "sign"),
-        ):
-            if values[name] != current[name]:
-                row.problem(
-                    field_name,
-                    f"the {what} of {current['number']} cannot change: it is already lettered",
-                )
-        if values["kind"] == current["kind"] and abs(values["amount"]) < abs(lettered):
-            row.problem("amount", f"below the {abs(lettered)} already lettered")
+        columns = {"customer_id": "customer_external_id", "currency": "currency"}
+        for name, why in lettered_invoice_changes(stored=current, new=values):
+            row.problem(columns.get(name, "amount"), why)
 
     def insert_extras(self) -> dict[str, str]:
         # The cache columns, as refresh_balances would compute them for an unlettered invoice.

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import F, Model, Q
 
+from encaisse.core.i18n import sentence
 from encaisse.core.money import ZERO
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import (
@@ -21,7 +22,11 @@ from encaisse.imports.loaders.base import (
 )
 from encaisse.imports.parsers import Row
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
-from encaisse.ledger.services import refresh_balances
+from encaisse.ledger.services import (
+    record_allocations_selected,
+    refresh_balances,
+    settleable,
+)
 
 BANK_WITHIN_DAYS = 5  # a bank books a transfer a few days before or after the ERP
 
@@ -76,8 +81,13 @@ class PaymentLoader(Loader):
             if record is not None:
                 found[row.values["reference"]] = record
                 self.note(
-                    f"row {row.number}: payment {row.values['reference']} is the bank's "
-                    f"{record['reference']} (same customer and amount): linked, not counted twice"
+                    sentence(
+                        "row %(row)s: payment %(reference)s is the bank's %(bank)s (same "
+                        "customer and amount): linked, not counted twice",
+                        row=str(row.number),
+                        reference=row.values["reference"],
+                        bank=record["reference"],
+                    )
                 )
         return found
 
@@ -144,22 +154,28 @@ class PaymentLoader(Loader):
         v = row.values
         customer = self.customers.get(v.get("customer_external_id"))
         if customer is None and v.get("customer_external_id"):
-            row.problem("customer_external_id", "unknown customer (import the customers first)")
+            row.problem(
+                "customer_external_id", sentence("unknown customer (import the customers first)")
+            )
         amount: Decimal | None = v.get("amount")
         if amount is not None and amount == 0:
-            row.problem("amount", "a payment of zero (a refund is negative, a payment positive)")
+            row.problem(
+                "amount", sentence("a payment of zero (a refund is negative, a payment positive)")
+            )
         refund = amount is not None and amount < 0
         invoice = None
         if v.get("invoice_number"):
             invoice = self.invoices.get(v["invoice_number"])
             if invoice is None:
-                row.problem("invoice_number", "unknown invoice")
+                row.problem("invoice_number", sentence("unknown invoice"))
             elif refund and invoice["kind"] != InvoiceKind.CREDIT_NOTE:
-                row.problem("invoice_number", "a refund settles a credit note, this is an invoice")
+                row.problem(
+                    "invoice_number", sentence("a refund settles a credit note, this is an invoice")
+                )
             elif not refund and invoice["kind"] != InvoiceKind.INVOICE:
-                row.problem("invoice_number", "a credit note: a refund to it is negative")
+                row.problem("invoice_number", sentence("a credit note: a refund to it is negative"))
             elif customer is not None and invoice["customer_id"] != customer[0]:
-                row.problem("invoice_number", "the invoice belongs to another customer")
+                row.problem("invoice_number", sentence("the invoice belongs to another customer"))
         if row.problems or customer is None or amount is None:
             return None
         values: dict[str, Any] = {
@@ -175,13 +191,18 @@ class PaymentLoader(Loader):
             lettered = current["amount"] - current["unallocated_amount"]
             if lettered:
                 if values["customer_id"] != current["customer_id"]:
-                    row.problem("customer_external_id", "cannot change: the payment is lettered")
+                    row.problem(
+                        "customer_external_id", sentence("cannot change: the payment is lettered")
+                    )
                 if values["currency"] != current["currency"]:
-                    row.problem("currency", "cannot change: the payment is lettered")
+                    row.problem("currency", sentence("cannot change: the payment is lettered"))
                 if (amount < 0) != (lettered < 0):
-                    row.problem("amount", "cannot change sign: the payment is lettered")
+                    row.problem("amount", sentence("cannot change sign: the payment is lettered"))
                 elif abs(amount) < abs(lettered):
-                    row.problem("amount", f"below the {abs(lettered)} already lettered")
+                    row.problem(
+                        "amount",
+                        sentence("below the %(amount)s already lettered", amount=abs(lettered)),
+                    )
             available = amount - lettered
             # unallocated = amount is written as for a new payment; a lettered one is refreshed
             values["refresh"] = bool(lettered)
@@ -200,22 +221,28 @@ class PaymentLoader(Loader):
         if current is not None and (current["id"], invoice["id"]) in self.pairs:
             return  # lettered by an earlier import of this payment
         if values["currency"] != invoice["currency"]:
-            row.problem("currency", f"the invoice is in {invoice['currency']}")
+            row.problem(
+                "currency", sentence("the invoice is in %(currency)s", currency=invoice["currency"])
+            )
             return
         still_open = invoice["open_amount"] - self.allocated_now.get(invoice["id"], ZERO)
-        # Same sign on both sides: a payment and an invoice, or a refund and a credit note.
-        share = min(available, still_open, key=abs) if available * still_open > 0 else ZERO
+        share = settleable(available, still_open)
         if share == 0:
             self.note(
-                f"row {row.number}: {invoice['number']} is already settled; "
-                f"payment {row.values['reference']} stays unallocated"
+                sentence(
+                    "row %(row)s: %(invoice)s is already settled; payment %(reference)s stays "
+                    "unallocated",
+                    row=str(row.number),
+                    invoice=invoice["number"],
+                    reference=row.values["reference"],
+                )
             )
             return
         self.allocated_now[invoice["id"]] = self.allocated_now.get(invoice["id"], ZERO) + share
         values.update(
             invoice_id=invoice["id"],
             allocated=share,
-            allocated_on=max(values["date"], invoice["issue_date"]),
+            allocated_on=values["date"],  # the ledger dates it no earlier than the invoice
             refresh=True,
             _force_update=True,
         )
@@ -239,22 +266,18 @@ class PaymentLoader(Loader):
 
     def after_write(self) -> None:
         payment_table = quote(Payment._meta.db_table)
-        allocation_table = quote(Allocation._meta.db_table)
-        reference = column(Payment, "reference")
-        self.stage.execute(
-            f"INSERT INTO {allocation_table} ({column(Allocation, 'invoice')}, "  # noqa: S608
-            f"{column(Allocation, 'payment')}, {column(Allocation, 'credit_note')}, "
-            f"{column(Allocation, 'amount')}, {column(Allocation, 'date')}) "
-            f"SELECT {{stage}}.invoice_id, p.id, NULL, {{stage}}.allocated, {{stage}}.allocated_on "
-            f"FROM {{stage}} JOIN {payment_table} p ON p.{reference} = {{stage}}.key "
-            f"AND p.{column(Payment, 'entity')} = %s "
-            f"WHERE {{stage}}.allocated IS NOT NULL ORDER BY {{stage}}.row_no",
-            [self.entity.pk],
+        record_allocations_selected(
+            select=(
+                "SELECT s.invoice_id, p.id AS payment_id, NULL AS credit_note_id, "  # noqa: S608
+                "s.allocated AS amount, s.allocated_on AS on_date "
+                f"FROM {self.stage.table} s JOIN {payment_table} p "
+                f"ON p.{column(Payment, 'reference')} = s.key "
+                f"AND p.{column(Payment, 'entity')} = %s WHERE s.allocated IS NOT NULL"
+            ),
+            params=[self.entity.pk],
         )
-        invoice_ids = self.stage.ids(
-            "SELECT DISTINCT invoice_id FROM {stage} WHERE invoice_id IS NOT NULL"
-        )
+        # The payments the allocations touch are refreshed with them; these are the others.
         refresh_balances(
-            invoice_ids=invoice_ids, payment_ids=self._touched(payment_table, "refresh")
+            payment_ids=self._touched(payment_table, "refresh AND {stage}.allocated IS NULL")
         )
         self.letter_shared_codes()

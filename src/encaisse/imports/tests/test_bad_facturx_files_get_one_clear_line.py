@@ -9,9 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from encaisse.core.errors import BadInput
+from encaisse.imports.facturx.reader import read_facturx_xml
 from encaisse.imports.facturx.service import import_facturx
 from encaisse.imports.models import ImportStatus
-from encaisse.imports.tests.facturx_samples import SELLER_SIREN, facturx_pdf, plain_pdf
+from encaisse.imports.tests.facturx_samples import SELLER_SIREN, cii_xml, facturx_pdf, plain_pdf
 from encaisse.ledger.models import Customer, Invoice, InvoiceDocument
 from encaisse.ledger.tests.factories import LegalEntityFactory
 
@@ -43,6 +45,10 @@ def seller(db, settings, tmp_path):
         (
             lambda: facturx_pdf(check_xsd=False, omit=("ram:InvoiceCurrencyCode",)),
             "BT-5 (currency) is missing in the Factur-X XML",
+        ),
+        (
+            lambda: facturx_pdf(check_xsd=False, currency="EUX"),
+            "BT-5 (currency): value 'EUX': not an ISO 4217 currency code",
         ),
         (
             lambda: facturx_pdf(
@@ -78,3 +84,30 @@ def test_the_command_prints_one_line_and_exits_with_status_2(seller, write_file)
         "scan.pdf: this PDF has no Factur-X invoice data (no factur-x.xml inside): import the "
         "invoice from a CSV instead, or ask for a Factur-X PDF"
     )
+
+
+def test_a_buyer_country_is_an_iso_code_or_the_invoice_is_refused():
+    xml = cii_xml(profile="basic")
+    assert read_facturx_xml(xml).buyer.country == "FR"
+    with pytest.raises(BadInput) as refused:
+        read_facturx_xml(xml.replace(b"<ram:CountryID>FR<", b"<ram:CountryID>XX<"))
+    assert str(refused.value) == (
+        "BT-55 (buyer country code): value 'XX': not a country: give its ISO code (FR, BE, "
+        "DE…) or its name in French or English"
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("compta@lefevre.fr", "compta@lefevre.fr"), ("compta@lefevre", ""), ("n/a", "")],
+)
+def test_a_buyer_email_is_kept_only_when_it_is_an_address(given, kept):
+    xml = cii_xml(profile="basic")
+    buyer_address_end = xml.rindex(b"</ram:PostalTradeAddress>") + len(b"</ram:PostalTradeAddress>")
+    uri = (
+        b'<ram:URIUniversalCommunication><ram:URIID schemeID="EM">'
+        + given.encode()
+        + b"</ram:URIID></ram:URIUniversalCommunication>"
+    )
+    xml = xml[:buyer_address_end] + uri + xml[buyer_address_end:]
+    assert read_facturx_xml(xml).buyer.email == kept

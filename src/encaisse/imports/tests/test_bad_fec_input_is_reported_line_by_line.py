@@ -75,6 +75,23 @@ def test_one_bad_line_and_nothing_is_written(entity, write_file):
     assert not Payment.objects.exists()
 
 
+def test_a_foreign_amount_in_a_currency_that_is_no_iso_code_is_refused(entity, write_file):
+    text = PENNYLANE_FEC.replace(
+        "Durand Père et Fils - F-2026-0102|960.00|0.00|||10/02/2026||",
+        "Durand Père et Fils - F-2026-0102|960.00|0.00|||10/02/2026|1100.00|DOLLARS",
+        1,
+    )
+    result = import_fec(path=write_file("fec.txt", text))
+    assert [str(p) for p in result.problems] == [
+        "row 5, column Idevise: value 'DOLLARS': not an ISO 4217 currency code (such as EUR, "
+        "USD, GBP, CHF)"
+    ]
+    assert not Invoice.objects.exists()
+    usd = text.replace("|1100.00|DOLLARS", "|1100.00|usd")
+    assert import_fec(path=write_file("fec.txt", usd)).ok
+    assert Invoice.objects.get(number="F-2026-0102").currency == "USD"
+
+
 @pytest.mark.parametrize(
     ("piece", "reason"),
     [

@@ -20,7 +20,8 @@ from encaisse.imports.tests.facturx_samples import (
     facturx_pdf,
 )
 from encaisse.ledger.models import Customer, Invoice, InvoiceDocument, InvoiceKind
-from encaisse.ledger.tests.factories import CustomerFactory, LegalEntityFactory
+from encaisse.ledger.services import allocate
+from encaisse.ledger.tests.factories import CustomerFactory, LegalEntityFactory, PaymentFactory
 
 
 @pytest.fixture
@@ -118,3 +119,22 @@ def test_the_command_imports_a_facturx_pdf(seller, write_file):
     assert "Read f.pdf as Factur-X PDF, profile MINIMUM" in text
     assert "Note: PDF kept for reminders" in text
     assert "Imported facturx from f.pdf: 1 created, 0 updated, 0 unchanged, 0 rejected" in text
+
+
+def test_a_new_pdf_cannot_take_a_lettered_invoice_below_what_is_paid(seller, write_file):
+    """The Factur-X invoice goes straight to the ledger (record_invoice), under the same rule
+    as the CSV and FEC imports: a lettered invoice keeps at least what is lettered."""
+    import_facturx(path=write_file("v1.pdf", facturx_pdf()))
+    invoice = Invoice.objects.get()
+    payment = PaymentFactory(customer=invoice.customer, amount=Decimal("900.00"))
+    allocate(invoice=invoice, payment=payment, amount=Decimal("900.00"))
+    before = Invoice.objects.values().get()
+
+    result = import_facturx(path=write_file("v2.pdf", facturx_pdf(total="500.00")))
+
+    assert result.status == ImportStatus.FAILED
+    assert result.message == (
+        f"BT-1 (invoice number): {invoice.number}: amount: below the 900.00 already lettered"
+    )
+    assert Invoice.objects.values().get() == before
+    assert InvoiceDocument.objects.count() == 1

@@ -155,3 +155,23 @@ def test_customers_from_an_excel_workbook(entity, rep_remi, lyon, tmp_path):
     )
     assert froid.credit_limit == Decimal("15000.00")
     assert Customer.objects.get(external_id="4102").country == "BE"
+
+
+def test_a_country_is_read_by_name_and_an_unknown_one_is_refused_naming_row_and_column(
+    entity, write_file
+):
+    header = "Code client;Raison sociale;Pays\n"
+    data = header + "C-1;Kühne;Allemagne\nC-2;Atlantis Corp;Atlantide\nC-3;Big Ben;UK\n"
+    result = run("customers", write_file("clients.csv", data))
+    assert [str(p) for p in result.problems] == [
+        "row 3, column Pays: value 'Atlantide': not a country: give its ISO code (FR, BE, "
+        "DE…) or its name in French or English"
+    ]
+    assert not Customer.objects.exists()
+    fixed = data.replace("Atlantide", "États-Unis")
+    assert run("customers", write_file("clients.csv", fixed)).ok
+    assert dict(Customer.objects.values_list("external_id", "country")) == {
+        "C-1": "DE",
+        "C-2": "US",
+        "C-3": "GB",
+    }

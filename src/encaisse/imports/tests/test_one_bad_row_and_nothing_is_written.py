@@ -40,11 +40,11 @@ def test_one_bad_row_and_nothing_is_written_and_each_problem_is_listed(portfolio
     assert list(Invoice.objects.order_by("pk").values()) == before
     record = ImportRun.objects.get(pk=result.run_id)
     assert (record.status, record.rows_rejected, record.problem_count) == ("failed", 5, 6)
-    assert record.problems[0] == {
+    assert record.problems[0] == {  # the reason kept as plain data, translated when read
         "row": 3,
         "column": "Code client",
         "value": "INCONNU",
-        "reason": "unknown customer (import the customers first)",
+        "reason": {"msgid": "unknown customer (import the customers first)"},
     }
 
 

@@ -225,7 +225,7 @@ def test_customer_checks_siren_vat_segment_and_email_with_python_stdnum():
         "FR44732829320",
         "key_account",
     )
-    reasons = [p.reason for p in rows[1].problems]
+    reasons = [str(p.reason) for p in rows[1].problems]
     assert reasons == [
         "not a valid SIREN",
         "not a valid EU VAT number",
@@ -239,3 +239,66 @@ def test_excel_unicode_text_in_utf16_is_read():
     table, rows = rows_of(text.encode("utf-16"))
     assert table.detected["encoding"] == "UTF-16"
     assert rows[0].values["amount"] == Decimal("12.50")
+
+
+CUSTOMERS = (
+    "Code client;Raison sociale;Ville\n"
+    "C-1;Béton Express;Saint-Étienne\n"
+    "C-2;Garage Müller & Fils;Besançon\n"
+    "C-3;Société Générale d'Électricité;Orléans\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("codec", "label"),
+    [
+        ("cp1252", "Windows-1252"),
+        ("cp850", "DOS code page 850"),  # an old ERP's export
+        ("mac_roman", "Mac Roman"),
+    ],
+)
+def test_a_european_single_byte_encoding_is_told_apart_by_charset_normalizer(codec, label):
+    table, rows = rows_of(CUSTOMERS.encode(codec), Kind.CUSTOMERS)
+    assert table.detected["encoding"] == label
+    assert [row.values["name"] for row in rows] == [
+        "Béton Express",
+        "Garage Müller & Fils",
+        "Société Générale d'Électricité",
+    ]
+    assert rows[0].values["city"] == "Saint-Étienne"
+
+
+def test_accents_far_from_the_start_of_a_large_file_are_judged_where_they_are():
+    header, *accented = CUSTOMERS.splitlines(keepends=True)
+    filler = "".join(f"C-{n};Client {n};Lyon\n" for n in range(10, 30_000))  # ~700 KB
+    table, rows = rows_of((header + filler + "".join(accented)).encode("cp850"), Kind.CUSTOMERS)
+    assert table.detected["encoding"] == "DOS code page 850"
+    assert rows[-1].values["name"] == "Société Générale d'Électricité"
+
+
+def test_a_file_mixing_utf8_and_windows_1252_lines_is_refused_naming_the_line():
+    lines = CUSTOMERS.splitlines(keepends=True)
+    data = (
+        lines[0].encode()
+        + lines[1].encode("utf-8")
+        + lines[2].encode("cp1252")  # pasted from another export
+        + lines[3].encode("utf-8")
+    )
+    with pytest.raises(BadInput) as refused:
+        rows_of(data, Kind.CUSTOMERS)
+    assert str(refused.value) == (
+        "the file mixes UTF-8 and another encoding (byte 0xFC on line 3 is not UTF-8): save it "
+        "from Excel as 'CSV UTF-8' and import it again"
+    )
+
+
+def test_a_few_accents_and_euro_signs_read_as_windows_1252_not_dos_850():
+    """'N° facture;Échéance' and a '€' after each amount: a statistical guess called this DOS
+    850 (the euro read as 'Ç'); what the letters and symbols become decides."""
+    text = "N° facture;Code client;Date facture;Échéance;Montant TTC\r\n" + "".join(
+        f"FA{n:08d};C{n:06d};01/01/2025;31/01/2025;{n},50 €\r\n" for n in range(1, 21)
+    )
+    table, rows = rows_of(text.encode("cp1252"))
+    assert table.detected["encoding"] == "Windows-1252"
+    assert [row.values["amount"] for row in rows[:2]] == [Decimal("1.50"), Decimal("2.50")]
+    assert not any(row.problems for row in rows)

@@ -11,6 +11,7 @@ import pytest
 from encaisse.imports.fields import FileFormat, Mapping
 from encaisse.imports.models import ImportRun, ImportStatus
 from encaisse.imports.parsers import MAX_LINE_CHARS
+from encaisse.imports.report import import_report
 from encaisse.imports.tests.conftest import run
 from encaisse.ledger.models import Invoice
 
@@ -71,7 +72,7 @@ def test_a_file_that_cannot_be_read_is_refused_in_one_line(
     assert result.status == ImportStatus.FAILED
     assert result.message.startswith(message)
     assert "\n" not in result.message
-    assert ImportRun.objects.get(pk=result.run_id).message == result.message
+    assert str(import_report(ImportRun.objects.get(pk=result.run_id)).message) == result.message
     assert Invoice.objects.count() == 6  # the portfolios' invoices, nothing more
 
 

@@ -3,18 +3,26 @@ open amount ends in ``refresh_balances``.
 
 - ``balances``: the open-amount caches, refreshed set-based;
 - ``allocations``: lettering (payments, credit notes, refunds), lettering codes, returns;
-- ``documents``: an invoice's PDF;
+- ``documents``: an invoice at a time, what a lettered one may change, its PDF;
 - ``entities``: the legal entities (your company).
 """
 
 from encaisse.ledger.services.allocations import (
+    Lettered,
     allocate,
     letter_by_codes,
     record_allocations,
+    record_allocations_selected,
     record_payment_return,
+    settle_lettered,
+    settleable,
 )
 from encaisse.ledger.services.balances import MONEY_FIELD, allocated_sum, refresh_balances
-from encaisse.ledger.services.documents import record_invoice_document
+from encaisse.ledger.services.documents import (
+    lettered_invoice_changes,
+    record_invoice,
+    record_invoice_document,
+)
 from encaisse.ledger.services.entities import (
     InvalidLegalEntity,
     clean_legal_entity_code,
@@ -26,15 +34,21 @@ from encaisse.ledger.services.entities import (
 __all__ = [
     "MONEY_FIELD",
     "InvalidLegalEntity",
+    "Lettered",
     "allocate",
     "allocated_sum",
     "clean_legal_entity_code",
     "create_legal_entity",
     "letter_by_codes",
+    "lettered_invoice_changes",
     "record_allocations",
+    "record_allocations_selected",
+    "record_invoice",
     "record_invoice_document",
     "record_payment_return",
     "refresh_balances",
     "set_legal_entity_logo",
+    "settle_lettered",
+    "settleable",
     "update_legal_entity",
 ]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field, Model
 
 from encaisse.core.errors import BadInput
-from encaisse.core.money import to_money
+from encaisse.core.money import ZERO, to_money
 from encaisse.ledger.models import (
     Allocation,
     Invoice,
@@ -143,14 +145,17 @@ def record_payment_return(
 
 
 @dataclass
-class _Open:
-    """A document of a lettering group with what it still has to settle (positive)."""
+class Lettered:
+    """A document of a lettering group with what it may still settle (positive): what is
+    open (invoice, credit note) or unallocated (payment, refund), capped by what the
+    lettering says of it where it says an amount (a FEC's line)."""
 
-    kind: str  # invoice, credit_note, payment, refund
+    kind: str  # invoice, credit_note, payment, refund (money paid back to the customer)
     pk: int
     left: Decimal
     on: dt.date  # its date: issued, or paid
-    order: dt.date  # when it comes in the group: an invoice by its due date
+    order: dt.date  # its place in the group: an invoice by its due date, or its line's date
+    currency: str
 
 
 @dataclass
@@ -162,9 +167,8 @@ class LetteringReport:
 
 def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
     """The ERP's lettering: within one customer and currency, the open documents that share
-    a lettering code settle each other, as the accountant lettered them. Invoices, oldest due
-    first, are settled by credit notes and payments, oldest first; a refund (money paid back)
-    settles a credit note. Each allocation is dated the later of its two documents' dates.
+    a lettering code settle each other, as the accountant lettered them (``settle_lettered``;
+    invoices oldest due first).
 
     What is already settled has nothing left to give, so lettering the same codes again
     allocates nothing. Set-based: the groups are read in one query per chunk of codes, the
@@ -174,7 +178,7 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
     report = LetteringReport()
     if not wanted:
         return report
-    groups: dict[tuple[int, str, str], list[_Open]] = defaultdict(list)
+    groups: dict[tuple[int, str], list[Lettered]] = defaultdict(list)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         for pk, customer_id, code, currency, kind, left, due, issued in (
@@ -186,9 +190,9 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
             )
         ):  # fmt: skip
             credit = kind == InvoiceKind.CREDIT_NOTE
-            groups[(customer_id, code, currency)].append(
-                _Open("credit_note" if credit else "invoice", pk, abs(left), issued,
-                      issued if credit else due)
+            groups[(customer_id, code)].append(
+                Lettered("credit_note" if credit else "invoice", pk, abs(left), issued,
+                         issued if credit else due, currency)
             )  # fmt: skip
         for pk, customer_id, code, currency, left, paid_on in (
             Payment.objects.open()
@@ -198,18 +202,28 @@ def letter_by_codes(*, entity_id: int, codes: Iterable[str]) -> LetteringReport:
                 "pk", "customer_id", "lettering_code", "currency", "unallocated_amount", "date"
             )
         ):
-            groups[(customer_id, code, currency)].append(
-                _Open("refund" if left < 0 else "payment", pk, abs(left), paid_on, paid_on)
+            groups[(customer_id, code)].append(
+                Lettered(
+                    "refund" if left < 0 else "payment", pk, abs(left), paid_on, paid_on, currency
+                )
             )
     allocations: list[Allocation] = []
     for documents in groups.values():
         report.groups += 1
-        made = _settle_group(sorted(documents, key=lambda d: (d.order, d.pk)))
-        allocations += made
+        allocations += settle_lettered(documents)
         if any(document.left for document in documents):
             report.partial_groups += 1
     report.allocations = len(record_allocations(allocations))
     return report
+
+
+def settleable(available: Decimal, still_open: Decimal) -> Decimal:
+    """What a payment with ``available`` unallocated can settle of a document with
+    ``still_open``: the smaller of the two when they have the same sign (a payment and an
+    invoice, or a refund and a credit note), else nothing. Signed like the two."""
+    if available * still_open <= 0:
+        return ZERO
+    return min(available, still_open, key=abs)
 
 
 def record_allocations(allocations: list[Allocation]) -> list[Allocation]:
@@ -236,15 +250,24 @@ def record_allocations(allocations: list[Allocation]) -> list[Allocation]:
     return allocations
 
 
-def _settle_group(documents: list[_Open]) -> list[Allocation]:
-    allocations = []
+def settle_lettered(documents: list[Lettered]) -> list[Allocation]:
+    """The allocations that settle one lettering group (one customer's documents that share
+    a letter or a code): the one rule of lettering, for lettering codes and the FEC alike.
 
-    def take(debit: _Open, sources: list[_Open]) -> None:
+    In each currency, invoices in their order are settled by credit notes, then payments,
+    each in its order; a refund (money paid back) settles a credit note. Each allocation is
+    dated the later of its two documents' dates. Pure: it only lowers the documents'
+    ``left``; what is still left afterwards stays open.
+    """
+    allocations: list[Allocation] = []
+    ordered = sorted(documents, key=lambda d: (d.order, d.pk))
+
+    def take(debit: Lettered, sources: list[Lettered]) -> None:
         for source in sources:
-            if not debit.left:
+            if debit.left <= 0:
                 return
             share = min(debit.left, source.left)
-            if share <= 0:
+            if share <= 0 or source.currency != debit.currency:
                 continue
             debit.left -= share
             source.left -= share
@@ -264,11 +287,57 @@ def _settle_group(documents: list[_Open]) -> list[Allocation]:
                     )
                 )
 
-    notes = [d for d in documents if d.kind == "credit_note"]
-    payments = [d for d in documents if d.kind == "payment"]
-    for debit in documents:
+    notes = [d for d in ordered if d.kind == "credit_note"]
+    payments = [d for d in ordered if d.kind == "payment"]
+    for debit in ordered:
         if debit.kind == "invoice":
             take(debit, notes + payments)
         elif debit.kind == "refund":
             take(debit, notes)
     return allocations
+
+
+def record_allocations_selected(*, select: str, params: Sequence[Any] = ()) -> int:
+    """Write the allocations a query yields, as ``record_allocations`` writes those in
+    memory, for an import's million rows: one INSERT ... SELECT, then the open amounts of
+    what they touch refreshed. ``select`` yields the columns ``invoice_id``, ``payment_id``,
+    ``credit_note_id``, ``amount`` and ``on_date``; each allocation is dated no earlier than
+    the document it settles was issued. The number of allocations written."""
+    allocation, invoice = (
+        connection.ops.quote_name(m._meta.db_table) for m in (Allocation, Invoice)
+    )
+    columns = ", ".join(
+        _column(Allocation, name)
+        for name in ("invoice", "payment", "credit_note", "amount", "date")
+    )
+    issued = _column(Invoice, "issue_date")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {allocation} ({columns}) "  # noqa: S608
+            # Cast: a NULL column of the query has no type of its own on PostgreSQL.
+            "SELECT s.invoice_id, CAST(s.payment_id AS BIGINT), "
+            "CAST(s.credit_note_id AS BIGINT), s.amount, "
+            f"CASE WHEN s.on_date < i.{issued} THEN i.{issued} ELSE s.on_date END "
+            f"FROM ({select}) s JOIN {invoice} i ON i.id = s.invoice_id",
+            params,
+        )
+        written = int(cursor.rowcount)
+        if not written:
+            return 0
+        cursor.execute(
+            f"SELECT s.invoice_id, s.payment_id, s.credit_note_id FROM ({select}) s",  # noqa: S608
+            params,
+        )
+        touched = cursor.fetchall()
+    refresh_balances(
+        invoice_ids=sorted({row[0] for row in touched} | {row[2] for row in touched if row[2]}),
+        payment_ids=sorted({row[1] for row in touched if row[1]}),
+    )
+    return written
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # noqa: S101 (a concrete field, not a relation's reverse)
+    assert field.column  # noqa: S101
+    return connection.ops.quote_name(field.column)

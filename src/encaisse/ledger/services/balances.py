@@ -20,7 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce, Greatest, Round
 
 from encaisse.core.money import ZERO
 from encaisse.ledger.models import (
@@ -81,9 +81,12 @@ def refresh_balances(
                 output_field=MONEY_FIELD,
             )
         )
+        # The later of the two sides (a credit note refunded, then applied): Greatest is
+        # NULL on SQLite when either side is, so each side stands in for a missing other.
+        last_received = _last_allocation_date(received, "invoice")
+        last_given = _last_allocation_date(given, "credit_note")
         last_date = Coalesce(
-            _last_allocation_date(received, "invoice"),
-            _last_allocation_date(given, "credit_note"),
+            Greatest(Coalesce(last_received, last_given), Coalesce(last_given, last_received)),
             F("issue_date"),
         )
         invoices.update(

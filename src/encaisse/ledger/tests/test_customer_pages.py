@@ -85,7 +85,7 @@ def test_customer_page_shows_open_items_with_days_past_due_and_the_limit(
     response = client.get(f"/customers/{big_late_customer.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
     html = response.content.decode()
     assert "F-BIG" in html
-    assert "12\u00a0345,67\u00a0€" in html
+    assert "12\u202f345,67\u00a0€" in html
     assert "Encours dépassé" in html  # over the 5 000 € credit limit
     assert "Jeanne Compta" in html
     position = response.context["position"]

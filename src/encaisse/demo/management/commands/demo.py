@@ -15,6 +15,7 @@ from django.db import connection
 from encaisse.core.commands import EncaisseCommand
 from encaisse.core.dates import today
 from encaisse.core.errors import BadInput
+from encaisse.core.money import format_money
 from encaisse.core.serving import add_server_arguments, serve_application, site_url
 from encaisse.demo import cast
 from encaisse.demo.collection import seed_collection
@@ -165,7 +166,7 @@ def _cells(login: DemoLogin) -> tuple[str, str, str, str]:
 
 
 def _euros(amount: Decimal) -> str:
-    return f"{amount:,.2f} EUR"
+    return format_money(amount, "EUR", language="en")  # the command speaks English
 
 
 def _database_label() -> str:

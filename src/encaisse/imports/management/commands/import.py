@@ -14,6 +14,7 @@ from django.core.management.base import CommandError, CommandParser, DjangoHelpF
 
 from encaisse.core.commands import EncaisseCommand
 from encaisse.core.errors import BadInput
+from encaisse.core.i18n import sentence, sentence_plural
 from encaisse.imports.fields import (
     Kind,
     Mapping,
@@ -22,7 +23,7 @@ from encaisse.imports.fields import (
     parse_column_options,
 )
 from encaisse.imports.file_kinds import file_kinds, run_file_kind
-from encaisse.imports.parsers import describe_format
+from encaisse.imports.report import describe_format
 from encaisse.imports.services import ImportResult, import_file
 
 
@@ -47,7 +48,7 @@ mapping file (TOML), every line optional:
   delimiter = ";"                 # ',', ';', 'tab' (default: detected)
   decimal_separator = ","         # ',' or '.' (default: detected)
   date_format = "dd/mm/yyyy"      # or "%d/%m/%Y" (default: ISO and dd/mm/yyyy)
-  encoding = "cp1252"             # default: UTF-8 (with or without BOM) or Windows-1252
+  encoding = "cp1252"             # default: detected (UTF-8, else Windows-1252, DOS 850...)
   sheet = "Factures"              # the sheet of an .xlsx (default: the first)
   [columns]
   number = "Num. pièce"           # field = "the file's column"
@@ -61,7 +62,7 @@ def _kinds_epilog() -> str:
     """The kinds other than CSV/XLSX (FEC, Factur-X, bank statements...), as registered."""
     lines = ["other kinds of file:"]
     for name, kind in sorted(file_kinds().items()):
-        lines.append(f"  {name:<10}" + "\n            ".join(textwrap.wrap(kind.help, 78)))
+        lines.append(f"  {name:<10}" + "\n            ".join(textwrap.wrap(str(kind.help), 78)))
     lines.append(
         "  fec and facturx: --payment-terms-days N sets the payment terms of the customers "
         "they create\n  (default 30, or ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); a FEC has no due "
@@ -137,12 +138,18 @@ class Command(EncaisseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rejects"] and not options["partial"]:
-            raise BadInput("--rejects: only with --partial (without it nothing is imported)")
+            raise BadInput(
+                sentence("--rejects: only with --partial (without it nothing is imported)")
+            )
         if options["payment_terms_days"] is not None and options["kind"] not in ("fec", "facturx"):
-            raise BadInput(f"--payment-terms-days: not for {options['kind']} files")
+            raise BadInput(
+                sentence("--payment-terms-days: not for %(kind)s files", kind=options["kind"])
+            )
         if options["kind"] in file_kinds():
             if options["mapping"] or options["map"]:
-                raise BadInput(f"--mapping/--map: not for {options['kind']} files")
+                raise BadInput(
+                    sentence("--mapping/--map: not for %(kind)s files", kind=options["kind"])
+                )
             result = run_file_kind(
                 options["kind"],
                 path=Path(options["file"]),
@@ -179,13 +186,22 @@ class Command(EncaisseCommand):
         try:
             text = Path(mapping_path).read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise BadInput(f"--mapping: no such file {mapping_path}") from None
+            raise BadInput(
+                sentence("--mapping: no such file %(path)s", path=mapping_path)
+            ) from None
         except (OSError, UnicodeDecodeError) as error:
-            raise BadInput(f"--mapping: cannot read {mapping_path}: {error}") from None
+            raise BadInput(
+                sentence(
+                    "--mapping: cannot read %(path)s: %(error)s",
+                    path=mapping_path,
+                    error=str(error),
+                )
+            ) from None
         return load_mapping(text, kind=kind, origin=f"--mapping {Path(mapping_path).name}")
 
     def _show_progress(self, done: int, total: int) -> None:
-        self.stderr.write(f"\r  {done:,} / ~{total:,} rows checked", ending="")
+        checked = sentence("%(done)s / ~%(total)s rows checked", done=done, total=total)
+        self.stderr.write(f"\r  {checked}", ending="")
         self.stderr.flush()
 
     def _report(self, result: ImportResult, *, quiet: bool) -> None:
@@ -193,20 +209,49 @@ class Command(EncaisseCommand):
             self.stderr.write(str(problem))
         hidden = result.problem_count - len(result.problems)
         if hidden > 0:
-            self.stderr.write(f"... and {hidden:,} more problems")
+            self.stderr.write(
+                str(
+                    sentence_plural(
+                        "... and %(count)s more problem", "... and %(count)s more problems", hidden
+                    )
+                )
+            )
         if not result.ok:
             raise CommandError(f"{result.file_name}: {result.message}", returncode=2)
         if not quiet:
             if result.file_format:
                 self.stdout.write(
-                    f"Read {result.file_name} as {describe_format(result.file_format)}"
+                    str(
+                        sentence(
+                            "Read %(file)s as %(format)s",
+                            file=result.file_name,
+                            format=describe_format(result.file_format),
+                        )
+                    )
                 )
             for note in result.notes:
-                self.stdout.write(f"Note: {note}")
+                self.stdout.write(str(sentence("Note: %(note)s", note=note)))
         self.stdout.write(
-            f"Imported {result.kind} from {result.file_name}: {result.created:,} created, "
-            f"{result.updated:,} updated, {result.unchanged:,} unchanged, "
-            f"{result.rejected:,} rejected (import #{result.run_id})"
+            str(
+                sentence(
+                    "Imported %(kind)s from %(file)s: %(created)s created, %(updated)s updated, "
+                    "%(unchanged)s unchanged, %(rejected)s rejected (import #%(run)s)",
+                    kind=result.kind,
+                    file=result.file_name,
+                    created=result.created,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
+                    rejected=result.rejected,
+                    run=str(result.run_id),
+                )
+            )
         )
         if result.rejects_file:
-            self.stdout.write(f"Rejected rows, with the reason, written to {result.rejects_file}")
+            self.stdout.write(
+                str(
+                    sentence(
+                        "Rejected rows, with the reason, written to %(path)s",
+                        path=result.rejects_file,
+                    )
+                )
+            )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0002_more_import_kinds'),
+        ('imports', '0003_import_messages_kept_as_data'),
     ]
 
     operations = [
