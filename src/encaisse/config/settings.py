@@ -219,25 +219,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A job a worker took and never acknowledged (the worker died) is handed out again after
 # this long; longer than the longest retry delay. Every job tolerates a second delivery.
 ENCAISSE_JOB_REDELIVER_AFTER_SECONDS = int(
-    os.environ.get("ENCAISSE_JOB_REDELIVER_AFTER_SECONDS", "900")
+    os.environ.get("ENCAISSE_JOB_REDELIVER_AFTER_SECONDS") or "900"
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": ENCAISSE_JOB_REDELIVER_AFTER_SECONDS,
     "unacked_restore_throttle": 1,  # look for such jobs every 10 s (one Redis query)
     # Several Encaisse (or test runs) may share one Redis database, each under its prefix.
-    "global_keyprefix": os.environ.get("ENCAISSE_REDIS_KEY_PREFIX", ""),
+    "global_keyprefix": os.environ.get("ENCAISSE_REDIS_KEY_PREFIX") or "",
 }
 # A transient failure (an SMTP error...) is retried after 30 s, then 60, 120... at most 600.
 ENCAISSE_JOB_RETRY_BACKOFF_SECONDS = float(
-    os.environ.get("ENCAISSE_JOB_RETRY_BACKOFF_SECONDS", "30")
+    os.environ.get("ENCAISSE_JOB_RETRY_BACKOFF_SECONDS") or "30"
 )
 ENCAISSE_JOB_RETRY_BACKOFF_MAX_SECONDS = float(
-    os.environ.get("ENCAISSE_JOB_RETRY_BACKOFF_MAX_SECONDS", "600")
+    os.environ.get("ENCAISSE_JOB_RETRY_BACKOFF_MAX_SECONDS") or "600"
 )
 # A long job (an import) shows it is alive this often; one silent for ENCAISSE_JOB_LOST_AFTER
 # is taken as lost with its worker (on the worker's own machine a dead process is seen at once).
-ENCAISSE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ENCAISSE_JOB_HEARTBEAT_SECONDS", "30"))
-ENCAISSE_JOB_LOST_AFTER_SECONDS = int(os.environ.get("ENCAISSE_JOB_LOST_AFTER_SECONDS", "300"))
+ENCAISSE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ENCAISSE_JOB_HEARTBEAT_SECONDS") or "30")
+ENCAISSE_JOB_LOST_AFTER_SECONDS = int(os.environ.get("ENCAISSE_JOB_LOST_AFTER_SECONDS") or "300")
 # What jobs lost with their worker left behind, found again when a worker or the app starts
 # and every minute: each takes ``at_start`` and returns how many it recovered.
 ENCAISSE_JOB_RECOVERIES = [
