@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tarfile
@@ -228,6 +230,7 @@ class CeleryWorkers:
                 env={**self.env, **env},
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its pool processes are stopped with it
             )  # fmt: skip
         self.started.append(worker)
         return worker
@@ -239,15 +242,18 @@ class CeleryWorkers:
         )
 
     def stop_all(self) -> None:
+        """Stop every worker this test started, with its pool processes (its own session)."""
         for worker in self.started:
-            if worker.poll() is None:
-                worker.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGTERM)
         for worker in self.started:
             try:
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):  # a pool process left behind
+                os.killpg(worker.pid, signal.SIGKILL)
 
 
 @pytest.fixture
