@@ -1,11 +1,13 @@
 """Which encoding a text file is in: the one place the guess is made (CSV, FEC, MT940).
 
 A byte-order mark decides first, then strict UTF-8 over the whole file (most files, and the
-cheapest check). Otherwise charset-normalizer chooses among the single-byte encodings French
-and European ledgers are written in (Windows-1252 from Excel, DOS code page 850 from old
-ERPs, Mac Roman, ISO-8859-15), from a sample around the first byte that is not UTF-8, and
-its guess is then checked over the whole file. With too few accented letters to judge, the
-old rule holds: Windows-1252. A file whose lines are in different encodings is refused.
+cheapest check). A file that is not UTF-8 but holds UTF-8 accented letters mixes two
+encodings and is refused. Otherwise Windows-1252, what French Excel writes, whenever the
+whole file decodes with it (ISO-8859-1 files too); and when it does not (bytes Windows-1252
+leaves undefined: DOS code page 850's ü and É, Mac Roman's ç and è), charset-normalizer
+chooses among the other single-byte encodings of European ledgers, from a sample around the
+first byte that is not UTF-8, and its choice is checked over the whole file.
+docs/architecture.md says why charset-normalizer does not choose Windows-1252 itself.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Sentence, sentence
 
 BLOCK = 1024 * 1024
-# The single-byte encodings charset-normalizer chooses among (ranked by it, not by order).
-EUROPEAN = ("cp1252", "iso8859_15", "cp850", "mac_roman")
+WINDOWS = "cp1252"
+# Where Windows-1252 does not decode, charset-normalizer chooses among these.
+OTHER_EUROPEAN = ("cp850", "mac_roman", "iso8859_15")
 # Fewer non-ASCII bytes than this in the sample and no statistical guess is worth making.
 MIN_EVIDENCE = 6
 SAMPLE_BEFORE, SAMPLE_AFTER = 16 * 1024, 256 * 1024
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+# A UTF-8 accented Latin letter (à to ÿ, À to ß): in Windows-1252 text it would read 'Ã'
+# followed by a symbol, which French and European ledgers do not write.
+_UTF8_ACCENT = re.compile(rb"\xc3[\x80-\xbf]")
 _LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with BOM",
@@ -94,38 +97,9 @@ def _sample(source: IO[bytes], at: int) -> bytes:
     return sample
 
 
-# What European ledgers write beyond ASCII: accented letters inside words, the euro, the
-# degree (N°), guillemets and typographic apostrophes. A wrong code page turns them into box
-# drawings, C1 controls, a low quote or a double dagger, or a 'Ç' alone after a price.
-_LETTERS = frozenset("àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæßÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸŒÆ")
-# The euro, degree, guillemets, curly quotes, dashes, section, micro, squared and cubed.
-_SYMBOLS = frozenset("€°«»\u2019\u2018\u201c\u201d\u2013\u2014§µ²³")
-
-
-def _plausibility(sample: bytes, codec: str) -> int:
-    """How many of the sample's non-ASCII characters are ones a European ledger writes
-    (a letter within a word, or a symbol), less the others."""
-    text = sample.decode(codec, errors="replace")
-    score = 0
-    for index, char in enumerate(text):
-        if ord(char) < 128:
-            continue
-        in_a_word = (index > 0 and text[index - 1].isalpha()) or (
-            index + 1 < len(text) and text[index + 1].isalpha()
-        )
-        score += 1 if char in _SYMBOLS or (char in _LETTERS and in_a_word) else -1
-    return score
-
-
-def _european_guesses(sample: bytes) -> list[str]:
-    """The plausible single-byte encodings for ``sample``, best first: charset-normalizer's
-    candidates ranked by what they make of the non-ASCII bytes (a handful of 'N°', 'é' and
-    '€' can read as DOS 850 to a statistical guess), Windows-1252 first on a tie."""
-    found = [match.encoding for match in from_bytes(sample, cp_isolation=list(EUROPEAN))]
-    if not found:  # none fits (a file mixing UTF-8 and another encoding, say)
-        return []
-    candidates = list(dict.fromkeys([*found, "cp1252"]))
-    return sorted(candidates, key=lambda codec: (-_plausibility(sample, codec), codec != "cp1252"))
+def _other_european_guesses(sample: bytes) -> list[str]:
+    """charset-normalizer's plausible encodings for ``sample`` among ``OTHER_EUROPEAN``."""
+    return [match.encoding for match in from_bytes(sample, cp_isolation=list(OTHER_EUROPEAN))]
 
 
 def detect_encoding(source: IO[bytes], head: bytes, wanted: str | None = None) -> tuple[str, int]:
@@ -163,21 +137,22 @@ def detect_encoding(source: IO[bytes], head: bytes, wanted: str | None = None) -
             )
         )
     sample = _sample(source, failure.offset)
-    guesses: list[str] = []
-    if sum(byte >= 0x80 for byte in sample) >= MIN_EVIDENCE:
-        guesses = _european_guesses(sample)
-        if not guesses and _UTF8_SEQUENCE.search(sample):
-            raise BadInput(
-                sentence(
-                    "the file mixes UTF-8 and another encoding (%(failure)s is not UTF-8): "
-                    "save it from Excel as 'CSV UTF-8' and import it again",
-                    failure=failure.said(),
-                )
+    if _UTF8_ACCENT.search(sample):
+        raise BadInput(
+            sentence(
+                "the file mixes UTF-8 and another encoding (%(failure)s is not UTF-8): "
+                "save it from Excel as 'CSV UTF-8' and import it again",
+                failure=failure.said(),
             )
-    for codec in [*guesses, "cp1252"]:
-        lines, later = _check(source, codec)
-        if later is None:
-            return codecs.lookup(codec).name, lines
+        )
+    lines, undefined = _check(source, WINDOWS)
+    if undefined is None:
+        return WINDOWS, lines
+    if sum(byte >= 0x80 for byte in sample) >= MIN_EVIDENCE:
+        for codec in _other_european_guesses(sample):
+            lines, later = _check(source, codec)
+            if later is None:
+                return codecs.lookup(codec).name, lines
     raise BadInput(
         sentence(
             "the file is neither UTF-8 nor Windows-1252 text (%(failure)s): save it from Excel "

@@ -25,25 +25,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
 
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.translation import gettext, ngettext
 
 logger = logging.getLogger(__name__)
 
 Value: TypeAlias = "str | int | Decimal | Sentence"
-
-
-def grouped(value: Decimal | int, decimals: int) -> str:
-    """A number as the active language writes it: 1,234.56 or 1 234,56."""
-    return numberformat.format(
-        value,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
 
 
 @dataclass(frozen=True)
@@ -93,12 +79,15 @@ def text_of(error: BaseException) -> Text:
 
 
 def _shown(value: Value) -> str:
+    # Here, not at the top: core.money says its refusals with sentences.
+    from encaisse.core.money import format_amount, format_number
+
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
-        return grouped(value, 0)
+        return format_number(value)
     if isinstance(value, Decimal):
-        return grouped(value, 2)
+        return format_amount(value)
     return str(value)
 
 

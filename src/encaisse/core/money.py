@@ -96,6 +96,14 @@ def format_money_totals(totals: Mapping[str, Decimal], *, language: str | None =
     ) or format_money(ZERO, language=language)
 
 
+def format_amount(value: Decimal | int | str, *, language: str | None = None) -> str:
+    """An amount without its currency, as the reader writes it: '1 234,50' in French,
+    '1,234.50' in English (in sentences that name the currency otherwise, or not at all)."""
+    amount = to_money(value)
+    amount = amount if amount else abs(amount)  # never '-0,00'
+    return format_decimal(amount, format="#,##0.00", locale=reader_locale(language))
+
+
 def format_number(value: Decimal | int | str, *, language: str | None = None) -> str:
     """A whole number grouped as the reader writes it: '1 234' in French, '1,234' in English
     (counts, and amounts in compact tables)."""

@@ -23,8 +23,15 @@ from typing import IO, Any
 
 from encaisse.core.encodings import detect_encoding, encoding_label
 from encaisse.core.errors import BadInput
-from encaisse.core.i18n import Text, from_data, sentence, text_of, to_data
+from encaisse.core.i18n import sentence, text_of
 from encaisse.imports.fields import SCHEMAS, Kind, Mapping, header_key
+from encaisse.imports.rows import Problem, Row
+from encaisse.imports.text_files import (
+    bounded_lines,
+    csv_records,
+    detect_delimiter,
+    refuse_other_formats,
+)
 from encaisse.imports.values import (
     DateReader,
     MoneyReader,
@@ -43,87 +50,7 @@ from encaisse.imports.values import (
     text_reader,
 )
 
-MAX_LINE_CHARS = 100_000  # a ledger line is a few hundred characters; more is not a CSV
-MAX_PROBLEM_VALUE = 60  # characters of a bad value quoted in a message
 SAMPLE_ROWS = 200  # rows read ahead to detect the decimal separator
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with one cell (or with the file, row 0)."""
-
-    row: int
-    column: str
-    value: str
-    reason: Text
-
-    def __str__(self) -> str:
-        value = self.value
-        if len(value) > MAX_PROBLEM_VALUE:
-            value = value[: MAX_PROBLEM_VALUE - 1] + "…"
-        value = value.encode("unicode_escape").decode("ascii") if not value.isprintable() else value
-        return str(
-            sentence(
-                "row %(row)s, column %(column)s: value '%(value)s': %(reason)s",
-                row=str(self.row),
-                column=self.column,
-                value=value,
-                reason=self.reason,
-            )
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """As an import run keeps it (JSON): the reason as plain data, translated when read."""
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "reason": to_data(self.reason),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Problem:
-        return cls(
-            row=int(data.get("row") or 0),
-            column=str(data.get("column") or ""),
-            value=str(data.get("value") or ""),
-            reason=from_data(data.get("reason")),
-        )
-
-
-@dataclass(slots=True)
-class Row:
-    """One row of a file: canonical values (None: empty cell), the raw cells, what is wrong."""
-
-    number: int
-    values: dict[str, Any]
-    cells: list[str]
-    problems: list[Problem]
-    columns: dict[str, str]  # field -> the file's column header, for messages
-    positions: dict[str, int]  # field -> index of its cell
-
-    def sort_problems(self) -> None:
-        """Problems in the file's column order, as a reader goes along the row."""
-        order = {header: self.positions[name] for name, header in self.columns.items()}
-        self.problems.sort(key=lambda problem: order.get(problem.column, len(order)))
-
-    def problem(self, field_name: str, reason: Text, value: object = None) -> None:
-        """Add a problem on a field; the value shown is the cell as written in the file."""
-        position = self.positions.get(field_name)
-        if value is not None:
-            shown = value
-        elif position is not None and position < len(self.cells):
-            shown = self.cells[position]
-        else:
-            shown = self.values.get(field_name)
-        self.problems.append(
-            Problem(
-                row=self.number,
-                column=self.columns.get(field_name, field_name),
-                value=cell_text(shown),
-                reason=reason,
-            )
-        )
 
 
 @dataclass
@@ -397,17 +324,17 @@ def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None)
         raise BadInput(sentence("the file is empty (0 bytes)"))
     if head.startswith(b"PK\x03\x04"):
         return _read_xlsx(source, kind=kind, mapping=mapping)
-    _refuse_other_formats(head)
+    refuse_other_formats(head)
     encoding, lines = detect_encoding(source, head, mapping.format.encoding)
     detected = {"format": "CSV", "encoding": encoding_label(encoding)}
     text = io.TextIOWrapper(source, encoding=encoding, newline="")
-    bounded = _bounded_lines(text)
+    bounded = bounded_lines(text)
     first_lines = list(islice(bounded, 50))
-    delimiter = mapping.format.delimiter or _detect_delimiter(first_lines)
+    delimiter = mapping.format.delimiter or detect_delimiter(first_lines)
     detected["separator"] = {"\t": "tab", ";": "semicolon", ",": "comma"}.get(delimiter, delimiter)
     reader = csv.reader(chain(first_lines, bounded), delimiter=delimiter)
     return _open_records(
-        _csv_records(reader),
+        csv_records(reader),
         kind=kind,
         mapping=mapping,
         detected=detected,
@@ -415,89 +342,6 @@ def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None)
         default_decimal="," if delimiter == ";" else ".",
         text_cells=True,
     )
-
-
-def _refuse_other_formats(head: bytes) -> None:
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise BadInput(
-            sentence("this is an old Excel .xls workbook: save it as .xlsx or CSV and import that")
-        )
-    if head.startswith(b"%PDF"):
-        raise BadInput(sentence("this is a PDF, not a CSV or Excel file"))
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return  # UTF-16 with a BOM ("Unicode text" from Excel)
-    if b"\x00" in head:
-        raise BadInput(sentence("this is a binary file, not a CSV or Excel file"))
-
-
-def _bounded_lines(text: IO[str]) -> Iterator[str]:
-    number = 0
-    while line := text.readline(MAX_LINE_CHARS + 1):
-        number += 1
-        if len(line) > MAX_LINE_CHARS:
-            raise BadInput(
-                sentence(
-                    "row %(row)s: the line is longer than %(limit)s characters; this does not "
-                    "look like a CSV file",
-                    row=str(number),
-                    limit=MAX_LINE_CHARS,
-                )
-            )
-        if "\x00" in line:
-            raise BadInput(
-                sentence(
-                    "row %(row)s: a NUL character; this is a binary file, not a CSV",
-                    row=str(number),
-                )
-            )
-        yield line
-
-
-def _detect_delimiter(lines: list[str]) -> str:
-    """The separator that splits the first lines into the same, largest number of columns."""
-    sample = [line for line in lines if line.strip()][:20]
-    if not sample:
-        raise BadInput(sentence("the file has no rows (only empty lines)"))
-    best, best_score = "", (0, 0)
-    for candidate in (";", "\t", ",", "|"):
-        counts = [len(row) for row in csv.reader(sample, delimiter=candidate)]
-        regular = sum(count == counts[0] for count in counts)
-        score = (counts[0], regular) if counts[0] > 1 else (0, 0)
-        if score > best_score:
-            best, best_score = candidate, score
-    if not best:
-        raise BadInput(
-            sentence(
-                "no column separator in the first line (expected ';', ',' or tab): is this a "
-                "CSV file?"
-            )
-        )
-    return best
-
-
-def _csv_records(reader: Any) -> Iterator[tuple[int, list[Any]]]:
-    """(line number where the record starts, cells) for each record of a csv.reader."""
-    previous_end = 0
-    try:
-        for cells in reader:
-            yield previous_end + 1, cells
-            previous_end = reader.line_num
-    except csv.Error as error:
-        line = previous_end + 1
-        if "field larger than field limit" in str(error):
-            raise BadInput(
-                sentence(
-                    "row %(row)s: a value is longer than %(limit)s characters (an opening quote "
-                    "never closed?)",
-                    row=str(line),
-                    limit=csv.field_size_limit(),
-                )
-            ) from None
-        raise BadInput(
-            sentence(
-                "row %(row)s: the CSV cannot be read (%(error)s)", row=str(line), error=str(error)
-            )
-        ) from None
 
 
 def _read_xlsx(source: IO[bytes], *, kind: Kind, mapping: Mapping) -> Table:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from encaisse.core.i18n import Text, from_data, sentence
 from encaisse.imports.models import ImportRun
-from encaisse.imports.parsers import Problem
+from encaisse.imports.rows import Problem
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,9 @@ from encaisse.imports.file_kinds import file_kinds, run_file_kind
 from encaisse.imports.jobs import claim_queued_run, kept_alive, queue_import_run
 from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
-from encaisse.imports.parsers import Problem, Row, Table, read_table
+from encaisse.imports.parsers import Table, read_table
 from encaisse.imports.report import import_report
+from encaisse.imports.rows import Problem, Row
 from encaisse.ledger.models import LegalEntity
 from encaisse.ledger.services import InvalidLegalEntity, clean_legal_entity_code
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, sentence
-from encaisse.imports.parsers import Problem
+from encaisse.imports.rows import Problem
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 

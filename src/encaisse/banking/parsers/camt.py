@@ -24,7 +24,7 @@ from encaisse.banking.parsers.wording import (
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, sentence, sentence_plural, text_of
 from encaisse.core.money import UnknownCurrency, currency_code
-from encaisse.imports.parsers import Problem
+from encaisse.imports.rows import Problem
 
 
 class _Reader:

@@ -32,7 +32,7 @@ from encaisse.banking.parsers.wording import (
 )
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, sentence
-from encaisse.imports.parsers import Problem
+from encaisse.imports.rows import Problem
 
 _TIME_ZONE = re.compile(rb"(<DT[A-Z]+>\s*\d{8,14}(?:\.\d{1,3})?)\s*\[[^\]<\r\n]*\]", re.IGNORECASE)
 # An optional field of a movement left empty, <NAME></NAME> (OFX 2) or <NAME> straight

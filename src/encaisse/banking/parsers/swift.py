@@ -33,7 +33,7 @@ from encaisse.banking.parsers.wording import (
 from encaisse.core.encodings import decode_text
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, sentence, sentence_plural
-from encaisse.imports.parsers import Problem
+from encaisse.imports.rows import Problem
 
 # :61: as banks write it. SWIFT: 6!n[4!n]2a[1!a]15d1!a3!c16x[//16x][34x]. Read also: an
 # entry date of four blanks, a line break before the amount, an amount without its comma,

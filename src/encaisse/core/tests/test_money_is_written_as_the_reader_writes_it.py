@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils.translation import override
 
-from encaisse.core.money import format_money, format_money_totals, format_number
+from encaisse.core.money import format_amount, format_money, format_money_totals, format_number
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -55,3 +55,9 @@ def test_the_template_filters_use_the_same_function():
     with override("fr"):
         text = template.render(Context({"value": Decimal("2500"), "currency": "EUR", "none": None}))
     assert text == f"2{NNBSP}500,00{NBSP}€|2{NNBSP}500|"
+
+
+def test_an_amount_without_its_currency_keeps_two_decimals():
+    assert format_amount(Decimal("1234.5"), language="fr") == f"1{NNBSP}234,50"
+    assert format_amount(Decimal("-1234567.891"), language="en") == "-1,234,567.89"
+    assert format_amount(Decimal("-0.001"), language="en") == "0.00"

@@ -11,6 +11,7 @@ from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Sentence, from_data, sentence, sentence_plural, text_of, to_data
 
 NBSP = "\u00a0"
+NNBSP = "\u202f"  # CLDR groups French thousands with a narrow no-break space
 
 
 def test_a_sentence_reads_in_english_or_in_french_whoever_wrote_it():
@@ -47,7 +48,7 @@ def test_its_data_is_json_with_the_msgid_and_plain_values():
         )
     with translation.override("fr"):
         assert str(from_data(data)) == (
-            f"rien n'a été importé{NBSP}: 3 problèmes dans 2 sur 1{NBSP}234 lignes (corrigez-les, "
+            f"rien n'a été importé{NBSP}: 3 problèmes dans 2 sur 1{NNBSP}234 lignes (corrigez-les, "
             "ou importez avec --partial pour importer les bonnes lignes)"
         )
 
@@ -62,7 +63,7 @@ def test_counts_and_amounts_are_written_as_the_language_writes_them():
             "the same number is on row 12345",
         )
     with translation.override("fr"):
-        assert str(back) == f"inférieur aux 1{NBSP}234,50 déjà lettrés"
+        assert str(back) == f"inférieur aux 1{NNBSP}234,50 déjà lettrés"
         assert str(row) == "le même numéro est à la ligne 12345"
 
 

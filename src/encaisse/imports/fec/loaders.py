@@ -22,7 +22,7 @@ from encaisse.imports.loaders.base import CustomerIds, EntityChoice, batches, co
 from encaisse.imports.loaders.customers import CustomerLoader
 from encaisse.imports.loaders.invoices import InvoiceLoader
 from encaisse.imports.loaders.payments import PaymentLoader
-from encaisse.imports.parsers import Row
+from encaisse.imports.rows import Row
 from encaisse.imports.staging import Stage
 from encaisse.imports.values import CENT
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, Payment

@@ -12,7 +12,7 @@ from django.db.models import Field, Model
 
 from encaisse.core.i18n import Text, sentence
 from encaisse.imports.fields import KEY_FIELD, Kind
-from encaisse.imports.parsers import Row
+from encaisse.imports.rows import Row
 from encaisse.imports.staging import CREATE, REJECTED, UNCHANGED, UPDATE, Stage
 from encaisse.ledger.models import Customer, LegalEntity
 from encaisse.ledger.services import create_legal_entity, letter_by_codes

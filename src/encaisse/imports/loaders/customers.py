@@ -12,7 +12,7 @@ from encaisse.accounts.models import Agency, Role, User
 from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import Loader, column, model_field, quote
-from encaisse.imports.parsers import Row
+from encaisse.imports.rows import Row
 from encaisse.ledger.models import Customer
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import CustomerIds, Loader, column, quote
-from encaisse.imports.parsers import Row
+from encaisse.imports.rows import Row
 from encaisse.ledger.models import Invoice, InvoiceKind
 from encaisse.ledger.services import lettered_invoice_changes, refresh_balances
 

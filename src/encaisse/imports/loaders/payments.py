@@ -20,7 +20,7 @@ from encaisse.imports.loaders.base import (
     quote,
     records_by_key,
 )
-from encaisse.imports.parsers import Row
+from encaisse.imports.rows import Row
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
 from encaisse.ledger.services import (
     record_allocations_selected,

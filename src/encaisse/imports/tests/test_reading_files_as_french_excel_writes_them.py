@@ -253,11 +253,12 @@ CUSTOMERS = (
     ("codec", "label"),
     [
         ("cp1252", "Windows-1252"),
+        ("latin-1", "Windows-1252"),  # the same letters, the same bytes
         ("cp850", "DOS code page 850"),  # an old ERP's export
         ("mac_roman", "Mac Roman"),
     ],
 )
-def test_a_european_single_byte_encoding_is_told_apart_by_charset_normalizer(codec, label):
+def test_a_european_single_byte_encoding_is_told_apart(codec, label):
     table, rows = rows_of(CUSTOMERS.encode(codec), Kind.CUSTOMERS)
     assert table.detected["encoding"] == label
     assert [row.values["name"] for row in rows] == [
@@ -266,6 +267,15 @@ def test_a_european_single_byte_encoding_is_told_apart_by_charset_normalizer(cod
         "Société Générale d'Électricité",
     ]
     assert rows[0].values["city"] == "Saint-Étienne"
+
+
+def test_a_euro_sign_on_every_row_stays_windows_1252():
+    # Left to itself, charset-normalizer reads 0x80 after each amount as DOS 850's 'Ç'.
+    rows = "".join(f"FA-{n};C-{n % 7};05/01/2026;04/02/2026;{n},50 €\n" for n in range(2000))
+    data = ("N° facture;Code client;Date facture;Échéance;Montant TTC\n" + rows).encode("cp1252")
+    table, rows_read = rows_of(data)
+    assert table.detected["encoding"] == "Windows-1252"
+    assert rows_read[-1].values["amount"] == Decimal("1999.50")
 
 
 def test_accents_far_from_the_start_of_a_large_file_are_judged_where_they_are():

@@ -10,9 +10,9 @@ import pytest
 
 from encaisse.imports.fields import FileFormat, Mapping
 from encaisse.imports.models import ImportRun, ImportStatus
-from encaisse.imports.parsers import MAX_LINE_CHARS
 from encaisse.imports.report import import_report
 from encaisse.imports.tests.conftest import run
+from encaisse.imports.text_files import MAX_LINE_CHARS
 from encaisse.ledger.models import Invoice
 
 HEADER = "number;customer_external_id;issue_date;due_date;amount\n"
