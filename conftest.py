@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tarfile
@@ -139,6 +141,25 @@ def portfolios(entity, rep_remi, rep_sarah, rep_paul, lyon, marseille):
 
 
 @pytest.fixture
+def jobs_run_inline(monkeypatch):
+    """Background jobs run in the test's thread once the transaction commits (when a test
+    runs its on_commit callbacks), with their retry policy but no wait between tries.
+    Returns the names of the jobs run."""
+    from encaisse.core import jobs
+
+    ran: list[str] = []
+
+    def start_here(task, kwargs):
+        ran.append(task.name)
+        retries = 0
+        while jobs.attempt(task, kwargs, retries) is not None:
+            retries += 1
+
+    monkeypatch.setattr(jobs, "_start", start_here)
+    return ran
+
+
+@pytest.fixture
 def worker_env(tmp_path):
     """Environment for a real `encaisse` process sharing this test's database."""
     from django.db import connection
@@ -155,6 +176,117 @@ def worker_env(tmp_path):
 
 
 ENCAISSE_COMMAND = ["-c", "from encaisse.cli import main; main()"]
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """Django sends through a real SMTP server on 127.0.0.1 for this test."""
+    from encaisse.core.tests.smtp import Inbox, start_smtp_server
+
+    inbox = Inbox()
+    controller = start_smtp_server(inbox)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    inbox.port = controller.port
+    yield inbox
+    inbox.release.set()
+    controller.stop()
+
+
+@pytest.fixture
+def redis_url():
+    """An emptied Redis database of this run's own: ENCAISSE_TEST_REDIS_URL, else one picked
+    by process id (two suites at once never share a queue)."""
+    import redis
+
+    url = os.environ.get("ENCAISSE_TEST_REDIS_URL") or (
+        f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
+    )
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.fail(f"Redis is not running at {url} (start it: see README)")
+    return url
+
+
+class CeleryWorkers:
+    """Real `celery worker` processes on Redis, sharing the test's database."""
+
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env = env
+        self.logs = logs
+        self.started: list[subprocess.Popen] = []
+
+    def start(self, *, pool: str = "solo", **env: str) -> subprocess.Popen:
+        index = len(self.started)
+        with (self.logs / f"worker-{index}.log").open("wb") as log:
+            # Celery of the interpreter running the tests, with fixed arguments.
+            worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "celery", "-A", "encaisse.config.celery", "worker",
+                 f"--pool={pool}", "--concurrency=1", "--loglevel=WARNING", "-n", f"w{index}@%h",
+                 "--without-mingle", "--without-gossip", "--without-heartbeat"],
+                env={**self.env, **env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its pool processes are stopped with it
+            )  # fmt: skip
+        self.started.append(worker)
+        return worker
+
+    def output(self) -> str:
+        """What every worker logged (to read when a test fails)."""
+        return "\n".join(
+            path.read_text(errors="replace") for path in sorted(self.logs.glob("worker-*.log"))
+        )
+
+    def stop_all(self) -> None:
+        """Stop every worker this test started, with its pool processes (its own session)."""
+        for worker in self.started:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGTERM)
+        for worker in self.started:
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):  # a pool process left behind
+                os.killpg(worker.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def celery_workers(worker_env, redis_url, settings, tmp_path):
+    """Celery on Redis for this test: its jobs are enqueued to Redis (REDIS_URL set, Celery
+    no longer eager) and ``celery_workers.start()`` starts a real worker that runs them."""
+    from encaisse.config.celery import app
+
+    names = ("broker_url", "task_always_eager", "broker_transport_options")
+    saved = {name: app.conf[name] for name in names}
+    # Keys of this test run's own: another run's workers on the same Redis database (other
+    # suites pick theirs by process id) never take its jobs.
+    prefix = f"encaisse-test-{os.getpid()}:"
+
+    def reconnect():
+        app._pool = None  # connections to the former broker are not reused
+        app.amqp._producer_pool = None
+
+    settings.REDIS_URL = redis_url
+    app.conf.update(
+        broker_url=redis_url,
+        task_always_eager=False,
+        broker_transport_options={**saved["broker_transport_options"], "global_keyprefix": prefix},
+    )
+    reconnect()
+    env = {**worker_env, "REDIS_URL": redis_url, "ENCAISSE_REDIS_KEY_PREFIX": prefix}
+    workers = CeleryWorkers(env, tmp_path)
+    try:
+        yield workers
+    finally:
+        workers.stop_all()
+        app.conf.update(saved)
+        reconnect()
 
 
 SAMPLES_CACHE = "ENCAISSE_SAMPLES_CACHE"

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils.module_loading import import_string
 
 from encaisse.collaboration.models import PromiseToPay, TaskStatus
 from encaisse.collaboration.services import create_task
@@ -27,13 +26,9 @@ def _log_in(page, live_server, username: str, then: str) -> None:
 
 
 @pytest.fixture
-def remis_calls(entity, rep_remi, lyon, monkeypatch):
+def remis_calls(entity, rep_remi, lyon, jobs_run_inline):
     """Three calls for Rémi: one late, one today, one next week (their e-mails are sent at
     once, in this thread: a pooled job thread would keep a connection to the test database)."""
-    monkeypatch.setattr(
-        "encaisse.collaboration.services.enqueue",
-        lambda path, **kwargs: import_string(path)(**kwargs),
-    )
     now = today()
     calls = {}
     for key, name, due_on, invoices in (

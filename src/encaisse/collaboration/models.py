@@ -234,6 +234,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Why its e-mail could not be sent, after the job's last retry (empty: sent or pending).
+    email_error = models.TextField(_("e-mail error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

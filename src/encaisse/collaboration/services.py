@@ -35,6 +35,12 @@ from encaisse.core.money import ZERO, format_money
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
 from encaisse.ledger.scoping import visible_customers
 
+NOTIFICATION_EMAIL_JOB = "encaisse.collaboration.tasks.send_notification_email_task"
+# A notification whose e-mail job was lost (the app restarted, Redis was down) is e-mailed
+# when found again, if it is recent enough to still matter.
+LOST_EMAIL_AFTER = dt.timedelta(hours=1)
+LOST_EMAIL_KEPT_FOR = dt.timedelta(days=1)
+
 # The audience is French companies; a per-user language, once users have one, wins.
 DEFAULT_NOTIFICATION_LANGUAGE = "fr"
 
@@ -166,12 +172,7 @@ def notify(
     notification = Notification.objects.create(
         recipient=recipient, title=title[:250], body=body, url=url, customer=customer, task=task
     )
-    transaction.on_commit(
-        lambda: enqueue(
-            "encaisse.collaboration.services.send_notification_email",
-            notification_id=notification.pk,
-        )
-    )
+    enqueue(NOTIFICATION_EMAIL_JOB, notification_id=notification.pk)
     return notification
 
 
@@ -476,7 +477,8 @@ def send_notification_email(*, notification_id: int) -> bool:
     """E-mail a notification to its recipient, once: whether it was sent now.
 
     The notification is claimed (``emailed_at`` set) before sending, so two workers never
-    both send it; if sending fails the claim is released and the error raised for a retry.
+    both send it; if sending fails the claim is released and the error raised: the job
+    layer tries again (send_notification_email_task), then record_notification_email_failure.
     """
     claimed_at = timezone.now()
     claimed = Notification.objects.filter(
@@ -505,3 +507,30 @@ def send_notification_email(*, notification_id: int) -> bool:
         )
         raise
     return True
+
+
+def record_notification_email_failure(*, notification_id: int, error: str) -> None:
+    """The e-mail of a notification could not be sent, even after retries: say why on it
+    (the notification itself stays in the app)."""
+    Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        email_error=error
+    )
+
+
+def resend_lost_notification_emails(*, at_start: bool = False) -> int:
+    """Queue again the e-mails of recent notifications whose job was lost: all of them
+    ``at_start`` (jobs queued in the stopped process are gone), else those waiting for more
+    than LOST_EMAIL_AFTER. Sending twice is harmless: a notification is e-mailed once."""
+    now = timezone.now()
+    waiting = Notification.objects.filter(
+        emailed_at__isnull=True,
+        email_error="",
+        recipient__email__gt="",
+        created_at__gte=now - LOST_EMAIL_KEPT_FOR,
+    )
+    if not at_start:
+        waiting = waiting.filter(created_at__lt=now - LOST_EMAIL_AFTER)
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:500])
+    for notification_id in ids:
+        enqueue(NOTIFICATION_EMAIL_JOB, notification_id=notification_id)
+    return len(ids)

@@ -205,20 +205,59 @@ ENCAISSE_BASE_URL = os.environ.get("ENCAISSE_BASE_URL", "http://127.0.0.1:8000")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
-# Jobs: Celery on Redis in production; without REDIS_URL, tasks run in-process.
+# Jobs (encaisse.core.jobs, docs/jobs.md): Celery on Redis when REDIS_URL is set; without it,
+# a thread pool in the app's process (Celery then only runs a dunning run's partitions
+# eagerly, in the caller).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is given to another worker
+CELERY_TASK_ACKS_LATE = True  # a job is acknowledged once done: one whose worker dies comes back
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job a worker took and never acknowledged (the worker died) is handed out again after
+# this long; longer than the longest retry delay. Every job tolerates a second delivery.
+ENCAISSE_JOB_REDELIVER_AFTER_SECONDS = int(
+    os.environ.get("ENCAISSE_JOB_REDELIVER_AFTER_SECONDS") or "900"
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": ENCAISSE_JOB_REDELIVER_AFTER_SECONDS,
+    "unacked_restore_throttle": 1,  # look for such jobs every 10 s (one Redis query)
+    # Several Encaisse (or test runs) may share one Redis database, each under its prefix.
+    "global_keyprefix": os.environ.get("ENCAISSE_REDIS_KEY_PREFIX") or "",
+}
+# A transient failure (an SMTP error...) is retried after 30 s, then 60, 120... at most 600.
+ENCAISSE_JOB_RETRY_BACKOFF_SECONDS = float(
+    os.environ.get("ENCAISSE_JOB_RETRY_BACKOFF_SECONDS") or "30"
+)
+ENCAISSE_JOB_RETRY_BACKOFF_MAX_SECONDS = float(
+    os.environ.get("ENCAISSE_JOB_RETRY_BACKOFF_MAX_SECONDS") or "600"
+)
+# A long job (an import) shows it is alive this often; one silent for ENCAISSE_JOB_LOST_AFTER
+# is taken as lost with its worker (on the worker's own machine a dead process is seen at once).
+ENCAISSE_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ENCAISSE_JOB_HEARTBEAT_SECONDS") or "30")
+ENCAISSE_JOB_LOST_AFTER_SECONDS = int(os.environ.get("ENCAISSE_JOB_LOST_AFTER_SECONDS") or "300")
+# What jobs lost with their worker left behind, found again when a worker or the app starts
+# and every minute: each takes ``at_start`` and returns how many it recovered.
+ENCAISSE_JOB_RECOVERIES = [
+    "encaisse.imports.jobs.recover_lost_import_runs",
+    "encaisse.collaboration.services.resend_lost_notification_emails",
+]
 # What `encaisse serve` and `encaisse demo` start beside the web server: without Redis, the
-# in-process scheduler (daily run, outbox); with Redis, `encaisse worker` does it.
+# recoveries (once) and the in-process scheduler (daily run, outbox, recoveries); with
+# Redis, `encaisse worker` does it.
 ENCAISSE_BACKGROUND_SERVICES = (
     []
-    if REDIS_URL or not env_bool("ENCAISSE_SCHEDULER", default=True)
-    else ["encaisse.dunning.scheduler.start_in_thread"]
+    if REDIS_URL
+    else [
+        "encaisse.core.jobs.recover_lost_jobs_at_start",
+        *(
+            ["encaisse.dunning.scheduler.start_in_thread"]
+            if env_bool("ENCAISSE_SCHEDULER", default=True)
+            else []
+        ),
+    ]
 )
 # The daily dunning run (HH:MM, company time zone) and how many partitions share it.
 ENCAISSE_DUNNING_RUN_AT = os.environ.get("ENCAISSE_DUNNING_RUN_AT", "06:00")
@@ -232,6 +271,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=int(_run_hour), minute=int(_run_minute or 0)),
     },
     "send-outbox": {"task": "encaisse.dunning.tasks.send_outbox_task", "schedule": 60.0},
+    "recover-lost-jobs": {"task": "encaisse.core.tasks.recover_lost_jobs_task", "schedule": 60.0},
 }
 
 SESSION_COOKIE_HTTPONLY = True

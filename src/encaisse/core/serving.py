@@ -84,12 +84,18 @@ def serve_application(
     stdout.write(f"Encaisse is running on {site_url(host, bound_port)} (Ctrl-C stops it)\n")
     if host not in LOCAL_HOSTS:
         stdout.write("  Reachable from other machines: list the names they use in ALLOWED_HOSTS.\n")
-    for service in settings.ENCAISSE_BACKGROUND_SERVICES:
+    services = list(settings.ENCAISSE_BACKGROUND_SERVICES)
+    for service in services:
         import_string(service)()
-    if settings.ENCAISSE_BACKGROUND_SERVICES:
+    if not settings.REDIS_URL:
+        stdout.write(
+            "  Background jobs (imports, e-mails) run in this process (set REDIS_URL and run "
+            "`encaisse worker` instead).\n"
+        )
+    if any(service.endswith(".scheduler.start_in_thread") for service in services):
         stdout.write(
             f"  Dunning runs daily at {settings.ENCAISSE_DUNNING_RUN_AT} and the outbox is sent "
-            "every minute, in this process (set REDIS_URL and run `encaisse worker` instead).\n"
+            "every minute, in this process.\n"
         )
     try:
         server.run()  # returns on Ctrl-C, after closing its sockets

@@ -1,8 +1,10 @@
-"""The in-process scheduler of the embedded default: no Celery, no Redis.
+"""The in-process scheduler of the embedded default: no Celery, no Redis (Celery beat's
+stand-in, CELERY_BEAT_SCHEDULE being the schedule with Redis).
 
-Once a minute: the daily run when its time has come and today's run is not done yet, then
-the outbox. Started by `encaisse worker` without REDIS_URL, or in a thread by `encaisse
-demo` / `encaisse serve` (ENCAISSE_BACKGROUND_SERVICES).
+Once a minute, through the job layer (run in this thread, with the jobs' retry policy): the
+daily run when its time has come and today's run is not done yet, the outbox, and the
+recovery of what lost jobs left behind. Started by `encaisse worker` without REDIS_URL, or
+in a thread by `encaisse demo` / `encaisse serve` (ENCAISSE_BACKGROUND_SERVICES).
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from encaisse.core.jobs import recover_lost_jobs, run_now
 from encaisse.dunning.models import DunningRun, RunStatus
-from encaisse.dunning.services.outbox import send_outbox
-from encaisse.dunning.services.runs import execute_dunning_run
 
 logger = logging.getLogger(__name__)
 
@@ -28,15 +29,15 @@ def run_time() -> dt.time:
 
 
 def tick(now: dt.datetime | None = None) -> None:
-    """What is due at ``now``: today's run (once) and the outbox."""
+    """What is due at ``now``: today's run (once), the outbox, the recoveries."""
     now = timezone.localtime(now or timezone.now())
     if (
         now.time() >= run_time()
         and not DunningRun.objects.filter(as_of=now.date(), status=RunStatus.DONE).exists()
     ):
-        result = execute_dunning_run(as_of=now.date())
-        logger.warning("dunning run of %s: %d actions", now.date(), len(result.actions))
-    send_outbox()
+        run_now("encaisse.dunning.tasks.execute_dunning_run_task", as_of=now.date().isoformat())
+    run_now("encaisse.dunning.tasks.send_outbox_task")
+    recover_lost_jobs()
 
 
 def run_forever(stop: threading.Event, interval: float = 60.0) -> None:

@@ -82,6 +82,13 @@ class ImportRun(models.Model):
     notes = models.JSONField(_("notes"), default=list, blank=True)
     file_format = models.JSONField(_("file format"), default=dict, blank=True)
     rejects_file = models.CharField(_("rejected rows file"), max_length=500, blank=True)
+    # An upload's background job (imports.jobs): the process running it ("host:pid:token"),
+    # its last sign of life (when it was queued, then its heartbeat), how many times it was
+    # started, and how many of those its worker was lost (the process stopped mid-way).
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    interruptions = models.PositiveSmallIntegerField(_("interruptions"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

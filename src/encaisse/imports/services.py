@@ -31,10 +31,10 @@ from django.utils.translation import pgettext
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, from_data, sentence, sentence_plural, text_of, to_data
-from encaisse.core.jobs import enqueue
 from encaisse.core.spreadsheets import safe_cell
 from encaisse.imports.fields import Kind, Mapping, mapping_from_dict
 from encaisse.imports.file_kinds import file_kinds, run_file_kind
+from encaisse.imports.jobs import claim_queued_run, kept_alive, queue_import_run
 from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Table, read_table
@@ -227,21 +227,18 @@ def queue_upload(
             handle.write(chunk)
     run.stored_file = str(stored)
     run.save(update_fields=["stored_file"])
-    run_id = run.pk
-    transaction.on_commit(
-        lambda: enqueue("encaisse.imports.services.run_import", import_run_id=run_id)
-    )
+    queue_import_run(run.pk)
     return run
 
 
 def run_import(*, import_run_id: int) -> ImportResult:
     """The background job of an upload: import the stored file of a queued ImportRun
-    (once: a run already started is left alone)."""
-    run = ImportRun.objects.get(pk=import_run_id)
-    if run.status != ImportStatus.QUEUED:
-        return result_of(run)
+    (once: the run is claimed first, and a run another worker has is left alone)."""
+    run = claim_queued_run(import_run_id)
+    if run is None:
+        return result_of(ImportRun.objects.get(pk=import_run_id))
     language = run.options.get("language")
-    with translation.override(language) if language else nullcontext():
+    with kept_alive(run), translation.override(language) if language else nullcontext():
         if run.kind in file_kinds():
             return _run_registered_kind(run)
         return _execute(run, Path(run.stored_file))

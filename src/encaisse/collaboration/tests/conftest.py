@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils.module_loading import import_string
 
 from encaisse.collaboration.models import TaskKind
 from encaisse.collaboration.services import create_task
@@ -21,19 +20,6 @@ TODAY = dt.date(2026, 3, 5)  # the first invoices fell due on 2026-01-31: 33 day
 def on_march_5th():
     with time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=PARIS), tick=False):
         yield TODAY
-
-
-@pytest.fixture
-def jobs_run_inline(monkeypatch):
-    """Background jobs run at once in the test's thread (and database transaction)."""
-    ran: list[str] = []
-
-    def run_now(path: str, **kwargs: object) -> object:
-        ran.append(path)
-        return import_string(path)(**kwargs)
-
-    monkeypatch.setattr("encaisse.collaboration.services.enqueue", run_now)
-    return ran
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def test_the_email_goes_out_only_after_commit(
     assert len(callbacks) == 1
     assert mail.outbox == []  # nothing leaves before the transaction commits
     callbacks[0]()
-    assert jobs_run_inline == ["encaisse.collaboration.services.send_notification_email"]
+    assert jobs_run_inline == ["encaisse.collaboration.tasks.send_notification_email_task"]
     assert len(mail.outbox) == 1
 
 

@@ -19,23 +19,6 @@ def shipped_scenarios(db):
 
 
 @pytest.fixture
-def smtp_inbox(settings):
-    """Django sends through a real SMTP server on 127.0.0.1 for this test."""
-    from encaisse.dunning.tests.smtp import Inbox, start_smtp_server
-
-    inbox = Inbox()
-    controller = start_smtp_server(inbox)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    inbox.port = controller.port
-    yield inbox
-    inbox.release.set()
-    controller.stop()
-
-
-@pytest.fixture
 def dunning_ready(db, entity, settings, tmp_path):
     """Shipped scenarios and templates, a creditor with bank details, a temporary data folder."""
     from encaisse.dunning.services.setup import install_shipped_dunning

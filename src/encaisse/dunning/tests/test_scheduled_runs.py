@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
 import zoneinfo
 from decimal import Decimal
 
 import pytest
 
+from encaisse.core.jobs import enqueue
 from encaisse.dunning.models import DunningAction, DunningRun, OutboundMessage, RunStatus
 from encaisse.dunning.scheduler import tick
 from encaisse.dunning.tasks import execute_dunning_run_task
@@ -56,40 +54,16 @@ def test_a_run_shared_by_partitions_plans_every_customer_once(dunning_ready):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_on_redis_shares_the_run(dunning_ready, worker_env):
-    import redis
-    from celery import Celery
-
-    # A database of its own per test process: two suites at once never share a queue.
-    url = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
-    except redis.exceptions.ConnectionError:
-        pytest.fail("Redis is not running on 127.0.0.1:6379 (start it: see README)")
+def test_a_real_celery_worker_on_redis_shares_the_run(dunning_ready, celery_workers):
     late_customers(dunning_ready, 12)
-    env = {**worker_env, "REDIS_URL": url}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "encaisse.config.celery", "worker",
-         "--pool=solo", "--loglevel=WARNING", "--without-mingle", "--without-gossip"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    sender = Celery("test-sender", broker=url)
-    try:
-        sender.send_task(
-            "encaisse.dunning.tasks.execute_dunning_run_task", args=["2026-03-10"],
-            kwargs={"partitions": 3},
-        )  # fmt: skip
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if DunningRun.objects.filter(status=RunStatus.DONE).exists():
-                break
-            time.sleep(0.5)
-        run = DunningRun.objects.get()
-        assert run.status == RunStatus.DONE
-        assert run.actions == 12
-        assert DunningAction.objects.count() == 12
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    celery_workers.start()
+    enqueue("encaisse.dunning.tasks.execute_dunning_run_task", as_of="2026-03-10", partitions=3)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if DunningRun.objects.filter(status=RunStatus.DONE).exists():
+            break
+        time.sleep(0.5)
+    run = DunningRun.objects.get()
+    assert run.status == RunStatus.DONE, celery_workers.output()
+    assert run.actions == 12
+    assert DunningAction.objects.count() == 12

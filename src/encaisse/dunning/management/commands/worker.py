@@ -13,9 +13,10 @@ from encaisse.core.commands import EncaisseCommand
 
 class Command(EncaisseCommand):
     help = (
-        "Run the background jobs: the daily dunning run and the outbox. With REDIS_URL set, "
-        "a Celery worker (with the beat scheduler unless --no-beat); start several on several "
-        "machines to share a run. Without it, the in-process scheduler."
+        "Run the background jobs: the daily dunning run, the outbox, uploads, notification "
+        "e-mails. With REDIS_URL set, a Celery worker (with the beat scheduler unless "
+        "--no-beat); start several on several machines to share a run. Without it, the "
+        "in-process scheduler (uploads and e-mails then run in `encaisse serve`)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -20,10 +20,18 @@ class Inbox:
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     refuse: set[str] = field(default_factory=set)
+    # Recipients refused once with a temporary error (the next try is accepted).
+    refuse_once: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
+            self.refused.append(address)
             return "550 5.1.1 mailbox unavailable"
+        if address in self.refuse_once:
+            self.refuse_once.discard(address)
+            self.refused.append(address)
+            return "451 4.3.0 try again later"
         if address == self.hold_for and not self.release.is_set():
             self.holding.set()
             while not self.release.is_set():
