@@ -4,6 +4,7 @@ them to act."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +44,8 @@ LOST_EMAIL_KEPT_FOR = dt.timedelta(days=1)
 
 # The audience is French companies; a per-user language, once users have one, wins.
 DEFAULT_NOTIFICATION_LANGUAGE = "fr"
+
+logger = logging.getLogger(__name__)
 
 
 def _check_invoices(customer: Customer, invoices: Sequence[Invoice]) -> None:
@@ -205,7 +208,8 @@ def create_task(
     invoices = list(invoices)
     if invoices:
         _check_invoices(customer, invoices)
-    if assignee is not None and not visible_customers(assignee).filter(pk=customer.pk).exists():
+    if assignee is not None and not _visible_pairs([(assignee, customer)]):
+        # The one rule, as in create_tasks: a person chose the assignee, so say no.
         raise BadInput(f"assignee: {assignee} does not have {customer} in their portfolio")
     try:
         with transaction.atomic():  # a savepoint: a twin created meanwhile wins
@@ -270,21 +274,33 @@ def create_tasks(specs: Sequence[TaskSpec]) -> dict[str, Task]:
         chunk = sources[start : start + _BULK]
         tasks.update((task.source, task) for task in Task.objects.filter(source__in=chunk))
     new_specs = [spec for spec in specs if spec.source not in tasks]
-    visible = _visible_pairs(new_specs)
-    new_tasks = [
-        Task(
-            customer=spec.customer,
-            assignee=spec.assignee
-            if spec.assignee is not None and (spec.assignee.pk, spec.customer.pk) in visible
-            else None,
-            kind=spec.kind,
-            title=spec.title.strip(),
-            instructions=spec.instructions,
-            due_on=spec.due_on,
-            source=spec.source,
+    visible = _visible_pairs(
+        [(spec.assignee, spec.customer) for spec in new_specs if spec.assignee is not None]
+    )
+    new_tasks = []
+    for spec in new_specs:
+        assignee, instructions = spec.assignee, spec.instructions
+        if assignee is not None and (assignee.pk, spec.customer.pk) not in visible:
+            # The one rule, as in create_task: never someone who cannot see the customer. A
+            # run decided the assignee, so the task goes to finance's queue, saying why.
+            logger.warning(
+                "task %s: %s cannot see customer %s", spec.source, assignee, spec.customer.pk
+            )
+            note = gettext(
+                "For finance: %(person)s does not have this customer in their portfolio."
+            ) % {"person": assignee.get_full_name() or assignee.username}
+            instructions, assignee = "\n".join(filter(None, [note, instructions])), None
+        new_tasks.append(
+            Task(
+                customer=spec.customer,
+                assignee=assignee,
+                kind=spec.kind,
+                title=spec.title.strip(),
+                instructions=instructions,
+                due_on=spec.due_on,
+                source=spec.source,
+            )
         )
-        for spec in new_specs
-    ]
     Task.objects.bulk_create(new_tasks, batch_size=_BULK)
     if new_tasks and new_tasks[0].pk is None:  # a backend that does not return keys
         created = Task.objects.filter(source__in=[task.source for task in new_tasks])
@@ -304,21 +320,19 @@ def create_tasks(specs: Sequence[TaskSpec]) -> dict[str, Task]:
     return tasks
 
 
-def _visible_pairs(specs: Sequence[TaskSpec]) -> set[tuple[int, int]]:
-    """(assignee, customer) pairs where the assignee has the customer in their portfolio."""
+def _visible_pairs(pairs: Sequence[tuple[User, Customer]]) -> set[tuple[int, int]]:
+    """(assignee, customer) pairs where the assignee has the customer in their portfolio:
+    the one check of who may be given a task, a query per assignee and batch."""
     by_assignee: dict[int, tuple[User, set[int]]] = {}
-    for spec in specs:
-        if spec.assignee is not None:
-            by_assignee.setdefault(spec.assignee.pk, (spec.assignee, set()))[1].add(
-                spec.customer.pk
-            )
-    pairs: set[tuple[int, int]] = set()
+    for assignee, customer in pairs:
+        by_assignee.setdefault(assignee.pk, (assignee, set()))[1].add(customer.pk)
+    found: set[tuple[int, int]] = set()
     for assignee_pk, (assignee, customer_ids) in by_assignee.items():
         wanted = sorted(customer_ids)
         for start in range(0, len(wanted), _BULK):
             seen = visible_customers(assignee).filter(pk__in=wanted[start : start + _BULK])
-            pairs.update((assignee_pk, pk) for pk in seen.values_list("pk", flat=True))
-    return pairs
+            found.update((assignee_pk, pk) for pk in seen.values_list("pk", flat=True))
+    return found
 
 
 def _notify_new_tasks(tasks: Sequence[Task]) -> None:

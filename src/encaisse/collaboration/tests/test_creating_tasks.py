@@ -8,7 +8,12 @@ import pytest
 from django.core import mail
 
 from encaisse.collaboration.models import Notification, Task, TaskKind, TaskStatus
-from encaisse.collaboration.services import create_task, send_notification_email
+from encaisse.collaboration.services import (
+    TaskSpec,
+    create_task,
+    create_tasks,
+    send_notification_email,
+)
 from encaisse.collaboration.tests.conftest import TODAY
 from encaisse.core.errors import BadInput
 
@@ -157,6 +162,28 @@ def test_a_task_cannot_go_to_someone_outside_whose_portfolio_the_customer_is(
             customer=remis_customer, kind="call", title="Call", due_on=TODAY, invoices=[],
             assignee=rep_paul,
         )  # fmt: skip
+
+
+def test_a_run_never_gives_a_task_to_someone_outside_the_portfolio_and_says_why(
+    remis_customer, rep_paul, on_march_5th
+):
+    """The same rule in the bulk path: a run decided the assignee, so the task goes to
+    finance's queue, its instructions saying why, and Paul is not notified."""
+    tasks = create_tasks(
+        [
+            TaskSpec(
+                customer=remis_customer, kind="call", title="Call", due_on=TODAY,
+                invoice_ids=[], source="run-1:call", instructions="Ask for the March invoices",
+                assignee=rep_paul,
+            )
+        ]
+    )  # fmt: skip
+    task = tasks["run-1:call"]
+    assert task.assignee is None
+    assert task.instructions.startswith("For finance: ")
+    assert "does not have this customer in their portfolio" in task.instructions
+    assert task.instructions.endswith("Ask for the March invoices")
+    assert not Notification.objects.filter(recipient=rep_paul).exists()
 
 
 def test_a_task_cannot_list_another_customers_invoices(
