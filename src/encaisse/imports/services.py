@@ -13,71 +13,71 @@ transaction, so a page can follow it.
 
 from __future__ import annotations
 
-import csv
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
-from django.utils.translation import pgettext
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
-from encaisse.core.i18n import Text, from_data, sentence, sentence_plural, text_of, to_data
-from encaisse.core.spreadsheets import safe_cell
+from encaisse.core.i18n import Text, from_data, sentence, sentence_plural, to_data
 from encaisse.imports.fields import Kind, Mapping, mapping_from_dict
 from encaisse.imports.file_kinds import file_kinds, run_file_kind
 from encaisse.imports.jobs import claim_queued_run, kept_alive, queue_import_run
 from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.parsers import Table, read_table
-from encaisse.imports.report import import_report
-from encaisse.imports.rows import Problem, Row
+from encaisse.imports.rejects import (
+    RejectsWriter,
+    default_rejects_path,
+    rejected_reason,
+    rejects_columns,
+)
+from encaisse.imports.rows import Problem
+from encaisse.imports.runs import (
+    CHUNK_ROWS,
+    MAX_PROBLEMS_KEPT,
+    ImportResult,
+    Progress,
+    ProgressCallback,
+    failures_recorded,
+    finish_run,
+    read_file_bytes,
+    result_of,
+    start_run,
+)
 from encaisse.ledger.models import LegalEntity
 from encaisse.ledger.services import InvalidLegalEntity, clean_legal_entity_code
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 5000
-MAX_PROBLEMS_KEPT = 1000  # listed on the run; all of them are counted
-ProgressCallback = Callable[[int, int], None]
-
-
-@dataclass
-class ImportResult:
-    """What an import did; ``ok`` when something could be imported (maybe with rejects).
-    Its texts are in the language that was active when it was made (``result_of``)."""
-
-    run_id: int
-    kind: str
-    status: str
-    file_name: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    notes: list[str] = field(default_factory=list)
-    message: str = ""
-    file_format: dict[str, str] = field(default_factory=dict)
-    rejects_file: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.PARTIAL)
-
-    @property
-    def rows(self) -> int:
-        return self.created + self.updated + self.unchanged + self.rejected
-
+__all__ = [
+    "CHUNK_ROWS",
+    "FIRST_ENTITY_CODE",
+    "FIRST_ENTITY_NAME",
+    "MAX_PROBLEMS_KEPT",
+    "ImportResult",
+    "Progress",
+    "ProgressCallback",
+    "default_rejects_path",
+    "failures_recorded",
+    "finish_run",
+    "import_file",
+    "queue_upload",
+    "read_file_bytes",
+    "rejected_reason",
+    "rejects_columns",
+    "resolve_entity",
+    "result_of",
+    "run_import",
+    "start_run",
+]
 
 # The legal entity the first import of an empty database creates (renamed with `entity set`).
 FIRST_ENTITY_CODE = "MAIN"
@@ -138,10 +138,6 @@ def resolve_entity(code: str | None, *, create_missing: bool | None = None) -> E
     raise BadInput(
         sentence("--entity: there are several legal entities (%(codes)s): choose one", codes=codes)
     )
-
-
-def default_rejects_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.rejects.csv")
 
 
 def import_file(
@@ -277,23 +273,6 @@ def _run_registered_kind(run: ImportRun) -> ImportResult:
     return result
 
 
-# ----------------------------------------------------------------------------------------------
-
-
-class _Progress:
-    """Saves rows read on the run (its own short UPDATE, outside the write transaction)."""
-
-    def __init__(self, run: ImportRun, callback: ProgressCallback | None) -> None:
-        self.run = run
-        self.callback = callback
-
-    def __call__(self, done: int, total: int) -> None:
-        total = max(total, done)
-        ImportRun.objects.filter(pk=self.run.pk).update(progress_done=done, progress_total=total)
-        if self.callback:
-            self.callback(done, total)
-
-
 def _execute(
     run: ImportRun, path: Path, *, on_progress: ProgressCallback | None = None
 ) -> ImportResult:
@@ -312,7 +291,7 @@ def _execute(
             )
             if entity.pk is not None:
                 run.entity_id = entity.pk
-            _import_table(run, table, entity, path, _Progress(run, on_progress))
+            _import_table(run, table, entity, path, Progress(run, on_progress))
     return result_of(run)
 
 
@@ -328,7 +307,7 @@ def _open(path: Path) -> IO[bytes]:
 
 
 def _import_table(
-    run: ImportRun, table: Table, entity: EntityChoice, path: Path, progress: _Progress
+    run: ImportRun, table: Table, entity: EntityChoice, path: Path, progress: Progress
 ) -> None:
     options = run.options
     partial = bool(options.get("partial"))
@@ -339,7 +318,7 @@ def _import_table(
     )
     problems: list[Problem] = []
     problem_count = 0
-    rejects = _RejectsWriter(table, path, options.get("rejects_path") or "") if partial else None
+    rejects = RejectsWriter(table, path, options.get("rejects_path") or "") if partial else None
     done = 0
     if table.ignored_columns:
         loader.note(
@@ -412,165 +391,3 @@ def _summary(run: ImportRun) -> Text:
             "%(counts)s; rejected rows in %(path)s", counts=counts, path=str(run.rejects_file)
         )
     return counts
-
-
-def start_run(
-    *,
-    kind: str,
-    path: Path,
-    user: User | None,
-    options: dict[str, Any],
-    run: ImportRun | None = None,
-) -> ImportRun:
-    """The run of a file import, checking from now: the queued run of an upload, or a new one
-    (from the command line when there is no user). Every kind of import starts here."""
-    if run is None:
-        run = ImportRun.objects.create(
-            kind=kind,
-            origin=ImportOrigin.COMMAND_LINE if user is None else ImportOrigin.UPLOAD,
-            created_by=user,
-            file_name=path.name[:255],
-            stored_file=str(path),
-            options=options,
-        )
-    run.status = ImportStatus.CHECKING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
-    return run
-
-
-def finish_run(
-    run: ImportRun, status: str, *, message: Text, notes: Sequence[Text] | None = None
-) -> None:
-    """Record how an import ended (every kind of file ends its run here). Its message and
-    notes are kept as plain data (core.i18n), translated when they are read."""
-    run.status = status
-    run.message = to_data(message)
-    run.notes = [to_data(note) for note in notes or []]
-    run.finished_at = timezone.now()
-    if status != ImportStatus.FAILED:
-        run.progress_total = run.progress_done
-    run.save()
-
-
-@contextmanager
-def failures_recorded(run: ImportRun) -> Iterator[None]:
-    """Bad input and writes the database refuses end the run as FAILED, in one line.
-
-    Anything else is a bug: the run is marked failed and the error goes on up.
-    """
-    try:
-        yield
-    except BadInput as error:
-        finish_run(run, ImportStatus.FAILED, message=text_of(error))
-    except DatabaseError as error:
-        first_line = (str(error).strip().splitlines() or [repr(error)])[0]
-        finish_run(
-            run,
-            ImportStatus.FAILED,
-            message=sentence("the database refused the import: %(error)s", error=first_line),
-        )
-    except Exception as error:
-        finish_run(
-            run,
-            ImportStatus.FAILED,
-            message=sentence("unexpected error: %(error)s", error=repr(error)),
-        )
-        raise
-
-
-def read_file_bytes(path: Path, *, max_bytes: int, too_large: Text) -> bytes:
-    """The whole file, or BadInput naming why it cannot be read."""
-    try:
-        if path.is_dir():
-            raise BadInput(sentence("%(path)s: is a folder, not a file", path=str(path)))
-        if path.stat().st_size > max_bytes:
-            raise BadInput(too_large)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(sentence("%(path)s: no such file", path=str(path))) from None
-    except PermissionError:
-        raise BadInput(sentence("%(path)s: not allowed to read it", path=str(path))) from None
-
-
-def result_of(run: ImportRun) -> ImportResult:
-    """What the command shows of a finished run, in the active language."""
-    report = import_report(run)
-    return ImportResult(
-        run_id=run.pk,
-        kind=run.kind,
-        status=run.status,
-        file_name=run.file_name,
-        created=run.rows_created,
-        updated=run.rows_updated,
-        unchanged=run.rows_unchanged,
-        rejected=run.rows_rejected,
-        problems=[replace(problem, reason=str(problem.reason)) for problem in report.problems],
-        problem_count=run.problem_count,
-        notes=[str(note) for note in report.notes],
-        message=str(report.message),
-        file_format=dict(run.file_format),
-        rejects_file=run.rejects_file,
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-
-
-def rejects_columns() -> list[str]:
-    """The two columns a rejected rows file adds to the file's own, in the active language."""
-    return [pgettext("rejected rows file", "row"), pgettext("rejected rows file", "reason")]
-
-
-def rejected_reason(problems: Sequence[Problem]) -> str:
-    """The reason column of a rejected row, in the active language."""
-    return "; ".join(
-        str(sentence("%(column)s: %(reason)s", column=p.column, reason=p.reason)) for p in problems
-    )
-
-
-class _RejectsWriter:
-    """The rejected rows, as the file had them, plus the row number and the reason: fix the
-    cells, delete the two last columns (or not: unknown columns are ignored), import again."""
-
-    def __init__(self, table: Table, source: Path, wanted: str) -> None:
-        self.path = Path(wanted) if wanted else default_rejects_path(source)
-        self.table = table
-        self.handle: IO[str] | None = None
-        self.count = 0
-
-    def write(self, row: Row) -> None:
-        if self.handle is None:
-            self._open()
-        assert self.handle is not None  # noqa: S101 (narrows the type)
-        reason = rejected_reason(row.problems)
-        cells = row.cells[: len(self.table.header)]
-        cells += [""] * (len(self.table.header) - len(cells))
-        self.writer.writerow([*(safe_cell(cell) for cell in cells), row.number, reason])
-        self.count += 1
-
-    def _open(self) -> None:
-        encoding = "utf-8-sig"
-        if self.table.detected.get("encoding") == "Windows-1252":
-            encoding = "cp1252"
-        separator = {"tab": "\t", "comma": ",", "semicolon": ";", "|": "|"}.get(
-            self.table.detected.get("separator", ""), ";"
-        )
-        try:
-            self.handle = self.path.open("w", encoding=encoding, errors="replace", newline="")
-        except OSError as error:
-            raise BadInput(
-                sentence(
-                    "--rejects: cannot write %(path)s: %(error)s",
-                    path=str(self.path),
-                    error=str(error.strerror),
-                )
-            ) from None
-        self.writer = csv.writer(self.handle, delimiter=separator)
-        self.writer.writerow([*self.table.header, *rejects_columns()])
-
-    def close(self) -> str:
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
-        return str(self.path) if self.count else ""

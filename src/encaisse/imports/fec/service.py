@@ -36,9 +36,9 @@ from encaisse.imports.services import (
     CHUNK_ROWS,
     MAX_PROBLEMS_KEPT,
     ImportResult,
+    Progress,
     ProgressCallback,
     _open,
-    _Progress,
     failures_recorded,
     finish_run,
     resolve_entity,
@@ -119,13 +119,13 @@ def import_fec(
         )
         if chosen.pk is not None:
             run.entity_id = chosen.pk
-        _FecImport(run, fec, chosen, path, _Progress(run, on_progress)).execute()
+        _FecImport(run, fec, chosen, path, Progress(run, on_progress)).execute()
     return result_of(run)
 
 
 class _FecImport(FecReport):
     def __init__(
-        self, run: ImportRun, fec: FecFile, entity: EntityChoice, path: Path, progress: _Progress
+        self, run: ImportRun, fec: FecFile, entity: EntityChoice, path: Path, progress: Progress
     ) -> None:
         options = run.options
         self.run, self.fec, self.entity, self.progress = run, fec, entity, progress
