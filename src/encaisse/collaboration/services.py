@@ -9,119 +9,58 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from encaisse.accounts.models import User
+from encaisse.collaboration.disputes import (
+    check_invoices_of,
+    open_dispute,
+    record_promise,
+    resolve_dispute,
+)
 from encaisse.collaboration.models import (
     CallOutcome,
-    Dispute,
     DisputeReason,
-    Notification,
-    PromiseToPay,
     Task,
     TaskKind,
     TaskStatus,
 )
+from encaisse.collaboration.notifications import (
+    language_of,
+    mark_notifications_read,
+    notify,
+    record_notification_email_failure,
+    resend_lost_notification_emails,
+    send_notification_email,
+)
 from encaisse.collaboration.permissions import can_record_task_outcome
 from encaisse.core.errors import BadInput
-from encaisse.core.jobs import enqueue
 from encaisse.core.money import ZERO, format_money
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
 from encaisse.ledger.scoping import visible_customers
 
-NOTIFICATION_EMAIL_JOB = "encaisse.collaboration.tasks.send_notification_email_task"
-# A notification whose e-mail job was lost (the app restarted, Redis was down) is e-mailed
-# when found again, if it is recent enough to still matter.
-LOST_EMAIL_AFTER = dt.timedelta(hours=1)
-LOST_EMAIL_KEPT_FOR = dt.timedelta(days=1)
-
-# The audience is French companies; a per-user language, once users have one, wins.
-DEFAULT_NOTIFICATION_LANGUAGE = "fr"
-
 logger = logging.getLogger(__name__)
 
-
-def _check_invoices(customer: Customer, invoices: Sequence[Invoice]) -> None:
-    if not invoices:
-        raise BadInput("invoices: choose at least one invoice")
-    foreign = [invoice.number for invoice in invoices if invoice.customer_id != customer.pk]
-    if foreign:
-        raise BadInput(f"invoices: {', '.join(foreign)} belong to another customer")
-
-
-@transaction.atomic
-def open_dispute(
-    *,
-    customer: Customer,
-    invoices: Sequence[Invoice],
-    reason: DisputeReason | str,
-    opened_on: dt.date,
-    opened_by: User | None = None,
-    note: str = "",
-) -> Dispute:
-    """Record a dispute; the next dunning run pauses those invoices."""
-    _check_invoices(customer, invoices)
-    if reason not in DisputeReason.values:
-        raise BadInput(f"reason: {reason!r} is not a dispute reason")
-    dispute = Dispute.objects.create(
-        customer=customer, reason=reason, note=note, opened_by=opened_by, opened_on=opened_on
-    )
-    dispute.invoices.set(invoices)
-    return dispute
-
-
-@transaction.atomic
-def resolve_dispute(*, dispute: Dispute, resolved_on: dt.date) -> Dispute:
-    dispute.resolved_on = resolved_on
-    dispute.save(update_fields=["resolved_on"])
-    return dispute
-
-
-@transaction.atomic
-def record_promise(
-    *,
-    customer: Customer,
-    invoices: Sequence[Invoice],
-    promised_for: dt.date,
-    recorded_on: dt.date,
-    amount: Decimal | None = None,
-    recorded_by: User | None = None,
-    note: str = "",
-) -> PromiseToPay:
-    """Record a promise to pay; dunning on those invoices waits until the promised date."""
-    _check_invoices(customer, invoices)
-    if promised_for < recorded_on:
-        raise BadInput(f"promised_for: {promised_for.isoformat()} is already past")
-    if amount is not None and amount <= 0:
-        raise BadInput(f"amount: {amount} must be positive")
-    promise = PromiseToPay.objects.create(
-        customer=customer,
-        promised_for=promised_for,
-        amount=amount,
-        recorded_by=recorded_by,
-        recorded_on=recorded_on,
-        note=note,
-    )
-    promise.invoices.set(invoices)
-    return promise
-
-
-# --- Tasks -------------------------------------------------------------------------------
-
-
-def language_of(user: User | None) -> str:
-    """The language to write to ``user`` in (French by default: the audience is French)."""
-    return str(getattr(user, "language", "") or DEFAULT_NOTIFICATION_LANGUAGE)
-
-
-_language_of = language_of
+__all__ = [
+    "TaskSpec",
+    "cancel_task",
+    "create_task",
+    "create_tasks",
+    "language_of",
+    "mark_notifications_read",
+    "notify",
+    "open_dispute",
+    "record_notification_email_failure",
+    "record_promise",
+    "record_task_outcome",
+    "resend_lost_notification_emails",
+    "resolve_dispute",
+    "send_notification_email",
+]
 
 
 def _task_headline(task: Task, invoices: Sequence[Invoice]) -> str:
@@ -162,23 +101,6 @@ def _task_headline(task: Task, invoices: Sequence[Invoice]) -> str:
     }
 
 
-def notify(
-    *,
-    recipient: User,
-    title: str,
-    body: str = "",
-    url: str = "",
-    customer: Customer | None = None,
-    task: Task | None = None,
-) -> Notification:
-    """Tell ``recipient`` in the app now, and by e-mail once the transaction commits."""
-    notification = Notification.objects.create(
-        recipient=recipient, title=title[:250], body=body, url=url, customer=customer, task=task
-    )
-    enqueue(NOTIFICATION_EMAIL_JOB, notification_id=notification.pk)
-    return notification
-
-
 @transaction.atomic
 def create_task(
     *,
@@ -207,7 +129,7 @@ def create_task(
         raise BadInput("title: say what to do")
     invoices = list(invoices)
     if invoices:
-        _check_invoices(customer, invoices)
+        check_invoices_of(customer, invoices)
     if assignee is not None and not _visible_pairs([(assignee, customer)]):
         # The one rule, as in create_tasks: a person chose the assignee, so say no.
         raise BadInput(f"assignee: {assignee} does not have {customer} in their portfolio")
@@ -228,7 +150,7 @@ def create_task(
         raise
     task.invoices.set(invoices)
     if assignee is not None:
-        with translation.override(_language_of(assignee)):
+        with translation.override(language_of(assignee)):
             notify(
                 recipient=assignee,
                 title=_task_headline(task, invoices),
@@ -343,7 +265,7 @@ def _notify_new_tasks(tasks: Sequence[Task]) -> None:
     for assigned in by_assignee.values():
         assignee = assigned[0].assignee
         assert assignee is not None  # noqa: S101  (grouped on it)
-        with translation.override(_language_of(assignee)):
+        with translation.override(language_of(assignee)):
             if len(assigned) == 1:
                 task = assigned[0]
                 invoices = list(task.invoices.all())
@@ -477,74 +399,3 @@ def cancel_task(*, task: Task, note: str = "") -> Task:
 
 
 # --- Notifications -----------------------------------------------------------------------
-
-
-def mark_notifications_read(*, user: User, ids: Sequence[int] | None = None) -> int:
-    """Mark ``user``'s unread notifications read (only those ``ids`` when given); how many."""
-    notifications = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if ids is not None:
-        notifications = notifications.filter(pk__in=list(ids))
-    return notifications.update(read_at=timezone.now())
-
-
-def send_notification_email(*, notification_id: int) -> bool:
-    """E-mail a notification to its recipient, once: whether it was sent now.
-
-    The notification is claimed (``emailed_at`` set) before sending, so two workers never
-    both send it; if sending fails the claim is released and the error raised: the job
-    layer tries again (send_notification_email_task), then record_notification_email_failure.
-    """
-    claimed_at = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, recipient__email__gt=""
-    ).update(emailed_at=claimed_at)
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    recipient = notification.recipient
-    link = settings.ENCAISSE_BASE_URL.rstrip("/") + notification.url if notification.url else ""
-    with translation.override(_language_of(recipient)):
-        message = render_to_string(
-            "collaboration/email/notification.txt",
-            {"notification": notification, "recipient": recipient, "link": link},
-        )
-    try:
-        send_mail(
-            subject=notification.title,
-            message=message,
-            from_email=None,
-            recipient_list=[recipient.email],
-        )
-    except Exception:
-        Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
-            emailed_at=None
-        )
-        raise
-    return True
-
-
-def record_notification_email_failure(*, notification_id: int, error: str) -> None:
-    """The e-mail of a notification could not be sent, even after retries: say why on it
-    (the notification itself stays in the app)."""
-    Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        email_error=error
-    )
-
-
-def resend_lost_notification_emails(*, at_start: bool = False) -> int:
-    """Queue again the e-mails of recent notifications whose job was lost: all of them
-    ``at_start`` (jobs queued in the stopped process are gone), else those waiting for more
-    than LOST_EMAIL_AFTER. Sending twice is harmless: a notification is e-mailed once."""
-    now = timezone.now()
-    waiting = Notification.objects.filter(
-        emailed_at__isnull=True,
-        email_error="",
-        recipient__email__gt="",
-        created_at__gte=now - LOST_EMAIL_KEPT_FOR,
-    )
-    if not at_start:
-        waiting = waiting.filter(created_at__lt=now - LOST_EMAIL_AFTER)
-    ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:500])
-    for notification_id in ids:
-        enqueue(NOTIFICATION_EMAIL_JOB, notification_id=notification_id)
-    return len(ids)

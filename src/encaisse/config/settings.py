@@ -242,7 +242,7 @@ ENCAISSE_JOB_LOST_AFTER_SECONDS = int(os.environ.get("ENCAISSE_JOB_LOST_AFTER_SE
 # and every minute: each takes ``at_start`` and returns how many it recovered.
 ENCAISSE_JOB_RECOVERIES = [
     "encaisse.imports.jobs.recover_lost_import_runs",
-    "encaisse.collaboration.services.resend_lost_notification_emails",
+    "encaisse.collaboration.notifications.resend_lost_notification_emails",
 ]
 # What `encaisse serve` and `encaisse demo` start beside the web server: without Redis, the
 # recoveries (once) and the in-process scheduler (daily run, outbox, recoveries); with

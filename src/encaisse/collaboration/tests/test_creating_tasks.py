@@ -133,7 +133,7 @@ def test_a_failed_send_can_be_retried(call_for_remi, monkeypatch):
     def broken(**kwargs: object) -> None:
         raise ConnectionRefusedError("SMTP down")
 
-    monkeypatch.setattr("encaisse.collaboration.services.send_mail", broken)
+    monkeypatch.setattr("encaisse.collaboration.notifications.send_mail", broken)
     with pytest.raises(ConnectionRefusedError):
         send_notification_email(notification_id=notification.pk)
     notification.refresh_from_db()
