@@ -8,7 +8,7 @@ class BankingConfig(AppConfig):
     verbose_name = _("Bank statements")
 
     def ready(self) -> None:
-        from encaisse.banking.services import import_bank_statement
+        from encaisse.banking.services.statements import run_bank_statement
         from encaisse.imports.file_kinds import FileKind, register_file_kind
 
         register_file_kind(
@@ -19,7 +19,7 @@ class BankingConfig(AppConfig):
                     "payments, lettered to invoices when certain, the others wait in the "
                     "reconciliation queue"
                 ),
-                run=import_bank_statement,
+                run=run_bank_statement,
                 suffixes=(".xml", ".sta", ".mt940", ".940", ".ofx", ".qfx"),
             )
         )

@@ -6,10 +6,10 @@ this one registers a reader in its AppConfig.ready(); the command and the upload
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.functional import Promise
 
@@ -19,12 +19,45 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class FileKind:
-    """``run(path=..., entity=..., partial=..., user=..., options=...)`` returns an ImportResult."""
+class ImportOptions:
+    """What was asked of an import of a registered kind, whoever asked (the command, the
+    upload page): one name for each option, typed."""
 
+    entity: str | None = None  # the legal entity's code; None: the only one, or the file's
+    partial: bool = False  # import the good rows, set the others aside
+    create_missing: bool = False  # create the legal entity named when there is none
+    rejects_path: str | None = None  # where the rows set aside go (with ``partial``)
+    payment_terms_days: int | None = None  # for new customers of a FEC or a Factur-X
+    import_run_id: int | None = None  # an upload's queued run, to fill in
+    on_progress: Callable[[int, int], None] | None = None  # (rows read, rows in all)
+
+    @classmethod
+    def of_upload(cls, run_id: int, kept: Mapping[str, Any]) -> ImportOptions:
+        """The options an upload's run keeps (as JSON), for the reader of its kind."""
+        terms = kept.get("payment_terms_days")
+        return cls(
+            entity=kept.get("entity") or None,
+            partial=bool(kept.get("partial")),
+            create_missing=bool(kept.get("create_missing")),
+            rejects_path=kept.get("rejects_path") or None,
+            payment_terms_days=None if terms is None or terms == "" else int(terms),
+            import_run_id=run_id,
+        )
+
+
+class FileReader(Protocol):
+    """How a registered kind imports a file; it returns what the import did."""
+
+    def __call__(
+        self, *, path: Path, user: User | None, options: ImportOptions
+    ) -> ImportResult: ...
+
+
+@dataclass(frozen=True)
+class FileKind:
     name: str
     help: str | Promise  # translated where it is shown
-    run: Callable[..., ImportResult]
+    run: FileReader
     suffixes: tuple[str, ...] = ()
 
 
@@ -40,14 +73,6 @@ def file_kinds() -> dict[str, FileKind]:
 
 
 def run_file_kind(
-    name: str,
-    *,
-    path: Path,
-    entity: str | None = None,
-    partial: bool = False,
-    user: User | None = None,
-    options: dict[str, Any] | None = None,
+    name: str, *, path: Path, options: ImportOptions, user: User | None = None
 ) -> ImportResult:
-    return _REGISTRY[name].run(
-        path=path, entity=entity, partial=partial, user=user, options=options or {}
-    )
+    return _REGISTRY[name].run(path=path, user=user, options=options)

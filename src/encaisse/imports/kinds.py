@@ -7,14 +7,15 @@ banking app, so that `encaisse import fec|facturx FILE` and the upload page offe
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from encaisse.imports.file_kinds import FileKind, register_file_kind
+from encaisse.imports.file_kinds import FileKind, ImportOptions, register_file_kind
 
 if TYPE_CHECKING:
     from encaisse.accounts.models import User
+    from encaisse.imports.models import ImportRun
     from encaisse.imports.services import ImportResult
 
 FEC_HELP = _(
@@ -30,50 +31,36 @@ FACTURX_HELP = _(
 )
 
 
-def _import_run(options: dict[str, Any]) -> Any:
+def _import_run(options: ImportOptions) -> ImportRun | None:
     from encaisse.imports.models import ImportRun
 
-    run_id = options.get("import_run_id")
+    run_id = options.import_run_id
     return ImportRun.objects.get(pk=run_id) if run_id else None
 
 
-def run_fec(
-    *,
-    path: Path,
-    entity: str | None = None,
-    partial: bool = False,
-    user: User | None = None,
-    options: dict[str, Any],
-) -> ImportResult:
+def run_fec(*, path: Path, user: User | None, options: ImportOptions) -> ImportResult:
     from encaisse.imports.fec.service import import_fec
 
     return import_fec(
         path=path,
-        entity=entity,
-        partial=partial,
-        payment_terms_days=options.get("payment_terms_days"),
-        rejects_path=options.get("rejects") or options.get("rejects_path") or None,
-        create_missing=bool(options.get("create_missing")),
+        entity=options.entity,
+        partial=options.partial,
+        payment_terms_days=options.payment_terms_days,
+        rejects_path=options.rejects_path,
+        create_missing=options.create_missing,
         user=user,
         import_run=_import_run(options),
-        on_progress=options.get("on_progress"),
+        on_progress=options.on_progress,
     )
 
 
-def run_facturx(
-    *,
-    path: Path,
-    entity: str | None = None,
-    partial: bool = False,
-    user: User | None = None,
-    options: dict[str, Any],
-) -> ImportResult:
+def run_facturx(*, path: Path, user: User | None, options: ImportOptions) -> ImportResult:
     from encaisse.imports.facturx.service import import_facturx
 
     return import_facturx(
         path=path,
-        entity=entity,
-        payment_terms_days=options.get("payment_terms_days"),
+        entity=options.entity,
+        payment_terms_days=options.payment_terms_days,
         user=user,
         import_run=_import_run(options),
     )

@@ -28,7 +28,7 @@ from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, from_data, sentence, sentence_plural, to_data
 from encaisse.imports.fields import Kind, Mapping, mapping_from_dict
-from encaisse.imports.file_kinds import file_kinds, run_file_kind
+from encaisse.imports.file_kinds import ImportOptions, file_kinds, run_file_kind
 from encaisse.imports.jobs import claim_queued_run, kept_alive, queue_import_run
 from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
@@ -242,16 +242,13 @@ def run_import(*, import_run_id: int) -> ImportResult:
 
 def _run_registered_kind(run: ImportRun) -> ImportResult:
     """An upload of a registered kind: its reader is given the queued run to fill in
-    (``options["import_run_id"]``); a reader that records its own run has its outcome
+    (``ImportOptions.import_run_id``); a reader that records its own run has its outcome
     copied onto the queued one, which the upload page follows."""
-    options = run.options
     result = run_file_kind(
         run.kind,
         path=Path(run.stored_file),
-        entity=options.get("entity") or None,
-        partial=bool(options.get("partial")),
         user=run.created_by,
-        options={**options, "import_run_id": run.pk},
+        options=ImportOptions.of_upload(run.pk, run.options),
     )
     if result.run_id != run.pk:
         other = ImportRun.objects.get(pk=result.run_id)

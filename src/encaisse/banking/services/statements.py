@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
@@ -29,6 +28,7 @@ from encaisse.banking.services.lines import match_and_store
 from encaisse.banking.services.lines_base import NewLine, Outcome, chunks
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import sentence, sentence_plural
+from encaisse.imports.file_kinds import ImportOptions
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
 from encaisse.imports.services import (
     MAX_PROBLEMS_KEPT,
@@ -49,17 +49,16 @@ def import_bank_statement(
     entity: str | None = None,
     partial: bool = False,
     user: User | None = None,
-    options: dict[str, Any] | None = None,
+    import_run_id: int | None = None,
 ) -> ImportResult:
     """Import a camt.053, MT940 or OFX file (format read from the content).
 
     Raises nothing for bad input: the result's status says FAILED and its message or
     problems say why. ``partial`` imports the good entries of a file with bad ones.
-    ``options["import_run_id"]``: the queued run of an upload, filled in instead of a new
-    one (the command's other options do not apply to statements).
+    ``import_run_id``: the queued run of an upload, filled in instead of a new one.
     """
     path = Path(path)
-    run = _run(path, entity=entity, partial=partial, user=user, options=options or {})
+    run = _run(path, entity=entity, partial=partial, user=user, import_run_id=import_run_id)
     with failures_recorded(run):
         data = read_file_bytes(path, max_bytes=MAX_FILE_BYTES, too_large=too_large())
         parsed = read_statement_file(data)
@@ -101,13 +100,24 @@ def import_bank_statement(
     return result_of(run)
 
 
+def run_bank_statement(*, path: Path, user: User | None, options: ImportOptions) -> ImportResult:
+    """The ``bank`` kind of `encaisse import` and of the upload page (the other options of
+    the command do not apply to statements)."""
+    return import_bank_statement(
+        path=path,
+        entity=options.entity,
+        partial=options.partial,
+        user=user,
+        import_run_id=options.import_run_id,
+    )
+
+
 def _run(
-    path: Path, *, entity: str | None, partial: bool, user: User | None, options: dict[str, Any]
+    path: Path, *, entity: str | None, partial: bool, user: User | None, import_run_id: int | None
 ) -> ImportRun:
-    queued = options.get("import_run_id")
     run = (
-        ImportRun.objects.filter(pk=queued, kind=ImportKind.BANK).first()
-        if isinstance(queued, int)
+        ImportRun.objects.filter(pk=import_run_id, kind=ImportKind.BANK).first()
+        if import_run_id is not None
         else None
     )
     return start_run(

@@ -115,7 +115,7 @@ def test_an_upload_fills_in_its_queued_import_run(ledger, finance_fanny):
     queued = ImportRun.objects.create(
         kind=ImportKind.BANK, created_by=finance_fanny, file_name=CAMT.name
     )
-    result = import_bank(CAMT, user=finance_fanny, options={"import_run_id": queued.pk})
+    result = import_bank(CAMT, user=finance_fanny, import_run_id=queued.pk)
     assert result.run_id == queued.pk
     queued.refresh_from_db()
     assert (queued.status, queued.rows_created) == (ImportStatus.SUCCEEDED, 5)

@@ -22,7 +22,7 @@ from encaisse.imports.fields import (
     load_mapping,
     parse_column_options,
 )
-from encaisse.imports.file_kinds import file_kinds, run_file_kind
+from encaisse.imports.file_kinds import ImportOptions, file_kinds, run_file_kind
 from encaisse.imports.report import describe_format
 from encaisse.imports.services import ImportResult, import_file
 
@@ -153,9 +153,13 @@ class Command(EncaisseCommand):
             result = run_file_kind(
                 options["kind"],
                 path=Path(options["file"]),
-                entity=options["entity"],
-                partial=options["partial"],
-                options=options,
+                options=ImportOptions(
+                    entity=options["entity"],
+                    partial=options["partial"],
+                    create_missing=options["create_missing"],
+                    rejects_path=options["rejects"],
+                    payment_terms_days=options["payment_terms_days"],
+                ),
             )
             self._report(result, quiet=options["quiet"])
             return
