@@ -16,8 +16,11 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from encaisse.ledger.services.bulk import CHANGED, NEW
+
 # What a staged row becomes.
-REJECTED, UNCHANGED, CREATE, UPDATE = -1, 0, 1, 2
+# What is done with a staged row; the ledger writes the new and changed ones (write_staged).
+REJECTED, UNCHANGED, CREATE, UPDATE = -1, 0, NEW, CHANGED
 
 _SQL_TYPES = {
     "postgresql": {

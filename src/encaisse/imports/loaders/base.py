@@ -14,8 +14,8 @@ from encaisse.core.i18n import Text, sentence
 from encaisse.imports.fields import KEY_FIELD, Kind
 from encaisse.imports.rows import Row
 from encaisse.imports.staging import CREATE, REJECTED, UNCHANGED, UPDATE, Stage
-from encaisse.ledger.models import Customer, LegalEntity
-from encaisse.ledger.services import create_legal_entity, letter_by_codes
+from encaisse.ledger.models import Customer, Invoice, LegalEntity, Payment
+from encaisse.ledger.services import create_legal_entity, letter_by_codes, write_staged
 
 MAX_NOTES = 200
 
@@ -110,7 +110,7 @@ class Loader:
     """Common machinery; a subclass per kind says which model, fields and checks."""
 
     kind: ClassVar[Kind]
-    model: ClassVar[type[Model]]
+    model: ClassVar[type[Customer] | type[Invoice] | type[Payment]]
     key_field: ClassVar[str]
     # Model fields written from the stage: (field, stage type, canonical field it comes from)
     fields: ClassVar[tuple[tuple[str, str, str | None], ...]]
@@ -210,43 +210,20 @@ class Loader:
     # -- writing -----------------------------------------------------------------------
 
     def write(self) -> None:
-        """Apply the stage: INSERT the new rows, UPDATE the changed ones (caller's transaction)."""
+        """Apply the stage through the ledger (``ledger.services.write_staged``: INSERT the
+        new rows, UPDATE the changed ones), in the caller's transaction."""
         if self.entity.pk is None:
             self._create_entity()
         self.before_write()
-        table = quote(self.model._meta.db_table)
-        inserted = [name for name, _t, _s in self.fields]
-        insert_columns = [
-            column(self.model, "entity"),
-            column(self.model, self.key_field),
-            *(column(self.model, name) for name in inserted),
-            *self.insert_extras(),
-        ]
-        selected = [
-            "%s",
-            "key",
-            *(quote(name) for name in inserted),
-            *self.insert_extras().values(),
-        ]
-        self.stage.execute(
-            f"INSERT INTO {table} ({', '.join(insert_columns)}) "  # noqa: S608
-            f"SELECT {', '.join(selected)} FROM {{stage}} WHERE action = {CREATE} ORDER BY row_no",
-            [self.entity.pk, *self.insert_params()],
+        assert self.entity.pk is not None  # noqa: S101 (created just above)
+        write_staged(
+            model=self.model,
+            stage=self.stage.table,
+            entity_id=self.entity.pk,
+            key_field=self.key_field,
+            inserted=[name for name, _t, _s in self.fields],
+            updated=list(self.written),
         )
-        if self.written:
-            extras = self.update_extras()
-            assignments = [
-                f"{column(self.model, name)} = {{stage}}.{quote(name)}" for name in self.written
-            ]
-            assignments += [
-                f"{name} = {expression}" for name, expression in self.update_expressions().items()
-            ]
-            assignments += [f"{name} = %s" for name in extras]
-            self.stage.execute(
-                f"UPDATE {table} SET {', '.join(assignments)} FROM {{stage}} "  # noqa: S608
-                f"WHERE {{stage}}.action = {UPDATE} AND {table}.id = {{stage}}.target_id",
-                list(extras.values()),
-            )
         self.after_write()
 
     def analyze(self) -> None:
@@ -269,21 +246,6 @@ class Loader:
         )
         self.entity.pk = entity.pk
         self.note(new_entity_note(entity, first=self.entity.first))
-
-    def insert_extras(self) -> dict[str, str]:
-        """Columns filled on insert besides the staged fields: {column: SQL expression}."""
-        return {}
-
-    def insert_params(self) -> list[Any]:
-        return []
-
-    def update_extras(self) -> dict[str, Any]:
-        """Columns set on update to a parameter: {column: value}."""
-        return {}
-
-    def update_expressions(self) -> dict[str, str]:
-        """Columns set on update to an SQL expression ({stage} names the staging table)."""
-        return {}
 
     def before_write(self) -> None:
         pass

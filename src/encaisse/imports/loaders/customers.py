@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from encaisse.accounts.models import Agency, Role, User
 from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
-from encaisse.imports.loaders.base import Loader, column, model_field, quote
+from encaisse.imports.loaders.base import Loader, model_field, quote
 from encaisse.imports.rows import Row
 from encaisse.ledger.models import Customer
 
@@ -149,15 +147,3 @@ class CustomerLoader(Loader):
                 f"UPDATE {{stage}} SET agency_id = (SELECT a.id FROM {agency_table} a "  # noqa: S608
                 "WHERE UPPER(a.code) = {stage}.agency_code) WHERE agency_code IS NOT NULL"
             )
-
-    def insert_extras(self) -> dict[str, str]:
-        return {column(Customer, "created_at"): "%s", column(Customer, "updated_at"): "%s"}
-
-    def insert_params(self) -> list[Any]:
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        return [now, now]
-
-    def update_extras(self) -> dict[str, Any]:
-        return {
-            column(Customer, "updated_at"): connection.ops.adapt_datetimefield_value(timezone.now())
-        }

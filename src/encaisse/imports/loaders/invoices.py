@@ -8,7 +8,7 @@ from typing import Any
 
 from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
-from encaisse.imports.loaders.base import CustomerIds, Loader, column, quote
+from encaisse.imports.loaders.base import CustomerIds, Loader, quote
 from encaisse.imports.rows import Row
 from encaisse.ledger.models import Invoice, InvoiceKind
 from encaisse.ledger.services import lettered_invoice_changes, refresh_balances
@@ -80,13 +80,6 @@ class InvoiceLoader(Loader):
         columns = {"customer_id": "customer_external_id", "currency": "currency"}
         for name, why in lettered_invoice_changes(stored=current, new=values):
             row.problem(columns.get(name, "amount"), why)
-
-    def insert_extras(self) -> dict[str, str]:
-        # The cache columns, as refresh_balances would compute them for an unlettered invoice.
-        return {column(Invoice, "open_amount"): "amount", column(Invoice, "settled_on"): "NULL"}
-
-    def update_expressions(self) -> dict[str, str]:
-        return {column(Invoice, "open_amount"): "{stage}.amount"}
 
     def after_write(self) -> None:
         refresh_balances(invoice_ids=self._touched(quote(Invoice._meta.db_table), "refresh"))

@@ -251,19 +251,6 @@ class PaymentLoader(Loader):
     def analyzed_models(self) -> list[type[Model]]:
         return [Payment, Allocation]
 
-    def insert_extras(self) -> dict[str, str]:
-        return {
-            column(Payment, "unallocated_amount"): "amount",
-            column(Payment, "settled_on"): "NULL",
-        }
-
-    def update_expressions(self) -> dict[str, str]:
-        return {
-            column(Payment, "unallocated_amount"): "{stage}.amount",
-            # A bank payment the row is linked to takes the ERP's reference (else unchanged).
-            column(Payment, "reference"): "{stage}.key",
-        }
-
     def after_write(self) -> None:
         payment_table = quote(Payment._meta.db_table)
         record_allocations_selected(

@@ -4,7 +4,8 @@ open amount ends in ``refresh_balances``.
 - ``balances``: the open-amount caches, refreshed set-based;
 - ``allocations``: lettering (payments, credit notes, refunds), lettering codes, returns;
 - ``documents``: an invoice at a time, what a lettered one may change, its PDF;
-- ``entities``: the legal entities (your company).
+- ``entities``: the legal entities (your company);
+- ``bulk``: an import's staged customers, invoices and payments written set-based.
 """
 
 from encaisse.ledger.services.allocations import (
@@ -18,6 +19,7 @@ from encaisse.ledger.services.allocations import (
     settleable,
 )
 from encaisse.ledger.services.balances import MONEY_FIELD, allocated_sum, refresh_balances
+from encaisse.ledger.services.bulk import write_staged
 from encaisse.ledger.services.documents import (
     lettered_invoice_changes,
     record_invoice,
@@ -51,4 +53,5 @@ __all__ = [
     "settle_lettered",
     "settleable",
     "update_legal_entity",
+    "write_staged",
 ]
