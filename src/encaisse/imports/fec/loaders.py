@@ -182,7 +182,7 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
 
     def _staged_entries(self, keys: set[str]) -> dict[str, str | None]:
         """The entry of each of these keys an earlier chunk staged (None: a rejected row)."""
-        wanted = sorted(key for key in keys if self.stage.seen.may_contain(key))
+        wanted = sorted(keys)
         found: dict[str, str | None] = {}
         with connection.cursor() as cursor:
             for batch in batches(wanted, 900):
