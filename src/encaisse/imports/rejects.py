@@ -21,6 +21,20 @@ def default_rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects.csv")
 
 
+def open_rejects_file(path: Path, *, encoding: str) -> IO[str]:
+    """The rejected rows file, opened for writing, or BadInput saying why it cannot be."""
+    try:
+        return path.open("w", encoding=encoding, errors="replace", newline="")
+    except OSError as error:
+        raise BadInput(
+            sentence(
+                "--rejects: cannot write %(path)s: %(error)s",
+                path=str(path),
+                error=str(error.strerror),
+            )
+        ) from None
+
+
 def rejects_columns() -> list[str]:
     """The two columns a rejected rows file adds to the file's own, in the active language."""
     return [pgettext("rejected rows file", "row"), pgettext("rejected rows file", "reason")]
@@ -60,16 +74,7 @@ class RejectsWriter:
         separator = {"tab": "\t", "comma": ",", "semicolon": ";", "|": "|"}.get(
             self.table.detected.get("separator", ""), ";"
         )
-        try:
-            self.handle = self.path.open("w", encoding=encoding, errors="replace", newline="")
-        except OSError as error:
-            raise BadInput(
-                sentence(
-                    "--rejects: cannot write %(path)s: %(error)s",
-                    path=str(self.path),
-                    error=str(error.strerror),
-                )
-            ) from None
+        self.handle = open_rejects_file(self.path, encoding=encoding)
         self.writer = csv.writer(self.handle, delimiter=separator)
         self.writer.writerow([*self.table.header, *rejects_columns()])
 

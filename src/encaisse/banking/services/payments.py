@@ -133,15 +133,8 @@ def refunds_paid_back(debits: list[NewLine], entity: LegalEntity) -> dict[str, t
         reference = payment_reference(item.line, item.key)
         if Payment.objects.filter(entity=entity, reference=reference).exists():
             reference = f"{reference[:60]}-{item.key[:12]}"
-        refund = Payment.objects.create(
-            entity=entity,
-            customer_id=customer_id,
-            reference=reference,
-            date=item.line.booking_date,
-            amount=item.line.amount,
-            currency=item.line.currency,
-            unallocated_amount=item.line.amount,
-        )
+        refund = _payment_of(item, entity=entity, customer_id=customer_id, reference=reference)
+        refund.save()
         refunds[item.key] = (refund, note_id)
     return refunds
 
@@ -167,14 +160,8 @@ def new_payments(credits: list[NewLine], entity: LegalEntity) -> dict[str, Payme
         if reference in taken:  # another payment has it (an ERP import...): keep both apart
             reference = f"{reference[:60]}-{item.key[:12]}"
         taken.add(reference)
-        payments[item.key] = Payment(
-            entity=entity,
-            customer_id=customer_id,
-            reference=reference,
-            date=item.line.booking_date,
-            amount=item.line.amount,
-            currency=item.line.currency,
-            unallocated_amount=item.line.amount,
+        payments[item.key] = _payment_of(
+            item, entity=entity, customer_id=customer_id, reference=reference
         )
     Payment.objects.bulk_create(list(payments.values()), batch_size=500)
     return payments
@@ -196,4 +183,17 @@ def learn_ibans(learned: set[tuple[int, str]], stored: list[BankLine]) -> None:
             for customer_id, iban in sorted(learned)
         ],
         ignore_conflicts=True,
+    )
+
+
+def _payment_of(item: NewLine, *, entity: LegalEntity, customer_id: int, reference: str) -> Payment:
+    """The payment a statement line brings (a refund when it is a debit), nothing allocated."""
+    return Payment(
+        entity=entity,
+        customer_id=customer_id,
+        reference=reference,
+        date=item.line.booking_date,
+        amount=item.line.amount,
+        currency=item.line.currency,
+        unallocated_amount=item.line.amount,
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
-from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, sentence, sentence_plural
 from encaisse.core.spreadsheets import safe_cell
 from encaisse.imports.fec.loaders import (
@@ -17,12 +16,13 @@ from encaisse.imports.fec.loaders import (
 )
 from encaisse.imports.fec.reader import FecFile
 from encaisse.imports.models import ImportRun
-from encaisse.imports.rows import Problem
-from encaisse.imports.services import (
+from encaisse.imports.rejects import (
     default_rejects_path,
+    open_rejects_file,
     rejected_reason,
     rejects_columns,
 )
+from encaisse.imports.rows import Problem
 
 
 class FecReport:
@@ -263,16 +263,7 @@ class FecRejects:
     def write(self, number: int, problems: list[Problem], cells: list[str]) -> None:
         if self.handle is None:
             encoding = "cp1252" if self.fec.detected.get("encoding") == "Windows-1252" else "utf-8"
-            try:
-                self.handle = self.path.open("w", encoding=encoding, errors="replace", newline="")
-            except OSError as error:
-                raise BadInput(
-                    sentence(
-                        "--rejects: cannot write %(path)s: %(error)s",
-                        path=str(self.path),
-                        error=str(error.strerror),
-                    )
-                ) from None
+            self.handle = open_rejects_file(self.path, encoding=encoding)
             columns = [*self.fec.header, *rejects_columns()]
             self.handle.write(self.fec.separator.join(columns) + "\r\n")
         reason = rejected_reason(problems)
