@@ -16,6 +16,7 @@ from encaisse.imports.fec.entries import (
     CUSTOMER_ACCOUNT_PREFIX,
     DocumentNumber,
     EntryKind,
+    FecInvoiceRow,
     FecLine,
     FecStats,
     entry_document,
@@ -180,19 +181,18 @@ class FecDocuments:
             "issue_date": line.piece_date or line.entry_date,
             "amount": amount,
             "currency": currency,
-            # For the loader: the PieceRef and what replaces it when another entry has it.
-            "_piece": number.piece,
-            "_entry": number.entry,
-            "_by_entry": number.by_entry,
-            # An opening balance: the loader keeps it only where the year before is missing.
-            "_opening": entry is EntryKind.OPENING,
         }
-        if number.by_entry:
-            columns["_by_entry"] = "EcritureNum"  # where a number by entry comes from
         if self.has_due_dates:
             columns["due_date"] = "EcheanceDate"
             values["due_date"] = line.due_date
-        row = self._row(line, values, columns)
+        plain = self._row(line, values, columns)
+        row = FecInvoiceRow(
+            plain.number, plain.values, plain.cells, plain.problems, plain.columns, plain.positions,
+            document=number,
+            opening=entry is EntryKind.OPENING,
+            by_entry_column=self.header[self.positions["EcritureNum"]],
+            by_entry_position=self.positions["EcritureNum"],
+        )  # fmt: skip
         if not number.number:
             row.problem(
                 "number",

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from encaisse.imports.rows import Problem
+from encaisse.imports.rows import Problem, Row
 from encaisse.imports.values import normalized
 
 CUSTOMER_ACCOUNT_PREFIX = "411"
@@ -136,3 +136,29 @@ def entry_kind(hints: set[str], journal: str, label: str) -> EntryKind:
     ):
         return EntryKind.BANK
     return EntryKind.OTHER
+
+
+NO_NUMBER = DocumentNumber("", "", "", "")
+
+
+@dataclass
+class FecInvoiceRow(Row):
+    """The row of an invoice or credit-note line of a FEC, with what its loader needs beyond
+    the canonical fields: the numbers the line may take, and whether it is an opening
+    balance (kept only where the year before is missing)."""
+
+    document: DocumentNumber = NO_NUMBER
+    opening: bool = False
+    by_entry_column: str = ""  # the file's header of EcritureNum, for messages
+    by_entry_position: int = -1  # its cell
+
+    def number_by_entry(self) -> None:
+        """Take the number its entry gives it (another entry already has its PieceRef)."""
+        self.values["number"] = self.document.by_entry
+        self.columns["number"] = self.by_entry_column
+        self.positions["number"] = self.by_entry_position
+
+    @property
+    def names_a_document(self) -> bool:
+        """Its number is its PieceRef, not its entry's."""
+        return bool(self.document.piece) and self.values.get("number") == self.document.piece

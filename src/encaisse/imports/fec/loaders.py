@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Min
 
 from encaisse.core.money import ZERO
+from encaisse.imports.fec.entries import FecInvoiceRow
 from encaisse.imports.loaders.base import CustomerIds, EntityChoice, batches, column, quote
 from encaisse.imports.loaders.customers import CustomerLoader
 from encaisse.imports.loaders.invoices import InvoiceLoader
@@ -120,13 +121,14 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
         return super().check(self._without_openings_detailed_before(rows))
 
     def _without_openings_detailed_before(self, rows: list[Row]) -> list[Row]:
-        summaries = [
+        summaries: list[Row] = [
             row
             for row in rows
-            if row.values.get("_opening")
+            if isinstance(row, FecInvoiceRow)
+            and row.opening
             and not row.problems
             and row.values.get("number")
-            and row.values["number"] != row.values.get("_piece")  # names no document
+            and not row.names_a_document
         ]
         if not summaries or self.entity.pk is None:
             return rows
@@ -158,15 +160,19 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
         return [row for row in rows if row.number not in left_out]
 
     def _number_by_entry_when_another_entry_has_the_piece(self, rows: list[Row]) -> None:
-        candidates = [row for row in rows if row.values.get("_piece") and row.values["_by_entry"]]
+        candidates = [
+            row
+            for row in rows
+            if isinstance(row, FecInvoiceRow) and row.document.piece and row.document.by_entry
+        ]
         if not candidates:
             return
         # The parts of a document are numbered from /1: its first part tells its entry.
-        pieces = {row.values["_piece"] for row in candidates}
+        pieces = {row.document.piece for row in candidates}
         owners = self._staged_entries(pieces | {f"{piece}/1" for piece in pieces})
         first_in_chunk: dict[str, str] = {}
         for row in candidates:
-            piece, entry = row.values["_piece"], row.values["_entry"]
+            piece, entry = row.document.piece, row.document.entry
             if piece in owners:
                 owner = owners[piece]
             elif f"{piece}/1" in owners:
@@ -174,9 +180,7 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
             else:
                 owner = first_in_chunk.setdefault(piece, entry)
             if owner != entry:
-                row.values["number"] = row.values["_by_entry"]
-                row.columns["number"] = row.columns["_by_entry"]
-                row.positions["number"] = row.positions["_by_entry"]
+                row.number_by_entry()
                 self.numbered_by_entry += 1
                 self.by_entry_example = self.by_entry_example or row.values["number"]
 
@@ -195,10 +199,11 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
         return found
 
     def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
-        if row.values.get("_opening") and current is not None:
+        entry = row.document.entry if isinstance(row, FecInvoiceRow) else None
+        if isinstance(row, FecInvoiceRow) and row.opening and current is not None:
             # Brought forward: the document as the ledger has it, whatever is left of it.
             self.openings_known += 1
-            return {**current, "refresh": False, "entry_ref": row.values.get("_entry")}
+            return {**current, "refresh": False, "entry_ref": entry}
         values = super().values(row, current)
         if values is None:
             return None
@@ -208,7 +213,7 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
             values["due_date"] = current["due_date"]
         elif current is None:
             self.due_dates_computed += 1
-        values["entry_ref"] = row.values.get("_entry")
+        values["entry_ref"] = entry
         self._with_pending_customer(row, values)
         return values
 
