@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.collaboration.models import CallOutcome, DisputeReason
 from encaisse.core.errors import BadInput
+
+
+class OutcomeArguments(TypedDict):
+    """A call or task outcome as the form gives it to ``record_task_outcome``."""
+
+    outcome: str
+    note: str
+    promised_for: dt.date | None
+    promised_amount: Decimal | None
+    dispute_reason: str | None
 
 
 class AmountField(forms.DecimalField):
@@ -77,7 +88,8 @@ class TaskOutcomeForm(forms.Form):
             self.add_error("dispute_reason", _("Choose why the customer disputes."))
         return data
 
-    def service_arguments(self) -> dict[str, Any]:
+    def service_arguments(self) -> OutcomeArguments:
+        """What ``record_task_outcome`` is given, typed (the view adds the task, who, when)."""
         data = self.cleaned_data
         return {
             "outcome": data["outcome"],
