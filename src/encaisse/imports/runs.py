@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
-from encaisse.core.i18n import Text, sentence, text_of, to_data
+from encaisse.core.i18n import Sentence, Text, sentence, sentence_plural, text_of, to_data
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.report import import_report
 from encaisse.imports.rows import Problem
@@ -165,4 +165,30 @@ def result_of(run: ImportRun) -> ImportResult:
         message=str(report.message),
         file_format=dict(run.file_format),
         rejects_file=run.rejects_file,
+    )
+
+
+def refused_whole(
+    run: ImportRun, *, problems: int, rejected: int, read: Text, unit: str
+) -> Sentence:
+    """Why nothing was imported, and how to import the good rows anyway, as the person who
+    started the import would do it: the command's ``--partial``, or the upload form's box.
+    ``read``: how many rows (lines, entries) were read; ``unit``: rows, lines or entries."""
+    if run.origin == ImportOrigin.UPLOAD:
+        hint = sentence(
+            "fix them, or upload the file again with “%(option)s” ticked",
+            option=sentence("Import the good rows and set the rejected ones aside"),
+        )
+    elif unit == "lines":
+        hint = sentence("fix them, or import with --partial to import the good lines")
+    elif unit == "entries":
+        hint = sentence("fix them, or import with --partial to import the good entries")
+    else:
+        hint = sentence("fix them, or import with --partial to import the good rows")
+    return sentence(
+        "nothing was imported: %(problems)s in %(rejected)s of %(read)s (%(hint)s)",
+        problems=sentence_plural("%(count)s problem", "%(count)s problems", problems),
+        rejected=rejected,
+        read=read,
+        hint=hint,
     )

@@ -49,6 +49,7 @@ from encaisse.imports.runs import (
     failures_recorded,
     finish_run,
     read_file_bytes,
+    refused_whole,
     result_of,
     start_run,
 )
@@ -344,14 +345,12 @@ def _import_table(
             finish_run(
                 run,
                 ImportStatus.FAILED,
-                message=sentence(
-                    "nothing was imported: %(problems)s in %(rejected)s of %(rows)s (fix them, "
-                    "or import with --partial to import the good rows)",
-                    problems=sentence_plural(
-                        "%(count)s problem", "%(count)s problems", problem_count
-                    ),
+                message=refused_whole(
+                    run,
+                    problems=problem_count,
                     rejected=counts.rejected,
-                    rows=sentence_plural("%(count)s row", "%(count)s rows", done),
+                    read=sentence_plural("%(count)s row", "%(count)s rows", done),
+                    unit="rows",
                 ),
                 notes=loader.notes,
             )

@@ -30,6 +30,7 @@ from encaisse.core.errors import BadInput
 from encaisse.core.i18n import sentence, sentence_plural
 from encaisse.imports.file_kinds import ImportOptions
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
+from encaisse.imports.runs import refused_whole
 from encaisse.imports.services import (
     MAX_PROBLEMS_KEPT,
     ImportResult,
@@ -73,14 +74,12 @@ def import_bank_statement(
             finish_run(
                 run,
                 ImportStatus.FAILED,
-                message=sentence(
-                    "nothing was imported: %(problems)s in %(bad)s of %(entries)s (fix them, or "
-                    "import with --partial to import the good entries)",
-                    problems=sentence_plural(
-                        "%(count)s problem", "%(count)s problems", len(parsed.problems)
-                    ),
-                    bad=parsed.bad_entries,
-                    entries=sentence_plural("%(count)s entry", "%(count)s entries", parsed.entries),
+                message=refused_whole(
+                    run,
+                    problems=len(parsed.problems),
+                    rejected=parsed.bad_entries,
+                    read=sentence_plural("%(count)s entry", "%(count)s entries", parsed.entries),
+                    unit="entries",
                 ),
                 notes=parsed.notes,
             )

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
-from encaisse.core.i18n import sentence, sentence_plural
+from encaisse.core.i18n import sentence
 from encaisse.imports.fec.documents import Document, DocumentKind
 from encaisse.imports.fec.entries import FecLine
 from encaisse.imports.fec.loaders import (
@@ -32,6 +32,7 @@ from encaisse.imports.fec.report import FecRejects, FecReport, lines_said
 from encaisse.imports.loaders import EntityChoice
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
 from encaisse.imports.rows import Problem
+from encaisse.imports.runs import refused_whole
 from encaisse.imports.services import (
     CHUNK_ROWS,
     MAX_PROBLEMS_KEPT,
@@ -265,14 +266,12 @@ class _FecImport(FecReport):
             finish_run(
                 run,
                 ImportStatus.FAILED,
-                message=sentence(
-                    "nothing was imported: %(problems)s in %(rejected)s of %(lines)s (fix them, "
-                    "or import with --partial to import the good lines)",
-                    problems=sentence_plural(
-                        "%(count)s problem", "%(count)s problems", self.problem_count
-                    ),
+                message=refused_whole(
+                    run,
+                    problems=self.problem_count,
                     rejected=self.rejected_lines,
-                    lines=lines_said(lines),
+                    read=lines_said(lines),
+                    unit="lines",
                 ),
             )
             return

@@ -77,13 +77,17 @@ def test_the_same_report_reads_in_english_for_an_english_reader(client, uploaded
 
 
 def test_why_nothing_was_imported_reads_in_french(client, uploaded):
+    """An upload's report says what to do on the page (tick the box), not the command's
+    --partial."""
     run = uploaded()
     assert run.status == ImportStatus.FAILED
     page = client.get(f"/imports/{run.pk}/", **in_french(client)).content.decode()
     assert (
         f"rien n&#x27;a été importé{NBSP}: 1 problème dans 1 sur 3 lignes (corrigez-les, ou "
-        "importez avec --partial pour importer les bonnes lignes)"
+        f"déposez de nouveau le fichier en cochant «{NBSP}Importer les lignes valides et mettre "
+        f"de côté les lignes rejetées{NBSP}»)"
     ) in page
+    assert "--partial" not in page
     assert "nothing was imported" not in page
 
 
