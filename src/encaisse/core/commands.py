@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import sys
+from argparse import RawDescriptionHelpFormatter
 from typing import Any, NoReturn
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    DjangoHelpFormatter,
+)
 
 from encaisse.core.errors import BadInput
 
 
+class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
+    """Django's option order, with the examples and field lists of an epilog kept as written."""
+
+
 class EncaisseCommand(BaseCommand):
-    """A command whose bad input ends in one line on stderr and exit status 2."""
+    """A command whose bad input ends in one line on stderr and exit status 2; its
+    ``help_epilog()`` (examples, field lists) is printed after the options as written."""
+
+    def help_epilog(self) -> str:
+        return ""
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        epilog = self.help_epilog()
+        if epilog:
+            kwargs.setdefault("formatter_class", _HelpFormatter)
+            kwargs.setdefault("epilog", epilog)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         program = f"encaisse {subcommand}"
         parser.prog = program

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser, DjangoHelpFormatter
+from django.core.management.base import CommandError, CommandParser
 
 from encaisse.core.commands import EncaisseCommand
 from encaisse.core.errors import BadInput
@@ -25,11 +24,6 @@ from encaisse.imports.fields import (
 from encaisse.imports.file_kinds import ImportOptions, file_kinds, run_file_kind
 from encaisse.imports.report import describe_format
 from encaisse.imports.services import ImportResult, import_file
-
-
-class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
-    """Django's option order, with the field lists kept as written."""
-
 
 EPILOG = f"""canonical fields (a column named so, or a usual French header such as
 "N° facture", "Code client", "Date facture", "Échéance", "Montant TTC", is found without
@@ -79,10 +73,8 @@ class Command(EncaisseCommand):
         "(accounting entries), a Factur-X PDF invoice or a bank statement."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        kwargs.setdefault("epilog", EPILOG + "\n\n" + _kinds_epilog())
-        return super().create_parser(prog_name, subcommand, **kwargs)
+    def help_epilog(self) -> str:
+        return EPILOG + "\n\n" + _kinds_epilog()
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -4,10 +4,9 @@ a thin adapter over ledger.services and ledger.selectors."""
 from __future__ import annotations
 
 import json
-from argparse import RawDescriptionHelpFormatter
 from typing import Any
 
-from django.core.management.base import CommandParser, DjangoHelpFormatter
+from django.core.management.base import CommandParser
 
 from encaisse.core.commands import EncaisseCommand
 from encaisse.core.errors import BadInput
@@ -53,10 +52,6 @@ number, IBAN and BIC are checked and stored without spaces; a French VAT number 
 one of the SIREN. Bad input writes nothing: one line says which option and why (exit 2).
 When there is no legal entity yet, the first import creates one (code MAIN): rename it with
 `encaisse entity set MAIN --code CODE --name NAME`."""
-
-
-class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
-    """Django's option order, with the examples kept as written."""
 
 
 def _row(entity: LegalEntity) -> dict[str, Any]:
@@ -115,10 +110,8 @@ class Command(EncaisseCommand):
         "add CODE --name NAME records one; set CODE changes the options given; list prints them."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        kwargs.setdefault("epilog", EPILOG)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+    def help_epilog(self) -> str:
+        return EPILOG
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
