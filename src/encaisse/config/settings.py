@@ -265,7 +265,18 @@ ENCAISSE_DUNNING_PARTITIONS = int(os.environ.get("ENCAISSE_DUNNING_PARTITIONS", 
 _run_hour, _, _run_minute = ENCAISSE_DUNNING_RUN_AT.partition(":")
 # The one place the schedule is declared (Celery beat; the in-process scheduler reads the
 # same ENCAISSE_DUNNING_RUN_AT).
+# Daily housekeeping jobs (dotted paths of ``@job``s taking an ``as_of`` ISO date), run once
+# a day at ENCAISSE_DAILY_JOBS_AT: promises kept or broken, disputes past due, digests. Each
+# must be safe to run twice on the same day (the in-process scheduler runs them again after
+# a restart). Apps add theirs here, the one list.
+ENCAISSE_DAILY_JOBS_AT = os.environ.get("ENCAISSE_DAILY_JOBS_AT", "05:30")
+ENCAISSE_DAILY_JOBS: list[str] = []
+_daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
 CELERY_BEAT_SCHEDULE = {
+    "daily-jobs": {
+        "task": "encaisse.core.tasks.run_daily_jobs_task",
+        "schedule": crontab(hour=int(_daily_hour), minute=int(_daily_minute or 0)),
+    },
     "daily-dunning-run": {
         "task": "encaisse.dunning.tasks.execute_dunning_run_task",
         "schedule": crontab(hour=int(_run_hour), minute=int(_run_minute or 0)),

@@ -2,8 +2,9 @@
 stand-in, CELERY_BEAT_SCHEDULE being the schedule with Redis).
 
 Once a minute, through the job layer (run in this thread, with the jobs' retry policy): the
-daily run when its time has come and today's run is not done yet, the outbox, and the
-recovery of what lost jobs left behind. Started by `encaisse worker` without REDIS_URL, or
+daily run when its time has come and today's run is not done yet, the daily housekeeping
+jobs (settings.ENCAISSE_DAILY_JOBS) once a day, the outbox, and the recovery of what lost
+jobs left behind. Started by `encaisse worker` without REDIS_URL, or
 in a thread by `encaisse demo` / `encaisse serve` (ENCAISSE_BACKGROUND_SERVICES).
 """
 
@@ -28,9 +29,24 @@ def run_time() -> dt.time:
     return dt.time(int(hour), int(minute or 0))
 
 
+def daily_jobs_time() -> dt.time:
+    hour, _, minute = settings.ENCAISSE_DAILY_JOBS_AT.partition(":")
+    return dt.time(int(hour), int(minute or 0))
+
+
+# The day the daily jobs last ran in this process: after a restart they run again, which
+# they allow (each is safe to run twice on a day).
+_daily_jobs_done_on: dict[str, dt.date] = {}
+
+
 def tick(now: dt.datetime | None = None) -> None:
-    """What is due at ``now``: today's run (once), the outbox, the recoveries."""
+    """What is due at ``now``: today's run (once), the daily jobs (once a day in this
+    process), the outbox, the recoveries."""
     now = timezone.localtime(now or timezone.now())
+    if now.time() >= daily_jobs_time() and _daily_jobs_done_on.get("daily") != now.date():
+        _daily_jobs_done_on["daily"] = now.date()
+        for name in settings.ENCAISSE_DAILY_JOBS:  # each with its own retries, in turn
+            run_now(name, as_of=now.date().isoformat())
     if (
         now.time() >= run_time()
         and not DunningRun.objects.filter(as_of=now.date(), status=RunStatus.DONE).exists()
