@@ -6,16 +6,29 @@ this one registers a reader in its AppConfig.ready(); the command and the upload
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from encaisse.accounts.models import User
     from encaisse.imports.services import ImportResult
+
+
+class StoredOptions(TypedDict, total=False):
+    """The options an import run keeps (``ImportRun.options``, JSON): what was asked, for
+    the worker that runs an upload and for the run's page."""
+
+    mapping: dict[str, Any]  # fields.Mapping.as_dict() (CSV/XLSX kinds)
+    partial: bool
+    create_missing: bool
+    entity: str  # "" when not given
+    rejects_path: str  # "" when not given
+    payment_terms_days: int | None
+    language: str  # an upload's: the language its rejected rows file is written in
 
 
 @dataclass(frozen=True)
@@ -32,7 +45,7 @@ class ImportOptions:
     on_progress: Callable[[int, int], None] | None = None  # (rows read, rows in all)
 
     @classmethod
-    def of_upload(cls, run_id: int, kept: Mapping[str, Any]) -> ImportOptions:
+    def of_upload(cls, run_id: int, kept: StoredOptions) -> ImportOptions:
         """The options an upload's run keeps (as JSON), for the reader of its kind."""
         terms = kept.get("payment_terms_days")
         return cls(

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from django.db import DatabaseError
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Sentence, Text, sentence, sentence_plural, text_of, to_data
+from encaisse.imports.file_kinds import StoredOptions
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
 from encaisse.imports.report import import_report
 from encaisse.imports.rows import Problem
@@ -73,7 +73,7 @@ def start_run(
     kind: str,
     path: Path,
     user: User | None,
-    options: dict[str, Any],
+    options: StoredOptions,
     run: ImportRun | None = None,
 ) -> ImportRun:
     """The run of a file import, checking from now: the queued run of an upload, or a new one

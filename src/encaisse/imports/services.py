@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from contextlib import nullcontext
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -28,7 +28,7 @@ from encaisse.accounts.models import User
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import Text, from_data, sentence, sentence_plural, to_data
 from encaisse.imports.fields import Kind, Mapping, mapping_from_dict
-from encaisse.imports.file_kinds import ImportOptions, file_kinds, run_file_kind
+from encaisse.imports.file_kinds import ImportOptions, StoredOptions, file_kinds, run_file_kind
 from encaisse.imports.jobs import claim_queued_run, kept_alive, queue_import_run
 from encaisse.imports.loaders import LOADERS, EntityChoice
 from encaisse.imports.models import ImportOrigin, ImportRun, ImportStatus
@@ -176,7 +176,7 @@ def _options(
     create_missing: bool,
     entity: str | None,
     rejects_path: str | Path | None,
-) -> dict[str, Any]:
+) -> StoredOptions:
     return {
         "mapping": (mapping or Mapping()).as_dict(),
         "partial": partial,

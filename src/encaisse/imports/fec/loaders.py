@@ -23,6 +23,7 @@ from encaisse.imports.loaders.base import CustomerIds, EntityChoice, batches, co
 from encaisse.imports.loaders.customers import CustomerLoader
 from encaisse.imports.loaders.invoices import InvoiceLoader
 from encaisse.imports.loaders.payments import PaymentLoader
+from encaisse.imports.loaders.records import CustomerRecord, InvoiceRecord, PaymentRecord
 from encaisse.imports.rows import Row
 from encaisse.imports.staging import Stage
 from encaisse.imports.values import CENT
@@ -41,9 +42,9 @@ class FecCustomerLoader(CustomerLoader):
         self.stage.name = "encaisse_stage_fec_customers"
         self.pending = pending  # external id -> payment terms, of the customers to create
 
-    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+    def values(self, row: Row, current: CustomerRecord | None) -> CustomerRecord | None:
         if current is not None:
-            return dict(current)  # known: unchanged
+            return current.copy()  # known: unchanged
         values = super().values(row, current)
         if values is not None:
             self.pending[row.values["external_id"]] = values["payment_terms_days"]
@@ -70,7 +71,9 @@ class _PendingCustomerMixin:
     stage: Stage
     entity: EntityChoice
 
-    def _with_pending_customer(self, row: Row, values: dict[str, Any] | None) -> None:
+    def _with_pending_customer(
+        self, row: Row, values: InvoiceRecord | PaymentRecord | None
+    ) -> None:
         if values is not None and values["customer_id"] == PENDING:
             values["customer_id"] = None
             values["customer_ext"] = row.values["customer_external_id"]
@@ -198,7 +201,7 @@ class FecInvoiceLoader(_PendingCustomerMixin, InvoiceLoader):
                 found.update(cursor.fetchall())
         return found
 
-    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+    def values(self, row: Row, current: InvoiceRecord | None) -> InvoiceRecord | None:
         entry = row.document.entry if isinstance(row, FecInvoiceRow) else None
         if isinstance(row, FecInvoiceRow) and row.opening and current is not None:
             # Brought forward: the document as the ledger has it, whatever is left of it.
@@ -238,7 +241,7 @@ class FecPaymentLoader(_PendingCustomerMixin, PaymentLoader):
         self.stage.name = "encaisse_stage_fec_payments"
         self.customers = _PendingCustomerIds(self.entity, pending)
 
-    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+    def values(self, row: Row, current: PaymentRecord | None) -> PaymentRecord | None:
         values = super().values(row, current)
         self._with_pending_customer(row, values)
         return values

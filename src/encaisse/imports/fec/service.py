@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +28,7 @@ from encaisse.imports.fec.loaders import (
 )
 from encaisse.imports.fec.reader import FecFile
 from encaisse.imports.fec.report import FecRejects, FecReport, lines_said
+from encaisse.imports.file_kinds import StoredOptions
 from encaisse.imports.loaders import EntityChoice
 from encaisse.imports.models import ImportKind, ImportRun, ImportStatus
 from encaisse.imports.rows import Problem
@@ -65,7 +65,7 @@ def fec_options(
     payment_terms_days: int | None = None,
     rejects_path: str | Path | None = None,
     create_missing: bool = False,
-) -> dict[str, Any]:
+) -> StoredOptions:
     """The options of a FEC import as stored on its ImportRun."""
     if payment_terms_days is not None and not 0 <= payment_terms_days <= 365:
         raise BadInput(

@@ -19,7 +19,7 @@ from encaisse.imports.loaders.customers import CustomerLoader
 from encaisse.imports.loaders.invoices import InvoiceLoader
 from encaisse.imports.loaders.payments import PaymentLoader
 
-LOADERS: dict[Kind, type[Loader]] = {
+LOADERS: dict[Kind, type[CustomerLoader] | type[InvoiceLoader] | type[PaymentLoader]] = {
     Kind.CUSTOMERS: CustomerLoader,
     Kind.INVOICES: InvoiceLoader,
     Kind.PAYMENTS: PaymentLoader,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from django.db import connection
 from django.db.models import Field, Model
 
 from encaisse.core.i18n import Text, sentence
 from encaisse.imports.fields import KEY_FIELD, Kind
+from encaisse.imports.loaders.records import Staging
 from encaisse.imports.rows import Row
 from encaisse.imports.staging import CREATE, REJECTED, UNCHANGED, UPDATE, Stage
 from encaisse.ledger.models import Customer, Invoice, LegalEntity, Payment
@@ -106,8 +107,12 @@ class EntityChoice:
     first: bool = False
 
 
-class Loader:
-    """Common machinery; a subclass per kind says which model, fields and checks."""
+RecordT = TypeVar("RecordT", bound=Staging)
+
+
+class Loader(Generic[RecordT]):
+    """Common machinery; a subclass per kind says which model, fields and checks, and
+    which typed record (``loaders.records``) it reads and stages."""
 
     kind: ClassVar[Kind]
     model: ClassVar[type[Customer] | type[Invoice] | type[Payment]]
@@ -149,7 +154,7 @@ class Loader:
         existing = self.existing(keys)
         self.prefetch(rows)
         first_in_chunk: dict[str, int] = {}
-        staged: list[tuple[Any, ...]] = []
+        staged: list[tuple[object, ...]] = []
         rejected: list[Row] = []
         for row in rows:
             key = row.values.get(key_name)
@@ -173,18 +178,18 @@ class Loader:
             else:
                 target = current["id"]
                 changed = any(values.get(name) != current.get(name) for name in self.written)
-                action = UPDATE if changed or values.get("_force_update") else UNCHANGED
+                action = UPDATE if changed or values.get("force_update") else UNCHANGED
             self.counts.add(action)
             staged.append(self._staged(key, row.number, action, target, values))
         self.stage.add(staged)
         return rejected
 
     def _staged(
-        self, key: str, number: int, action: int, target: int | None, values: dict[str, Any]
-    ) -> tuple[Any, ...]:
+        self, key: str, number: int, action: int, target: int | None, values: Staging
+    ) -> tuple[object, ...]:
         return (key, number, action, target, *map(values.get, self._staged_names))
 
-    def existing(self, keys: set[str]) -> dict[str, dict[str, Any]]:
+    def existing(self, keys: set[str]) -> dict[str, RecordT]:
         """What is stored under these keys: {key: {"id": ..., field: value, ...}}."""
         if not keys or self.entity.pk is None:
             return {}
@@ -195,7 +200,7 @@ class Loader:
             keys=keys,
             names=["id", self.key_field, *self.compared_fields()],
         )
-        return {record[self.key_field]: record for record in records}
+        return {record[self.key_field]: cast(RecordT, record) for record in records}
 
     def compared_fields(self) -> list[str]:
         return [name for name, _t, _s in self.fields]
@@ -203,7 +208,7 @@ class Loader:
     def prefetch(self, rows: list[Row]) -> None:
         """Bulk look-ups the rows of a chunk need (customers...)."""
 
-    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+    def values(self, row: Row, current: RecordT | None) -> RecordT | None:
         """The model values of a row (merged over ``current``), adding problems to the row."""
         raise NotImplementedError
 

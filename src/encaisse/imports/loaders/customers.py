@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models.functions import Lower
 
@@ -10,11 +10,12 @@ from encaisse.accounts.models import Agency, Role, User
 from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import Loader, model_field, quote
+from encaisse.imports.loaders.records import CustomerRecord
 from encaisse.imports.rows import Row
 from encaisse.ledger.models import Customer
 
 
-class CustomerLoader(Loader):
+class CustomerLoader(Loader[CustomerRecord]):
     kind = Kind.CUSTOMERS
     model = Customer
     key_field = "external_id"
@@ -47,13 +48,16 @@ class CustomerLoader(Loader):
         self.agencies = {code.upper(): pk for pk, code in Agency.objects.values_list("pk", "code")}
         self.new_reps: set[str] = set()
         self.new_agencies: dict[str, str] = {}  # upper code -> code as written in the file
-        self.defaults = {
-            name: model_field(Customer, name).get_default() for name, _t, _s in self.fields
-        }
+        self.defaults = cast(
+            CustomerRecord,
+            {name: model_field(Customer, name).get_default() for name, _t, _s in self.fields},
+        )
 
-    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+    def values(self, row: Row, current: CustomerRecord | None) -> CustomerRecord | None:
         v = row.values
-        values: dict[str, Any] = dict(current) if current else dict(self.defaults)
+        values = (current or self.defaults).copy()
+        # The file's fields, named by the kind's list rather than one by one.
+        fields, defaults = cast(dict[str, object], values), cast(dict[str, object], self.defaults)
         for name, _kind, source in self.fields:
             if source not in self.file_fields or source in ("sales_rep_email", "agency_code"):
                 continue
@@ -61,15 +65,15 @@ class CustomerLoader(Loader):
             if value is None:
                 if name in self.KEEP_WHEN_EMPTY:
                     continue
-                value = self.defaults[name]
-            values[name] = value
+                value = defaults[name]
+            fields[name] = value
         if "sales_rep_email" in self.file_fields:
             values["sales_rep_id"] = self._rep(row, v.get("sales_rep_email"), values)
         if "agency_code" in self.file_fields:
             values["agency_id"] = self._agency(row, v.get("agency_code"), values)
         return None if row.problems else values
 
-    def _rep(self, row: Row, email: str | None, values: dict[str, Any]) -> int | None:
+    def _rep(self, row: Row, email: str | None, values: CustomerRecord) -> int | None:
         if not email:
             return None
         pks = self.reps.get(email.lower(), [])
@@ -80,7 +84,7 @@ class CustomerLoader(Loader):
         elif self.create_missing:
             self.new_reps.add(email.lower())
             values["rep_email"] = email.lower()
-            values["_force_update"] = True
+            values["force_update"] = True
         else:
             row.problem(
                 "sales_rep_email",
@@ -90,7 +94,7 @@ class CustomerLoader(Loader):
             )
         return None
 
-    def _agency(self, row: Row, code: str | None, values: dict[str, Any]) -> int | None:
+    def _agency(self, row: Row, code: str | None, values: CustomerRecord) -> int | None:
         if not code:
             return None
         pk = self.agencies.get(code.upper())
@@ -99,7 +103,7 @@ class CustomerLoader(Loader):
         if self.create_missing:
             self.new_agencies.setdefault(code.upper(), code)
             values["agency_code"] = code.upper()
-            values["_force_update"] = True
+            values["force_update"] = True
         else:
             row.problem(
                 "agency_code",

@@ -9,12 +9,13 @@ from typing import Any
 from encaisse.core.i18n import sentence
 from encaisse.imports.fields import Kind
 from encaisse.imports.loaders.base import CustomerIds, Loader, quote
+from encaisse.imports.loaders.records import InvoiceRecord
 from encaisse.imports.rows import Row
 from encaisse.ledger.models import Invoice, InvoiceKind
 from encaisse.ledger.services import lettered_invoice_changes, refresh_balances
 
 
-class InvoiceLoader(Loader):
+class InvoiceLoader(Loader[InvoiceRecord]):
     kind = Kind.INVOICES
     model = Invoice
     key_field = "number"
@@ -41,7 +42,7 @@ class InvoiceLoader(Loader):
             {r.values["customer_external_id"] for r in rows if r.values.get("customer_external_id")}
         )
 
-    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+    def values(self, row: Row, current: InvoiceRecord | None) -> InvoiceRecord | None:
         v = row.values
         customer = self.customers.get(v.get("customer_external_id"))
         if customer is None and v.get("customer_external_id"):
@@ -53,7 +54,7 @@ class InvoiceLoader(Loader):
         amount: Decimal = v["amount"]
         issued: dt.date = v["issue_date"]
         due = v.get("due_date") or issued + dt.timedelta(days=customer[1])
-        values = {
+        values: InvoiceRecord = {
             "customer_id": customer[0],
             "kind": InvoiceKind.CREDIT_NOTE if amount < 0 else InvoiceKind.INVOICE,
             "issue_date": issued,
@@ -63,7 +64,7 @@ class InvoiceLoader(Loader):
             "disputed": bool(v.get("disputed")),
             "lettering_code": v.get("lettering_code") or "",
         }
-        self.lettering_codes.add(str(values["lettering_code"]))
+        self.lettering_codes.add(values["lettering_code"])
         # The open-amount cache is written as for a new invoice (open = amount); the invoices
         # where that is not the whole story go through refresh_balances after the write:
         # those already lettered, and those of zero amount (settled on their issue date).
@@ -76,7 +77,7 @@ class InvoiceLoader(Loader):
         return None if row.problems else values
 
     @staticmethod
-    def _check_lettered(row: Row, current: dict[str, Any], values: dict[str, Any]) -> None:
+    def _check_lettered(row: Row, current: InvoiceRecord, values: InvoiceRecord) -> None:
         columns = {"customer_id": "customer_external_id", "currency": "currency"}
         for name, why in lettered_invoice_changes(stored=current, new=values):
             row.problem(columns.get(name, "amount"), why)

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import F, Model, Q
 
@@ -20,6 +21,7 @@ from encaisse.imports.loaders.base import (
     quote,
     records_by_key,
 )
+from encaisse.imports.loaders.records import BankPayment, NamedInvoice, PaymentRecord
 from encaisse.imports.rows import Row
 from encaisse.ledger.models import Allocation, Invoice, InvoiceKind, Payment
 from encaisse.ledger.services import (
@@ -31,7 +33,7 @@ from encaisse.ledger.services import (
 BANK_WITHIN_DAYS = 5  # a bank books a transfer a few days before or after the ERP
 
 
-class PaymentLoader(Loader):
+class PaymentLoader(Loader[PaymentRecord]):
     kind = Kind.PAYMENTS
     model = Payment
     key_field = "reference"
@@ -52,10 +54,10 @@ class PaymentLoader(Loader):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.customers = CustomerIds(self.entity)
-        self.invoices: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, NamedInvoice] = {}
         self.allocated_now: dict[int, Decimal] = {}  # invoice id -> lettered by this import
         self.pairs: set[tuple[int, int]] = set()  # (payment, invoice) already lettered
-        self._bank_payments: dict[tuple[str, Any], list[dict[str, Any]]] | None = None
+        self._bank_payments: dict[tuple[str, Decimal], list[BankPayment]] | None = None
         self._claimed: set[int] = set()
 
     def compared_fields(self) -> list[str]:
@@ -65,7 +67,7 @@ class PaymentLoader(Loader):
         self._chunk_rows = rows  # existing() links new references to bank payments
         return super().check(rows)
 
-    def existing(self, keys: set[str]) -> dict[str, dict[str, Any]]:
+    def existing(self, keys: set[str]) -> dict[str, PaymentRecord]:
         """Stored payments by reference; and, for a reference not stored yet, the payment a
         bank statement already brought for the same money (same customer and amount, within
         a few days, not claimed by the ERP yet): the row updates that payment and gives it
@@ -79,7 +81,7 @@ class PaymentLoader(Loader):
         for row in wanted:
             record = self._bank_payment_for(row)
             if record is not None:
-                found[row.values["reference"]] = record
+                found[row.values["reference"]] = cast(PaymentRecord, record)
                 self.note(
                     sentence(
                         "row %(row)s: payment %(reference)s is the bank's %(bank)s (same "
@@ -91,14 +93,14 @@ class PaymentLoader(Loader):
                 )
         return found
 
-    def _bank_payment_for(self, row: Row) -> dict[str, Any] | None:
+    def _bank_payment_for(self, row: Row) -> BankPayment | None:
         if self._bank_payments is None:
             self._bank_payments = self._unclaimed_bank_payments()
-        customer, amount, on = (
-            row.values.get("customer_external_id"),
-            row.values.get("amount"),
-            row.values.get("date"),
-        )
+        customer: str | None = row.values.get("customer_external_id")
+        amount: Decimal | None = row.values.get("amount")
+        on: dt.date | None = row.values.get("date")
+        if amount is None:
+            return None
         for record in self._bank_payments.get((str(customer), amount), []):
             if record["id"] in self._claimed or on is None:
                 continue
@@ -107,12 +109,12 @@ class PaymentLoader(Loader):
                 return record
         return None
 
-    def _unclaimed_bank_payments(self) -> dict[tuple[str, Any], list[dict[str, Any]]]:
+    def _unclaimed_bank_payments(self) -> dict[tuple[str, Decimal], list[BankPayment]]:
         """Payments a bank statement created whose reference is still the bank's."""
         if self.entity.pk is None:
             return {}
         names = ["id", "reference", *self.compared_fields()]
-        by_money: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+        by_money: dict[tuple[str, Decimal], list[BankPayment]] = {}
         for record in (
             Payment.objects.filter(entity_id=self.entity.pk, bank_line__isnull=False)
             .filter(Q(reference=F("bank_line__bank_reference")) | Q(reference__startswith="BANK-"))
@@ -120,7 +122,7 @@ class PaymentLoader(Loader):
             .order_by("date", "pk")
         ):
             by_money.setdefault((record["customer__external_id"], record["amount"]), []).append(
-                record
+                cast(BankPayment, record)
             )
         return by_money
 
@@ -139,7 +141,7 @@ class PaymentLoader(Loader):
                 names=["id", "number", "customer_id", "kind", "currency", "open_amount",
                        "issue_date"],
             ):  # fmt: skip
-                self.invoices[record["number"]] = record
+                self.invoices[record["number"]] = cast(NamedInvoice, record)
         references = {r.values["reference"] for r in rows if r.values.get("reference")}
         self.pairs = set()
         if references and self.invoices and self.entity.pk is not None:
@@ -150,7 +152,7 @@ class PaymentLoader(Loader):
                     ).values_list("payment_id", "invoice_id")
                 )
 
-    def values(self, row: Row, current: dict[str, Any] | None) -> dict[str, Any] | None:
+    def values(self, row: Row, current: PaymentRecord | None) -> PaymentRecord | None:
         v = row.values
         customer = self.customers.get(v.get("customer_external_id"))
         if customer is None and v.get("customer_external_id"):
@@ -178,14 +180,14 @@ class PaymentLoader(Loader):
                 row.problem("invoice_number", sentence("the invoice belongs to another customer"))
         if row.problems or customer is None or amount is None:
             return None
-        values: dict[str, Any] = {
+        values: PaymentRecord = {
             "customer_id": customer[0],
             "date": v["date"],
             "amount": amount,
             "currency": v.get("currency") or self.entity.currency,
             "lettering_code": v.get("lettering_code") or "",
         }
-        self.lettering_codes.add(str(values["lettering_code"]))
+        self.lettering_codes.add(values["lettering_code"])
         available = amount
         if current is not None:
             lettered = current["amount"] - current["unallocated_amount"]
@@ -213,9 +215,9 @@ class PaymentLoader(Loader):
     def _allocate(
         self,
         row: Row,
-        values: dict[str, Any],
-        invoice: dict[str, Any],
-        current: dict[str, Any] | None,
+        values: PaymentRecord,
+        invoice: NamedInvoice,
+        current: PaymentRecord | None,
         available: Decimal,
     ) -> None:
         if current is not None and (current["id"], invoice["id"]) in self.pairs:
@@ -239,13 +241,11 @@ class PaymentLoader(Loader):
             )
             return
         self.allocated_now[invoice["id"]] = self.allocated_now.get(invoice["id"], ZERO) + share
-        values.update(
-            invoice_id=invoice["id"],
-            allocated=share,
-            allocated_on=values["date"],  # the ledger dates it no earlier than the invoice
-            refresh=True,
-            _force_update=True,
-        )
+        values["invoice_id"] = invoice["id"]
+        values["allocated"] = share
+        values["allocated_on"] = values["date"]  # the ledger dates it no earlier than the invoice
+        values["refresh"] = True
+        values["force_update"] = True
 
     @property
     def analyzed_models(self) -> list[type[Model]]:
