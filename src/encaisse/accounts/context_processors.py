@@ -8,7 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from encaisse.accounts.models import User
-from encaisse.accounts.permissions import can_run_dunning, sees_only_own_customers
+from encaisse.accounts.permissions import (
+    can_edit_customer,
+    can_run_dunning,
+    sees_only_own_customers,
+)
 
 
 def capabilities(request: HttpRequest) -> dict[str, Any]:
@@ -18,6 +22,7 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
     return {
         "can": {
             "work_in_finance": can_run_dunning(user),
+            "edit_customers": can_edit_customer(user),
             "see_only_own_customers": sees_only_own_customers(user),
         }
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from encaisse.accounts.models import Role, User
@@ -31,6 +32,23 @@ def can_edit_company(user: User) -> bool:
     """The legal entities (names, SIREN, VAT, bank details on letters): finance's and the
     administrator's."""
     return _works_in_finance(user)
+
+
+def can_edit_customer(user: User) -> bool:
+    """A customer's collection data (rep, agency, terms, limit, contacts) is finance's."""
+    return _works_in_finance(user)
+
+
+def can_hold_portfolio(user: User) -> bool:
+    """Who may be given customers as their portfolio: an active sales rep."""
+    return user.is_active and user.role == Role.SALES_REP
+
+
+def portfolio_holders() -> QuerySet[User]:
+    """The users ``can_hold_portfolio`` accepts, for a form's choices."""
+    return User.objects.filter(is_active=True, role=Role.SALES_REP).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 def can_run_dunning(user: User) -> bool:

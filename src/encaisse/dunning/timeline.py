@@ -26,6 +26,7 @@ from encaisse.dunning.models import (
     OutboundMessage,
 )
 from encaisse.ledger.models import Customer, Payment
+from encaisse.ledger.selectors import customer_changes
 from encaisse.ledger.vocabulary import return_reason_label
 
 PER_KIND = 40  # the latest of each kind; the timeline shows the latest of them all
@@ -228,6 +229,19 @@ def _tasks(customer: Customer) -> list[TimelineEvent]:
     ]
 
 
+def _changes(customer: Customer) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=change.at,
+            kind="change",
+            title=_("%(field)s changed") % {"field": change.label},
+            detail=f"{change.before or '—'} → {change.after or '—'}",
+            by=change.by,
+        )
+        for change in customer_changes(customer, limit=PER_KIND)
+    ]
+
+
 def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEvent]:
     """The latest ``limit`` events of the customer, newest first."""
     events = [
@@ -237,5 +251,6 @@ def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEv
         *_disputes(customer),
         *_promises(customer),
         *_tasks(customer),
+        *_changes(customer),
     ]
     return nlargest(limit, events, key=lambda event: event.at)

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from encaisse.accounts.models import Agency
+from encaisse.accounts.permissions import portfolio_holders
 from encaisse.ledger.models import Segment
 from encaisse.ledger.selectors import CUSTOMER_SORTS
-from encaisse.ledger.services import InvalidLegalEntity
+from encaisse.ledger.services import ContactEdit, CustomerEdit, InvalidLegalEntity
 
 
 class CustomerFilterForm(forms.Form):
@@ -34,7 +36,16 @@ class CustomerFilterForm(forms.Form):
         rep_field.choices = [("", _("All reps"))] + [(rep.pk, str(rep)) for rep in reps]
 
 
-class LegalEntityForm(forms.Form):
+class ServiceErrorsForm(forms.Form):
+    """A form whose service refuses fields one by one (``InvalidLegalEntity.errors``): each
+    refusal goes on its field."""
+
+    def add_service_errors(self, error: InvalidLegalEntity) -> None:
+        for field, reason in error.errors.items():
+            self.add_error(field if field in self.fields else None, reason)
+
+
+class LegalEntityForm(ServiceErrorsForm):
     """A legal entity's fields as typed; ledger.services checks them (the command's rules),
     and ``add_service_errors`` puts each refusal on its field."""
 
@@ -74,12 +85,65 @@ class LegalEntityForm(forms.Form):
         help_text=_("As printed on letters."),
     )
 
-    def add_service_errors(self, error: InvalidLegalEntity) -> None:
-        for field, reason in error.errors.items():
-            self.add_error(field if field in self.fields else None, reason)
-
 
 class LogoForm(forms.Form):
     """A logo file; ledger.services checks what it really is."""
 
     logo = forms.FileField(label=_("Logo (PNG or JPEG)"), required=False)
+
+
+class CustomerEditForm(ServiceErrorsForm):
+    """Finance's edit of a customer's collection data; ledger.services checks it."""
+
+    sales_rep = forms.ModelChoiceField(
+        label=_("Sales rep"), queryset=portfolio_holders(), required=False
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False
+    )
+    segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices)
+    payment_terms_days = forms.IntegerField(label=_("Payment terms (days)"), min_value=0)
+    credit_limit = forms.DecimalField(
+        label=_("Credit limit"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Empty: no limit."),
+    )
+    email = forms.EmailField(label=_("Company e-mail"), required=False)
+    phone = forms.CharField(label=_("Company phone"), required=False, max_length=30)
+
+    def edit(self) -> CustomerEdit:
+        data = self.cleaned_data
+        return CustomerEdit(
+            sales_rep=data["sales_rep"],
+            agency=data["agency"],
+            segment=data["segment"],
+            payment_terms_days=data["payment_terms_days"],
+            credit_limit=data["credit_limit"],
+            email=data["email"] or "",
+            phone=data["phone"] or "",
+        )
+
+
+class ContactForm(ServiceErrorsForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    job_title = forms.CharField(label=_("Job title"), required=False, max_length=100)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    receives_reminders = forms.BooleanField(
+        label=_("Receives the reminders"),
+        required=False,
+        help_text=_("One contact per customer: the others stop receiving them."),
+    )
+
+    def edit(self) -> ContactEdit:
+        data = self.cleaned_data
+        return ContactEdit(
+            name=data["name"],
+            job_title=data["job_title"],
+            email=data["email"] or "",
+            phone=data["phone"],
+            receives_reminders=data["receives_reminders"],
+        )

@@ -162,6 +162,36 @@ class Contact(models.Model):
         return self.name
 
 
+class CustomerChange(models.Model):
+    """One change finance made to a customer's collection data in the app: which field, from
+    what to what (as the reader saw them), who and when. Imports are on their own runs."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="changes"
+    )
+    field = models.CharField(_("field"), max_length=50)
+    before = models.CharField(_("before"), max_length=300, blank=True)
+    after = models.CharField(_("after"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        User,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("customer change")
+        verbose_name_plural = _("customer changes")
+        indexes = [models.Index(fields=["customer", "-changed_at"], name="customer_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.field}"
+
+
 class Invoice(models.Model):
     """An invoice (positive amount) or a credit note (negative amount)."""
 

@@ -8,10 +8,19 @@ from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from encaisse.accounts.models import Agency, Role, User
-from encaisse.core.money import ZERO
-from encaisse.ledger.models import Customer, Invoice, InvoiceDocument, LegalEntity, Payment
+from encaisse.core.money import ZERO, format_money
+from encaisse.ledger.models import (
+    Customer,
+    CustomerChange,
+    Invoice,
+    InvoiceDocument,
+    LegalEntity,
+    Payment,
+    Segment,
+)
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 from encaisse.ledger.services import MONEY_FIELD
 
@@ -222,3 +231,52 @@ def legal_entities() -> QuerySet[LegalEntity]:
     Not customer data: no portfolio applies; who may read them is the caller's check.
     """
     return LegalEntity.objects.annotate(customer_count=Count("customers")).order_by("code")
+
+
+@dataclass(frozen=True)
+class ChangeShown:
+    """A change finance made to a customer, as its reader reads it."""
+
+    at: dt.datetime
+    field: str
+    label: str
+    before: str
+    after: str
+    by: str
+
+
+def _change_value(field: str, value: str, currency: str) -> str:
+    if not value:
+        return ""
+    if field == "segment":
+        return str(Segment(value).label) if value in Segment.values else value
+    if field == "credit_limit":
+        return format_money(Decimal(value), currency)
+    return value
+
+
+def _change_label(field: str) -> str:
+    if field == "contact":
+        return str(_("Contact"))
+    return str(getattr(Customer._meta.get_field(field), "verbose_name", field)).capitalize()
+
+
+def customer_changes(customer: Customer, *, limit: int = 50) -> list[ChangeShown]:
+    """The changes made to the customer in the app, newest first, labelled in the reader's
+    language (a segment by its name, an amount in the customer's currency)."""
+    currency = customer.entity.currency if customer.entity_id else "EUR"
+    return [
+        ChangeShown(
+            at=change.changed_at,
+            field=change.field,
+            label=_change_label(change.field),
+            before=_change_value(change.field, change.before, currency),
+            after=_change_value(change.field, change.after, currency),
+            by=(change.changed_by.get_full_name() or change.changed_by.username)
+            if change.changed_by
+            else "",
+        )
+        for change in CustomerChange.objects.filter(customer=customer).select_related("changed_by")[
+            :limit
+        ]
+    ]

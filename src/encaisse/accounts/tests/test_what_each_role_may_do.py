@@ -34,7 +34,9 @@ def test_each_role_may_do_what_the_policy_says(role: Role) -> None:
     user = user_with(role)
     assert permissions.can_import_ledger(user) is books
     assert permissions.can_edit_company(user) is books
+    assert permissions.can_edit_customer(user) is books
     assert permissions.can_run_dunning(user) is books
+    assert permissions.can_hold_portfolio(user) is (role == Role.SALES_REP)
     assert permissions.can_see_team_reports(user) is team_reports
     assert permissions.sees_only_own_customers(user) is own_only
     assert permissions.is_read_only(user) is read_only
@@ -77,7 +79,11 @@ def test_templates_see_the_same_capabilities(role: Role) -> None:
     request.user = user_with(role)
     books, _team, own_only, _read_only = POLICY[role]
     assert capabilities(request) == {
-        "can": {"work_in_finance": books, "see_only_own_customers": own_only}
+        "can": {
+            "work_in_finance": books,
+            "edit_customers": books,
+            "see_only_own_customers": own_only,
+        }
     }
 
 

@@ -5,6 +5,7 @@ open amount ends in ``refresh_balances``.
 - ``allocations``: lettering (payments, credit notes, refunds), lettering codes, returns;
 - ``documents``: an invoice at a time, what a lettered one may change, its PDF;
 - ``entities``: the legal entities (your company);
+- ``customers``: a customer's collection data and contacts as finance edits them;
 - ``bulk``: an import's staged customers, invoices and payments written set-based.
 """
 
@@ -20,6 +21,14 @@ from encaisse.ledger.services.allocations import (
 )
 from encaisse.ledger.services.balances import MONEY_FIELD, allocated_sum, refresh_balances
 from encaisse.ledger.services.bulk import write_staged
+from encaisse.ledger.services.customers import (
+    ContactEdit,
+    CustomerEdit,
+    InvalidCustomer,
+    remove_contact,
+    save_contact,
+    update_customer,
+)
 from encaisse.ledger.services.documents import (
     lettered_invoice_changes,
     record_invoice,
@@ -35,6 +44,9 @@ from encaisse.ledger.services.entities import (
 
 __all__ = [
     "MONEY_FIELD",
+    "ContactEdit",
+    "CustomerEdit",
+    "InvalidCustomer",
     "InvalidLegalEntity",
     "Lettered",
     "allocate",
@@ -49,9 +61,12 @@ __all__ = [
     "record_invoice_document",
     "record_payment_return",
     "refresh_balances",
+    "remove_contact",
+    "save_contact",
     "set_legal_entity_logo",
     "settle_lettered",
     "settleable",
+    "update_customer",
     "update_legal_entity",
     "write_staged",
 ]
