@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from encaisse.collaboration.models import Dispute, PromiseToPay, Task, TaskStatus
+from encaisse.collaboration.models import Dispute, Note, PromiseToPay, Task, TaskStatus
 from encaisse.dunning.labels import step_label
 from encaisse.dunning.models import (
     DunningAction,
@@ -228,6 +228,23 @@ def _tasks(customer: Customer) -> list[TimelineEvent]:
     ]
 
 
+def _notes(customer: Customer) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=note.created_at,
+            kind="note",
+            title=_("Note withdrawn") if note.is_withdrawn else _("Note"),
+            detail="" if note.is_withdrawn else note.body,
+            by=_name(note.author),
+            url=f"#note-{note.pk}",
+            tone="secondary" if note.is_withdrawn else "info",
+        )
+        for note in Note.objects.filter(customer=customer)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:PER_KIND]
+    ]
+
+
 def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEvent]:
     """The latest ``limit`` events of the customer, newest first."""
     events = [
@@ -237,5 +254,6 @@ def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEv
         *_disputes(customer),
         *_promises(customer),
         *_tasks(customer),
+        *_notes(customer),
     ]
     return nlargest(limit, events, key=lambda event: event.at)
