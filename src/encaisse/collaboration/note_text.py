@@ -12,6 +12,9 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 # @username as Django allows it (letters, digits, . + - _), not inside an e-mail address.
 MENTION = re.compile(r"(?<![\w@.+-])@([\w][\w.+-]*)")
@@ -31,7 +34,39 @@ def _markdown() -> MarkdownIt:
         return str(renderer.renderToken(tokens, idx, options, env))
 
     md.add_render_rule("link_open", link_open)
+    md.core.ruler.push("mentions", _split_mentions)
+    md.add_render_rule(
+        "mention",
+        lambda renderer, tokens, idx, options, env: (
+            f'<span class="mention">@{escapeHtml(tokens[idx].content)}</span>'
+        ),
+    )
     return md
+
+
+def _split_mentions(state: StateCore) -> None:
+    """Cut each @username out of the text into a "mention" token (drawn as a badge)."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        for token in block.children:
+            if token.type != "text" or "@" not in token.content:
+                children.append(token)
+                continue
+            text, start = token.content, 0
+            for match in MENTION.finditer(text):
+                name = match.group(1).rstrip(".")
+                if match.start() > start:
+                    children.append(_text(text[start : match.start()]))
+                children.append(Token("mention", "", 0, content=name))
+                start = match.start() + 1 + len(name)
+            children.append(_text(text[start:]))
+        block.children = children
+
+
+def _text(content: str) -> Token:
+    return Token("text", "", 0, content=content)
 
 
 _MD = _markdown()

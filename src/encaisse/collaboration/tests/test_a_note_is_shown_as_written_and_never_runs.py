@@ -78,3 +78,10 @@ def test_mentions_are_read_from_the_text():
         "Sarah",
     ]
     assert mentioned_usernames("(@jean-luc.m)") == ["jean-luc.m"]
+
+
+def test_a_mention_is_drawn_as_such_and_stays_escaped():
+    html = render_note("thanks @maud. <b>@x</b> write to a@b.fr")
+    assert '<span class="mention">@maud</span>.' in html
+    assert '&lt;b&gt;<span class="mention">@x</span>&lt;/b&gt;' in html
+    assert "a@b.fr" in html

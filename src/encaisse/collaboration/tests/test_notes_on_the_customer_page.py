@@ -32,7 +32,7 @@ def test_a_rep_writes_a_note_with_a_mention_from_the_customer_page(
     note = Note.objects.get()
     assert note.invoice == invoice
     assert f'id="note-{note.pk}"' in card
-    assert "<strong>@maud</strong>" in card
+    assert '<strong><span class="mention">@maud</span></strong>' in card
     assert "invoice F-remi-1" in card
     assert Notification.objects.filter(recipient=manager_maud).count() == 1
 
