@@ -72,3 +72,35 @@ def test_a_mention_picked_from_the_list_reaches_the_bell_and_leads_to_the_note(
     assert page.get_by_test_id("unread-count").count() == 0  # read on the way
     screenshot(page, "note-from-notification-phone")
     context.close()
+
+
+def test_the_author_changes_then_withdraws_a_note_on_a_phone(
+    phone_page, live_server, portfolios, rep_remi
+):
+    from encaisse.collaboration.notes import write_note
+
+    customer = portfolios["remi1"]
+    note = write_note(customer=customer, author=rep_remi, body="Ils paient *vendredi*.")
+    page = phone_page
+    _log_in(page, live_server, "remi", f"/customers/{customer.pk}/")
+    item = page.locator(f"#note-{note.pk}")
+    assert item.locator("em").inner_text() == "vendredi"
+    item.get_by_test_id("note-change").locator("summary").click()
+    item.locator("textarea").fill("Ils paient *lundi*.")
+    item.get_by_role("button").first.click()
+    page.locator(f"#note-{note.pk} em", has_text="lundi").wait_for()
+    note.refresh_from_db()
+    assert note.body == "Ils paient *lundi*."
+    item = page.locator(f"#note-{note.pk}")
+    item.get_by_test_id("note-change").locator("summary").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button").nth(1).click()
+    page.get_by_test_id("note-withdrawn").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "note-withdrawn-phone")
+    note.refresh_from_db()
+    assert note.is_withdrawn
+    assert [r.body for r in note.revisions.all()] == [
+        "Ils paient *vendredi*.",
+        "Ils paient *lundi*.",
+    ]

@@ -124,3 +124,21 @@ def test_no_one_writes_a_note_on_a_customer_outside_their_portfolio_nor_as_a_vie
         with pytest.raises(BadInput):
             write_note(customer=portfolios["remi1"], author=author, body="hello")
     assert not Note.objects.exists()
+
+
+def test_a_note_about_a_dispute_is_about_one_of_this_customers(portfolios, rep_remi):
+    import datetime as dt
+
+    from encaisse.collaboration.services import open_dispute
+
+    customer, other = portfolios["remi1"], portfolios["remi2"]
+    dispute = open_dispute(
+        customer=customer,
+        invoices=list(customer.invoices.all()),
+        reason="price",
+        opened_on=dt.date(2026, 3, 1),
+    )
+    note = write_note(customer=customer, author=rep_remi, body="the price", dispute=dispute)
+    assert list(dispute.notes.all()) == [note]
+    with pytest.raises(BadInput, match="Dispute"):
+        write_note(customer=other, author=rep_remi, body="x", dispute=dispute)
