@@ -103,6 +103,7 @@ def _install_dunning():
 def _record_everything(portfolios, rep_paul):
     import datetime as dt
 
+    from encaisse.collaboration.notes import write_note
     from encaisse.collaboration.services import create_task, open_dispute, record_promise
     from encaisse.dunning.services.decisions import request_hold
     from encaisse.dunning.services.outbox import send_outbox
@@ -128,6 +129,12 @@ def _record_everything(portfolios, rep_paul):
         due_on=today,
         invoices=list(paul1.invoices.all()),
         assignee=rep_paul,
+    )
+    write_note(  # a note about an invoice, that mentions Paul
+        customer=paul1,
+        author=rep_paul,
+        body="Client Paul 1 pays F-paul-1 on Friday, @paul",
+        invoice=paul1.invoices.first(),
     )
     request_hold(
         customer=paul2,

@@ -56,6 +56,11 @@ def can_run_dunning(user: User) -> bool:
     return _works_in_finance(user)
 
 
+def can_write_notes(user: User) -> bool:
+    """Whoever works the customers may write a note on one they see (not a viewer)."""
+    return user.is_authenticated and user.is_active and user.role != Role.VIEWER
+
+
 def sees_only_own_customers(user: User) -> bool:
     """A sales rep's portfolio is their own customers ("My customers")."""
     return user.is_authenticated and user.role == Role.SALES_REP

@@ -247,3 +247,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Notes live in their own module (they change apart from tasks and disputes); Django finds
+# them here.
+from encaisse.collaboration.note_models import Note as Note  # noqa: E402
+from encaisse.collaboration.note_models import NoteMention as NoteMention  # noqa: E402
+from encaisse.collaboration.note_models import NoteRevision as NoteRevision  # noqa: E402
+from encaisse.collaboration.note_models import NoteState as NoteState  # noqa: E402

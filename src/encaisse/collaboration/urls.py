@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encaisse.collaboration import views
+from encaisse.collaboration import views, views_notes
 
 urlpatterns = [
     path("my-day/", views.my_day_view, name="my-day"),
@@ -13,4 +13,13 @@ urlpatterns = [
         views.notification_open_view,
         name="notification-open",
     ),
+    path("customers/<int:customer_pk>/notes/", views_notes.note_write_view, name="note-write"),
+    path(
+        "customers/<int:customer_pk>/notes/mentions/",
+        views_notes.mention_suggestions_view,
+        name="note-mention-suggestions",
+    ),
+    path("notes/<int:note_id>/edit/", views_notes.note_edit_view, name="note-edit"),
+    path("notes/<int:note_id>/withdraw/", views_notes.note_withdraw_view, name="note-withdraw"),
+    path("notes/mentioning-me/", views_notes.notes_mentioning_me_view, name="notes-mentioning-me"),
 ]

@@ -297,6 +297,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# How long after writing a note its author may still change or withdraw it.
+ENCAISSE_NOTE_EDIT_MINUTES = int(os.environ.get("ENCAISSE_NOTE_EDIT_MINUTES") or "15")
+
 # Dunning: late-payment interest (ECB rate + 10 points by default, art. L441-10 C. com.),
 # the SMS gateway, and how long a message may stay claimed before another worker retries it.
 ENCAISSE_LATE_INTEREST_RATE = os.environ.get("ENCAISSE_LATE_INTEREST_RATE", "12.15")

@@ -15,8 +15,9 @@ from heapq import nlargest
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from encaisse.collaboration.models import Dispute, PromiseToPay, Task, TaskStatus
+from encaisse.collaboration.models import Dispute, Note, PromiseToPay, Task, TaskStatus
 from encaisse.dunning.labels import step_label
 from encaisse.dunning.models import (
     DunningAction,
@@ -45,6 +46,28 @@ class TimelineEvent:
     amount: Decimal | None = None
     url: str = ""
     tone: str = "secondary"
+
+
+# The badge of each kind of event.
+EVENT_LABELS = {
+    "payment": pgettext_lazy("timeline", "Payment"),
+    "email": pgettext_lazy("timeline", "E-mail"),
+    "letter": pgettext_lazy("timeline", "Letter"),
+    "sms": pgettext_lazy("timeline", "SMS"),
+    "call": pgettext_lazy("timeline", "Call"),
+    "task": pgettext_lazy("timeline", "Task"),
+    "hold": pgettext_lazy("timeline", "Hold"),
+    "decision": pgettext_lazy("timeline", "Decision"),
+    "dispute": pgettext_lazy("timeline", "Dispute"),
+    "resolved": pgettext_lazy("timeline", "Dispute"),
+    "promise": pgettext_lazy("timeline", "Promise"),
+    "change": pgettext_lazy("timeline", "Change"),
+    "note": pgettext_lazy("timeline", "Note"),
+}
+
+
+def event_label(kind: str) -> str:
+    return str(EVENT_LABELS.get(kind, kind))
 
 
 def _day(value: dt.date) -> dt.datetime:
@@ -242,6 +265,23 @@ def _changes(customer: Customer) -> list[TimelineEvent]:
     ]
 
 
+def _notes(customer: Customer) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=note.created_at,
+            kind="note",
+            title=_("Note withdrawn") if note.is_withdrawn else _("Note"),
+            detail="" if note.is_withdrawn else note.body,
+            by=_name(note.author),
+            url=f"#note-{note.pk}",
+            tone="secondary" if note.is_withdrawn else "info",
+        )
+        for note in Note.objects.filter(customer=customer)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:PER_KIND]
+    ]
+
+
 def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEvent]:
     """The latest ``limit`` events of the customer, newest first."""
     events = [
@@ -252,5 +292,6 @@ def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEv
         *_promises(customer),
         *_tasks(customer),
         *_changes(customer),
+        *_notes(customer),
     ]
     return nlargest(limit, events, key=lambda event: event.at)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from encaisse.accounts.models import User
@@ -66,7 +66,7 @@ from encaisse.dunning.services.letters import (
     record_letters_printed,
 )
 from encaisse.dunning.services.profiles import set_dunning_profile
-from encaisse.dunning.timeline import customer_timeline
+from encaisse.dunning.timeline import customer_timeline, event_label
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers, visible_invoices
 from encaisse.ledger.selectors import narrowed_customers, portfolio_agencies, portfolio_reps
@@ -355,27 +355,10 @@ def letters_posted_view(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('dunning-outbox')}?state={DeliveryStatus.POSTED}")
 
 
-EVENT_LABELS = {
-    "payment": pgettext_lazy("timeline", "Payment"),
-    "email": pgettext_lazy("timeline", "E-mail"),
-    "letter": pgettext_lazy("timeline", "Letter"),
-    "sms": pgettext_lazy("timeline", "SMS"),
-    "call": pgettext_lazy("timeline", "Call"),
-    "task": pgettext_lazy("timeline", "Task"),
-    "hold": pgettext_lazy("timeline", "Hold"),
-    "decision": pgettext_lazy("timeline", "Decision"),
-    "dispute": pgettext_lazy("timeline", "Dispute"),
-    "resolved": pgettext_lazy("timeline", "Dispute"),
-    "promise": pgettext_lazy("timeline", "Promise"),
-    "change": pgettext_lazy("timeline", "Change"),
-}
-
-
 def customer_timeline_panel(request: HttpRequest, customer: Customer) -> str:
     """Everything that happened with the customer, newest first, from every app."""
     events = [
-        {"label": EVENT_LABELS.get(event.kind, event.kind), **vars(event)}
-        for event in customer_timeline(customer)
+        {"label": event_label(event.kind), **vars(event)} for event in customer_timeline(customer)
     ]
     return render_to_string(
         "dunning/_timeline_panel.html", {"customer": customer, "events": events}, request=request

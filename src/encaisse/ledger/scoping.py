@@ -7,7 +7,7 @@ so outside a portfolio is a 404, never a 403 that would confirm the customer exi
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from encaisse.accounts.models import Role, User
 from encaisse.accounts.permissions import SEES_EVERY_CUSTOMER
@@ -36,6 +36,18 @@ def visible_customers(user: User) -> QuerySet[Customer]:
     if user.role == Role.SALES_REP:
         return Customer.objects.filter(sales_rep=user)
     return Customer.objects.none()
+
+
+def customer_audience(customer: Customer) -> QuerySet[User]:
+    """The active users who see ``customer``: visible_customers read the other way round
+    (who may be mentioned in a note on it). A test keeps the two in step, role by role."""
+    sees = Q(role__in=SEES_EVERY_CUSTOMER)
+    if customer.agency_id is not None:
+        sees |= Q(role=Role.AGENCY_MANAGER, managed_agencies=customer.agency_id)
+    if customer.sales_rep_id is not None:
+        sees |= Q(role__in=[Role.SALES_REP, Role.SALES_MANAGER], pk=customer.sales_rep_id)
+        sees |= Q(role=Role.SALES_MANAGER, team=customer.sales_rep_id)
+    return User.objects.filter(sees, is_active=True).distinct()
 
 
 def visible_invoices(user: User) -> InvoiceQuerySet:

@@ -91,3 +91,21 @@ def test_templates_of_an_anonymous_request_see_no_capability() -> None:
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     assert capabilities(request) == {"can": {}}
+
+
+# role: may write a note (on a customer they see)
+WRITES_NOTES = {
+    Role.ADMIN: True,
+    Role.FINANCE: True,
+    Role.SALES_MANAGER: True,
+    Role.AGENCY_MANAGER: True,
+    Role.SALES_REP: True,
+    Role.VIEWER: False,
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_who_may_write_notes(role: Role) -> None:
+    assert permissions.can_write_notes(user_with(role)) is WRITES_NOTES[role]
+    assert permissions.can_write_notes(user_with(role, active=False)) is False
+    assert permissions.can_write_notes(AnonymousUser()) is False  # type: ignore[arg-type]
