@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from encaisse.accounts.models import Role, User
@@ -36,6 +37,22 @@ def can_edit_company(user: User) -> bool:
 def can_run_dunning(user: User) -> bool:
     """Approving letters, deciding holds, reading the outbox: finance's decisions."""
     return _works_in_finance(user)
+
+
+def can_record_terms(user: User) -> bool:
+    """Special terms agreed at the sale are recorded by whoever sells or keeps the books; a
+    read-only user records nothing."""
+    return user.is_authenticated and user.is_active and user.role != Role.VIEWER
+
+
+def can_decide_terms(user: User) -> bool:
+    """Finance confirms or refuses the special terms sales agreed."""
+    return _works_in_finance(user)
+
+
+def terms_deciders() -> QuerySet[User]:
+    """Who is told of new special terms to confirm: the active finance users."""
+    return User.objects.filter(is_active=True, role=Role.FINANCE).order_by("pk")
 
 
 def sees_only_own_customers(user: User) -> bool:
