@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encaisse.collaboration import views
+from encaisse.collaboration import views, views_terms
 
 urlpatterns = [
     path("my-day/", views.my_day_view, name="my-day"),
@@ -13,4 +13,12 @@ urlpatterns = [
         views.notification_open_view,
         name="notification-open",
     ),
+    path(
+        "customers/<int:customer_pk>/terms/new/",
+        views_terms.terms_new_view,
+        name="terms-new",
+    ),
+    path("terms/", views_terms.terms_queue_view, name="terms-queue"),
+    path("terms/<int:pk>/decide/", views_terms.terms_decide_view, name="terms-decide"),
+    path("terms/<int:pk>/document/", views_terms.terms_document_view, name="terms-document"),
 ]
