@@ -367,6 +367,7 @@ EVENT_LABELS = {
     "dispute": pgettext_lazy("timeline", "Dispute"),
     "resolved": pgettext_lazy("timeline", "Dispute"),
     "promise": pgettext_lazy("timeline", "Promise"),
+    "terms": pgettext_lazy("timeline", "Terms"),
 }
 
 
