@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from encaisse.accounts.models import User
@@ -302,26 +302,30 @@ def terms_url(terms: SpecialTerms) -> str:
     return reverse("customer-detail", args=[terms.customer_id]) + "#special-terms"
 
 
+def _short(day: dt.date) -> str:
+    return str(formats.date_format(day, "SHORT_DATE_FORMAT"))
+
+
 def terms_summary(terms: SpecialTerms) -> str:
     """The terms in one line, in the active language."""
     scope = (
         _("invoice %(number)s") % {"number": terms.invoice.number}
         if terms.invoice is not None
         else _("invoices issued from %(day)s")
-        % {"day": terms.applies_from.isoformat() if terms.applies_from else ""}
+        % {"day": _short(terms.applies_from) if terms.applies_from else ""}
     )
     currency = (
         terms.invoice.currency if terms.invoice is not None else terms.customer.entity.currency
     )
     if terms.kind == TermsKind.EXTENDED_DUE_DATE:
         what = (
-            _("due on %(day)s") % {"day": terms.new_due_date.isoformat()}
+            _("due on %(day)s") % {"day": _short(terms.new_due_date)}
             if terms.new_due_date is not None
             else _("due %(days)s days later") % {"days": terms.extra_days}
         )
     elif terms.kind == TermsKind.INSTALMENTS:
         what = ", ".join(
-            f"{i.due_date.isoformat()}: {format_money(i.amount, currency)}"
+            f"{_short(i.due_date)}: {format_money(i.amount, currency)}"
             for i in terms.instalments.all()
         )
     elif terms.discount_percent is not None:
