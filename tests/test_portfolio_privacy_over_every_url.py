@@ -74,6 +74,7 @@ def _body_text(response) -> str:
 def pauls_secrets(portfolios, rep_paul, settings, tmp_path):
     """Paul's customers with everything the project records about a customer."""
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     for index in (1, 2):
         PaymentFactory(customer=portfolios[f"paul{index}"], reference=f"VIR-paul-{index}")
     _install_dunning()
@@ -91,6 +92,7 @@ def pauls_secrets(portfolios, rep_paul, settings, tmp_path):
         "FR7610107001011234567890129",
         "Paul Sud",
         "Agence Marseille",
+        "accord-paul-sud",
     ]
 
 
@@ -135,6 +137,17 @@ def _record_everything(portfolios, rep_paul):
         author=rep_paul,
         body="Client Paul 1 pays F-paul-1 on Friday, @paul",
         invoice=paul1.invoices.first(),
+    )
+    from encaisse.collaboration.terms import TermsDocument, propose_terms
+
+    propose_terms(  # special terms Paul agreed, with the signed document
+        customer=paul2,
+        proposed_by=rep_paul,
+        today=today,
+        kind="extended_due_date",
+        extra_days=30,
+        note="Paul agreed 30 more days",
+        document=TermsDocument(content=b"%PDF-1.4\n%%EOF\n", name="accord-paul-sud.pdf"),
     )
     request_hold(
         customer=paul2,

@@ -56,9 +56,29 @@ def can_run_dunning(user: User) -> bool:
     return _works_in_finance(user)
 
 
-def can_write_notes(user: User) -> bool:
-    """Whoever works the customers may write a note on one they see (not a viewer)."""
+def _works_the_customers(user: User) -> bool:
+    """An active user who acts on the customers they see: everyone but the read-only viewer."""
     return user.is_authenticated and user.is_active and user.role != Role.VIEWER
+
+
+def can_write_notes(user: User) -> bool:
+    """Whoever works the customers may write a note on one they see."""
+    return _works_the_customers(user)
+
+
+def can_record_terms(user: User) -> bool:
+    """Special terms agreed at the sale are recorded by whoever sells or keeps the books."""
+    return _works_the_customers(user)
+
+
+def can_decide_terms(user: User) -> bool:
+    """Finance confirms or refuses the special terms sales agreed."""
+    return _works_in_finance(user)
+
+
+def terms_deciders() -> QuerySet[User]:
+    """Who is told of new special terms to confirm: the active finance users."""
+    return User.objects.filter(is_active=True, role=Role.FINANCE).order_by("pk")
 
 
 def sees_only_own_customers(user: User) -> bool:

@@ -8,6 +8,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.accounts.models import User
+
+# Special terms agreed by sales live in their own module; imported here so Django finds them.
+from encaisse.collaboration.terms_models import (  # noqa: F401
+    SpecialTerms,
+    TermsInstalment,
+    TermsKind,
+    TermsStatus,
+)
 from encaisse.ledger.models import Customer, Invoice
 
 

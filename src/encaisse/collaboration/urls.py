@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encaisse.collaboration import views, views_notes
+from encaisse.collaboration import views, views_notes, views_terms
 
 urlpatterns = [
     path("my-day/", views.my_day_view, name="my-day"),
@@ -22,4 +22,12 @@ urlpatterns = [
     path("notes/<int:note_id>/edit/", views_notes.note_edit_view, name="note-edit"),
     path("notes/<int:note_id>/withdraw/", views_notes.note_withdraw_view, name="note-withdraw"),
     path("notes/mentioning-me/", views_notes.notes_mentioning_me_view, name="notes-mentioning-me"),
+    path(
+        "customers/<int:customer_pk>/terms/new/",
+        views_terms.terms_new_view,
+        name="terms-new",
+    ),
+    path("terms/", views_terms.terms_queue_view, name="terms-queue"),
+    path("terms/<int:pk>/decide/", views_terms.terms_decide_view, name="terms-decide"),
+    path("terms/<int:pk>/document/", views_terms.terms_document_view, name="terms-document"),
 ]

@@ -11,11 +11,21 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
-from encaisse.collaboration.models import Dispute, PromiseStatus, PromiseToPay, TaskStatus
+from encaisse.collaboration.models import (
+    Dispute,
+    PromiseStatus,
+    PromiseToPay,
+    SpecialTerms,
+    TaskStatus,
+    TermsInstalment,
+    TermsKind,
+    TermsStatus,
+)
 from encaisse.dunning.engine import (
     Actor,
     Channel,
     CustomerSnapshot,
+    Instalment,
     OpenItem,
     StepRule,
 )
@@ -118,14 +128,73 @@ def customer_id_batches(
         last = batch[-1]
 
 
+@dataclass(frozen=True)
+class AgreedTerms:
+    """Confirmed special terms of a batch of customers, as dunning honours them."""
+
+    due_dates: dict[int, dt.date]  # invoice id -> its agreed due date
+    extra_days: dict[int, list[tuple[dt.date, int]]]  # customer -> (issued from, days)
+    instalments: dict[int, tuple[Instalment, ...]]  # invoice id -> its plan
+
+    def due_date(self, invoice_id: int, customer_id: int, issued: dt.date, due: dt.date) -> dt.date:
+        """The due date dunning counts from: the invoice's own agreed one, else the
+        customer's latest extension covering its issue date, else the ledger's."""
+        if invoice_id in self.due_dates:
+            return self.due_dates[invoice_id]
+        for start, days in self.extra_days.get(customer_id, ()):
+            if issued >= start:
+                return due + dt.timedelta(days=days)
+        return due
+
+
+def agreed_terms(customer_ids: list[int]) -> AgreedTerms:
+    """The confirmed terms that move due dates (proposed, refused or replaced ones change
+    nothing; a discount changes no amount); the latest confirmed wins."""
+    due_dates: dict[int, dt.date] = {}
+    extra_days: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    plans: dict[int, int] = {}  # invoice id -> terms id
+    confirmed = SpecialTerms.objects.filter(
+        customer_id__in=customer_ids,
+        status=TermsStatus.CONFIRMED,
+        kind__in=[TermsKind.EXTENDED_DUE_DATE, TermsKind.INSTALMENTS],
+    ).order_by("decided_at", "pk")
+    rows = confirmed.values_list(
+        "pk", "customer_id", "invoice_id", "invoice__due_date", "kind", "new_due_date",
+        "extra_days", "applies_from",
+    )  # fmt: skip
+    for pk, customer_id, invoice_id, due, kind, new_due, days, applies_from in rows:
+        if invoice_id is None:
+            if days and applies_from is not None:
+                extra_days[customer_id].insert(0, (applies_from, days))  # latest first
+        elif kind == TermsKind.INSTALMENTS:
+            plans[invoice_id] = pk
+            due_dates.pop(invoice_id, None)
+        else:
+            due_dates[invoice_id] = new_due or due + dt.timedelta(days=days or 0)
+            plans.pop(invoice_id, None)
+    schedules: dict[int, list[Instalment]] = defaultdict(list)
+    for terms_id, day, amount in TermsInstalment.objects.filter(
+        terms_id__in=list(plans.values())
+    ).values_list("terms_id", "due_date", "amount"):
+        schedules[terms_id].append(Instalment(due_date=day, amount=amount))
+    return AgreedTerms(
+        due_dates=due_dates,
+        extra_days=dict(extra_days),
+        instalments={invoice: tuple(schedules[terms]) for invoice, terms in plans.items()},
+    )
+
+
 def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook) -> SnapshotBatch:
     """The engine's input for a batch of customers, in a fixed number of queries."""
     invoices = list(
         Invoice.objects.receivable()
         .filter(customer_id__in=customer_ids, issue_date__lte=as_of)
         .order_by("customer_id", "due_date", "number")
-        .values_list("pk", "customer_id", "number", "due_date", "open_amount", "disputed")
+        .values_list(
+            "pk", "customer_id", "number", "issue_date", "due_date", "open_amount", "disputed"
+        )
     )
+    terms = agreed_terms(customer_ids)
     done: dict[int, set[str]] = defaultdict(set)
     awaiting: set[int] = set()
     finished = {ActionState.DONE, ActionState.CANCELLED, TaskStatus.DONE, TaskStatus.CANCELLED}
@@ -164,18 +233,19 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
     }
     segments = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "segment"))
     items_by_customer: dict[int, list[OpenItem]] = defaultdict(list)
-    for pk, customer_id, number, due_date, open_amount, disputed_in_erp in invoices:
+    for pk, customer_id, number, issue_date, due_date, open_amount, disputed_in_erp in invoices:
         items_by_customer[customer_id].append(
             OpenItem(
                 invoice_id=pk,
                 number=number,
-                due_date=due_date,
+                due_date=terms.due_date(pk, customer_id, issue_date, due_date),
                 open_amount=open_amount,
                 done_steps=frozenset(done.get(pk, ())),
                 awaiting_outcome=pk in awaiting,
                 disputed=disputed_in_erp or pk in disputed,
                 on_hold=pk in held,
                 promised_until=promised.get(pk),
+                instalments=terms.instalments.get(pk, ()),
             )
         )
     snapshots = []

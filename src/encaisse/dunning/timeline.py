@@ -17,7 +17,16 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from encaisse.collaboration.models import Dispute, Note, PromiseToPay, Task, TaskStatus
+from encaisse.collaboration.models import (
+    Dispute,
+    Note,
+    PromiseToPay,
+    SpecialTerms,
+    Task,
+    TaskStatus,
+    TermsStatus,
+)
+from encaisse.collaboration.terms import terms_summary
 from encaisse.dunning.labels import step_label
 from encaisse.dunning.models import (
     DunningAction,
@@ -63,6 +72,7 @@ EVENT_LABELS = {
     "promise": pgettext_lazy("timeline", "Promise"),
     "change": pgettext_lazy("timeline", "Change"),
     "note": pgettext_lazy("timeline", "Note"),
+    "terms": pgettext_lazy("timeline", "Terms"),
 }
 
 
@@ -282,6 +292,46 @@ def _notes(customer: Customer) -> list[TimelineEvent]:
     ]
 
 
+def _special_terms(customer: Customer) -> list[TimelineEvent]:
+    """Terms agreed by sales: proposed, then confirmed or refused by finance (once each)."""
+    events = []
+    for terms in (
+        SpecialTerms.objects.filter(customer=customer)
+        .select_related("customer__entity", "invoice", "proposed_by", "decided_by")
+        .prefetch_related("instalments")
+        .order_by("-proposed_at", "-pk")[:PER_KIND]
+    ):
+        summary = terms_summary(terms)
+        events.append(
+            TimelineEvent(
+                at=terms.proposed_at,
+                kind="terms",
+                title=_("Special terms proposed: %(kind)s") % {"kind": terms.get_kind_display()},
+                detail=summary,
+                by=_name(terms.proposed_by),
+                tone="info",
+            )
+        )
+        if terms.decided_at is not None:
+            refused = terms.status == TermsStatus.REFUSED
+            events.append(
+                TimelineEvent(
+                    at=terms.decided_at,
+                    kind="terms",
+                    title=(
+                        _("Special terms refused: %(kind)s")
+                        if refused
+                        else _("Special terms confirmed: %(kind)s")
+                    )
+                    % {"kind": terms.get_kind_display()},
+                    detail=terms.decision_note or summary,
+                    by=_name(terms.decided_by),
+                    tone="danger" if refused else "success",
+                )
+            )
+    return events
+
+
 def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEvent]:
     """The latest ``limit`` events of the customer, newest first."""
     events = [
@@ -293,5 +343,6 @@ def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEv
         *_tasks(customer),
         *_changes(customer),
         *_notes(customer),
+        *_special_terms(customer),
     ]
     return nlargest(limit, events, key=lambda event: event.at)

@@ -103,9 +103,36 @@ WRITES_NOTES = {
     Role.VIEWER: False,
 }
 
+# role: records special terms agreed at the sale, confirms or refuses them
+TERMS_POLICY = {
+    Role.ADMIN: (True, True),
+    Role.FINANCE: (True, True),
+    Role.SALES_MANAGER: (True, False),
+    Role.AGENCY_MANAGER: (True, False),
+    Role.SALES_REP: (True, False),
+    Role.VIEWER: (False, False),
+}
+
 
 @pytest.mark.parametrize("role", list(Role))
 def test_who_may_write_notes(role: Role) -> None:
     assert permissions.can_write_notes(user_with(role)) is WRITES_NOTES[role]
     assert permissions.can_write_notes(user_with(role, active=False)) is False
     assert permissions.can_write_notes(AnonymousUser()) is False  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_sales_records_special_terms_and_finance_decides_them(role: Role) -> None:
+    records, decides = TERMS_POLICY[role]
+    assert permissions.can_record_terms(user_with(role)) is records
+    assert permissions.can_decide_terms(user_with(role)) is decides
+    assert not permissions.can_record_terms(user_with(role, active=False))
+    assert not permissions.can_decide_terms(user_with(role, active=False))
+
+
+@pytest.mark.django_db
+def test_finance_users_are_told_of_terms_to_confirm() -> None:
+    finance = User.objects.create(username="f", role=Role.FINANCE)
+    User.objects.create(username="gone", role=Role.FINANCE, is_active=False)
+    User.objects.create(username="r", role=Role.SALES_REP)
+    assert list(permissions.terms_deciders()) == [finance]

@@ -50,6 +50,14 @@ class StepRule:
 
 
 @dataclass(frozen=True)
+class Instalment:
+    """One instalment of a plan agreed with the customer: what falls due on which date."""
+
+    due_date: dt.date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class OpenItem:
     """An invoice or credit note still open, and where it stands in the scenario."""
 
@@ -62,6 +70,8 @@ class OpenItem:
     disputed: bool = False
     on_hold: bool = False
     promised_until: dt.date | None = None  # an unexpired promise to pay pauses the item
+    # A confirmed instalment plan: the item is dunned instalment by instalment (dunned_part).
+    instalments: tuple[Instalment, ...] = ()
 
 
 @dataclass(frozen=True)

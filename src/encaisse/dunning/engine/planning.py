@@ -7,7 +7,9 @@ For each open item of a customer, on a given date:
 - otherwise the most advanced step already due that comes after the last step done: steps
   go in order and each at most once, and a scenario applied to an old invoice starts at
   the step the invoice has reached instead of sending every earlier step at once;
-- a courtesy step (before the due date) never goes out once the invoice is late.
+- a courtesy step (before the due date) never goes out once the invoice is late;
+- under an instalment plan agreed with the customer, only what falls due is dunned
+  (``dunned_part``): the unpaid instalments already due, from the earliest one's date.
 Items reaching the same step are grouped into one action per customer; an action below
 the step's minimum amount waits (its items are not marked, they will come again).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from decimal import Decimal
 from enum import StrEnum
 
 from encaisse.dunning.engine.model import (
@@ -35,6 +38,30 @@ class PauseReason(StrEnum):
     ON_HOLD = "on_hold"
     PROMISED = "promised"
     AWAITING_OUTCOME = "awaiting_outcome"
+
+
+def dunned_part(item: OpenItem, as_of: dt.date) -> OpenItem:
+    """The item as dunned on ``as_of``: itself, or under an instalment plan the part that
+    falls due. Payments go to the earliest instalments first; the unpaid instalments due by
+    ``as_of`` are dunned together, counted from the earliest one's date; when none is due
+    yet, the next one (a courtesy step may announce it). Each step still reaches an invoice
+    once, so a later instalment gets the scenario's later steps."""
+    if not item.instalments:
+        return item
+    ordered = sorted(item.instalments, key=lambda instalment: instalment.due_date)
+    paid = max(sum((i.amount for i in ordered), Decimal("0")) - item.open_amount, Decimal("0"))
+    unpaid = []
+    for instalment in ordered:
+        covered = min(paid, instalment.amount)
+        paid -= covered
+        if instalment.amount > covered:
+            unpaid.append((instalment.due_date, instalment.amount - covered))
+    if not unpaid:
+        return replace(item, open_amount=Decimal("0"))
+    due = [(day, amount) for day, amount in unpaid if day <= as_of] or unpaid[:1]
+    return replace(
+        item, due_date=due[0][0], open_amount=sum((amount for _day, amount in due), Decimal("0"))
+    )
 
 
 def pause_reason(snapshot: CustomerSnapshot, item: OpenItem, as_of: dt.date) -> PauseReason | None:
@@ -73,7 +100,8 @@ def next_step_index(steps: tuple[StepRule, ...], item: OpenItem, as_of: dt.date)
 def plan_actions(snapshot: CustomerSnapshot, as_of: dt.date) -> list[PlannedAction]:
     """The actions due for one customer on ``as_of``, one per step, in step order."""
     by_step: dict[int, list[PlannedItem]] = {}
-    for item in sorted(snapshot.items, key=lambda i: (i.due_date, i.number)):
+    dunned = (dunned_part(item, as_of) for item in snapshot.items)
+    for item in sorted(dunned, key=lambda i: (i.due_date, i.number)):
         if pause_reason(snapshot, item, as_of) is not None:
             continue
         index = next_step_index(snapshot.steps, item, as_of)
