@@ -10,6 +10,8 @@ from encaisse.accounts.models import Role, User
 SEES_EVERY_CUSTOMER = frozenset({Role.ADMIN, Role.FINANCE, Role.VIEWER})
 MANAGES_PEOPLE = frozenset({Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.AGENCY_MANAGER})
 KEEPS_THE_BOOKS = frozenset({Role.ADMIN, Role.FINANCE})
+# Who gets the weekly portfolio e-mail: a rep their portfolio, a manager their scope by rep.
+GETS_PORTFOLIO_DIGEST = frozenset({Role.SALES_REP, Role.SALES_MANAGER, Role.AGENCY_MANAGER})
 
 
 def can_see_team_reports(user: User) -> bool:
@@ -36,6 +38,12 @@ def can_edit_company(user: User) -> bool:
 def can_run_dunning(user: User) -> bool:
     """Approving letters, deciding holds, reading the outbox: finance's decisions."""
     return _works_in_finance(user)
+
+
+def gets_portfolio_digest(user: User) -> bool:
+    """The weekly portfolio e-mail is for the people who work a portfolio: reps and their
+    managers (finance has the dashboard and the aged balance)."""
+    return user.is_authenticated and user.is_active and user.role in GETS_PORTFOLIO_DIGEST
 
 
 def sees_only_own_customers(user: User) -> bool:

@@ -85,3 +85,20 @@ def test_templates_of_an_anonymous_request_see_no_capability() -> None:
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     assert capabilities(request) == {"can": {}}
+
+
+# role: gets the weekly portfolio e-mail
+PORTFOLIO_DIGEST = {
+    Role.ADMIN: False,
+    Role.FINANCE: False,
+    Role.SALES_MANAGER: True,
+    Role.AGENCY_MANAGER: True,
+    Role.SALES_REP: True,
+    Role.VIEWER: False,
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_reps_and_managers_get_the_weekly_portfolio_and_no_one_else(role: Role) -> None:
+    assert permissions.gets_portfolio_digest(user_with(role)) is PORTFOLIO_DIGEST[role]
+    assert not permissions.gets_portfolio_digest(user_with(role, active=False))
