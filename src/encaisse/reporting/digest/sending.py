@@ -9,6 +9,7 @@ died while sending is taken over once it is older than ENCAISSE_OUTBOX_STALE_SEC
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -41,6 +42,7 @@ class DigestStatus(StrEnum):
     EMPTY = "empty"  # nothing open, coming or to do: nothing is sent
     NO_EMAIL = "no_email"
     NOT_A_RECIPIENT = "not_a_recipient"  # inactive, or a role without a portfolio to follow
+    FAILED = "failed"  # the mail server refused it or could not be reached: not recorded
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class DigestOutcome:
     status: DigestStatus
     digest: PortfolioDigest | None = None
     message: DigestEmail | None = None
+    error: str = ""
 
 
 def is_digest_day(day: dt.date) -> bool:
@@ -60,7 +63,9 @@ def is_digest_day(day: dt.date) -> bool:
 
 
 def _already_sent(user: User, week: str) -> bool:
-    return PortfolioDigestDelivery.objects.filter(user=user, week=week).exists()
+    return PortfolioDigestDelivery.objects.filter(
+        user=user, week=week, sent_at__isnull=False
+    ).exists()
 
 
 def _claim(user: User, week: str) -> dt.datetime | None:
@@ -122,9 +127,23 @@ def send_portfolio_digests(
     *, as_of: dt.date, users: Iterable[User] | None = None, dry_run: bool = False
 ) -> list[DigestOutcome]:
     """Send (or, ``dry_run``, show) the weekly portfolio of ``users`` (default: every
-    recipient), one after the other, in this process."""
-    chosen = digest_recipients() if users is None else users
-    return [send_portfolio_digest(user=user, as_of=as_of, dry_run=dry_run) for user in chosen]
+    recipient), one after the other, in this process. One the mail server refuses is
+    FAILED (and sent by a later run); the others still go."""
+    outcomes = []
+    for user in digest_recipients() if users is None else users:
+        try:
+            outcomes.append(send_portfolio_digest(user=user, as_of=as_of, dry_run=dry_run))
+        except (smtplib.SMTPException, OSError) as error:
+            outcomes.append(
+                DigestOutcome(
+                    username=user.username,
+                    email=user.email,
+                    week=iso_week(as_of),
+                    status=DigestStatus.FAILED,
+                    error=str(error) or type(error).__name__,
+                )
+            )
+    return outcomes
 
 
 def queue_weekly_portfolio_digests(*, as_of: dt.date) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from encaisse.accounts.models import User
@@ -28,6 +28,11 @@ def _status_line(outcome: DigestOutcome, *, dry_run: bool) -> str:
         if dry_run:
             return _("%(who)s: empty portfolio, nothing would be sent") % values
         return _("%(who)s: empty portfolio, nothing sent") % values
+    if outcome.status == DigestStatus.FAILED:
+        return _("%(who)s: not sent, the mail server said: %(error)s") % {
+            **values,
+            "error": outcome.error,
+        }
     if outcome.status == DigestStatus.NO_EMAIL:
         return _("%(who)s: no e-mail address, skipped") % values
     return _("%(who)s: inactive or without a portfolio to follow, skipped") % values
@@ -57,6 +62,7 @@ def _as_json(outcomes: list[DigestOutcome], *, dry_run: bool, as_of: str) -> str
                 "email": outcome.email,
                 "week": outcome.week,
                 "status": str(outcome.status),
+                **({"error": outcome.error} if outcome.error else {}),
                 **(digest_data(outcome.digest) if outcome.digest is not None else {}),
             }
             for outcome in outcomes
@@ -132,3 +138,10 @@ class Command(EncaisseCommand):
             )
         else:
             self.stdout.write(_as_text(outcomes, dry_run=dry_run), ending="")
+        failed = [o.username for o in outcomes if o.status == DigestStatus.FAILED]
+        if failed:
+            raise CommandError(
+                _("not sent to %(users)s: run the command again later")
+                % {"users": ", ".join(failed)},
+                returncode=1,
+            )
