@@ -28,7 +28,9 @@ def test_english_for_a_reader_of_english(week_of_remi, rep_remi, smtp_inbox):
     send_portfolio_digest(user=rep_remi, as_of=MONDAY)
     [message] = smtp_inbox.messages
     text = message.get_body(preferencelist=("plain",)).get_content()
-    assert str(message["Subject"]).strip() == ("Your week in Encaisse: €5,634.56 outstanding, €3,234.56 overdue")
+    assert str(message["Subject"]).strip() == (
+        "Your week in Encaisse: €5,634.56 outstanding, €3,234.56 overdue"
+    )
     assert "Hello Rémi," in text
     assert "Not due: €2,500.00" in text
     assert "First reminder (e-mail)" in text
