@@ -70,7 +70,7 @@ def _link(name: str, *args: Any) -> str:
 
 
 def _day(day: dt.date) -> str:
-    """ "Mon, Dec 7", "lun. 7 déc.": short enough for a phone, in the reader's language."""
+    """A day short enough for a phone, in the reader's language: "Mon, Dec 7", "lun. 7 déc."."""
     return format_skeleton("MMMEd", day, locale=reader_locale())
 
 
@@ -79,13 +79,13 @@ def _customer_link(customer_id: int | None) -> str:
 
 
 def _section(title: str, entries: list[Entry], *, more_link: str = "", empty: str = "") -> Section:
-    extra = len(entries) - LIST_LIMIT
-    more = ngettext("… and %(n)s more", "… and %(n)s more", extra) % {"n": extra}
+    extra = max(len(entries) - LIST_LIMIT, 0)
+    more = ngettext("… and %(n)s more", "… and %(n)s more", extra) % {"n": extra} if extra else ""
     return Section(
         title=title,
         entries=entries[:LIST_LIMIT],
-        more=more if extra > 0 else "",
-        more_link=more_link if extra > 0 else "",
+        more=more,
+        more_link=more_link if extra else "",
         empty=empty or _("Nothing this week."),
     )
 
