@@ -15,7 +15,9 @@ from encaisse.reporting.tests.conftest import MONDAY
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_second_run_leaves_the_email_the_first_is_sending(week_of_remi, rep_remi, smtp_inbox):
+def test_the_second_run_leaves_the_email_the_first_is_sending(
+    smtp_inbox, jobs_run_inline, week_of_remi, rep_remi
+):
     # An address of his own for this e-mail: the fixture's task notified him at the other.
     rep_remi.email = "remi.weekly@example.com"
     rep_remi.save()
