@@ -37,7 +37,7 @@ def migrated(tmp_path_factory):
 def test_help_lists_the_main_commands(tmp_path):
     result = encaisse("--help", tmp_path=tmp_path)
     assert result.returncode == 0
-    for command in ("demo", "serve", "report aged-balance", "bench", "migrate"):
+    for command in ("demo", "serve", "report aged-balance", "digest send", "bench", "migrate"):
         assert command in result.stdout
 
 
@@ -46,6 +46,13 @@ def test_report_help_explains_the_options(tmp_path):
     assert result.returncode == 0
     assert "--as-of" in result.stdout
     assert "--by" in result.stdout
+
+
+def test_digest_help_gives_examples(tmp_path):
+    result = encaisse("digest", "--help", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert "--dry-run" in result.stdout
+    assert "encaisse digest send --dry-run --user remi" in result.stdout
 
 
 def test_migrate_then_report_on_an_empty_ledger(tmp_path):
@@ -71,6 +78,10 @@ def test_migrate_then_report_on_an_empty_ledger(tmp_path):
         (("scenario", "import", "/nonexistent/scenario.yaml"), {}, "cannot read"),
         (("scenario", "export", "Nope"), {}, "no scenario named"),
         (("outbox", "send", "--stale-after", "soon"), {}, "--stale-after"),
+        (("digest", "send", "--user", "nobody"), {}, "no user named 'nobody'"),
+        (("digest", "send", "--as-of", "lundi"), {}, "--as-of"),
+        (("digest", "send", "--format", "pdf"), {}, "--format"),
+        (("digest", "send"), {"ENCAISSE_DIGEST_WEEKDAY": "lundi"}, "ENCAISSE_DIGEST_WEEKDAY"),
     ],
 )
 def test_bad_input_gives_one_line_and_a_non_zero_exit(migrated, args, env, expected):

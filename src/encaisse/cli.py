@@ -23,6 +23,7 @@ Main commands:
   outbox send              send what dunning planned (e-mail, PDF letters, SMS), once each
   worker                   the daily run and the outbox in the background (Celery with REDIS_URL)
   report aged-balance      the aged balance as of a date (table, json, csv, xlsx)
+  digest send              the weekly portfolio e-mail of each rep and manager (--dry-run)
   bench                    time loading and querying a generated ledger of N invoices
   migrate                  create or update the database
   createsuperuser          add an administrator

@@ -11,6 +11,8 @@ from encaisse.accounts.models import Role, User
 SEES_EVERY_CUSTOMER = frozenset({Role.ADMIN, Role.FINANCE, Role.VIEWER})
 MANAGES_PEOPLE = frozenset({Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.AGENCY_MANAGER})
 KEEPS_THE_BOOKS = frozenset({Role.ADMIN, Role.FINANCE})
+# Who gets the weekly portfolio e-mail: a rep their portfolio, a manager their scope by rep.
+GETS_PORTFOLIO_DIGEST = frozenset({Role.SALES_REP, Role.SALES_MANAGER, Role.AGENCY_MANAGER})
 
 
 def can_see_team_reports(user: User) -> bool:
@@ -79,6 +81,12 @@ def can_decide_terms(user: User) -> bool:
 def terms_deciders() -> QuerySet[User]:
     """Who is told of new special terms to confirm: the active finance users."""
     return User.objects.filter(is_active=True, role=Role.FINANCE).order_by("pk")
+
+
+def gets_portfolio_digest(user: User) -> bool:
+    """The weekly portfolio e-mail is for the people who work a portfolio: reps and their
+    managers (finance has the dashboard and the aged balance)."""
+    return user.is_authenticated and user.is_active and user.role in GETS_PORTFOLIO_DIGEST
 
 
 def sees_only_own_customers(user: User) -> bool:

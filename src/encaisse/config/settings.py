@@ -271,7 +271,20 @@ _run_hour, _, _run_minute = ENCAISSE_DUNNING_RUN_AT.partition(":")
 # a restart). Apps add theirs here, the one list.
 ENCAISSE_DAILY_JOBS_AT = os.environ.get("ENCAISSE_DAILY_JOBS_AT", "05:30")
 ENCAISSE_DAILY_JOBS: list[str] = []
+ENCAISSE_DAILY_JOBS += ["encaisse.reporting.tasks.send_weekly_portfolio_digests_task"]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
+# The weekly portfolio e-mail goes out with the daily jobs of this day (a name, or 1-7 from
+# Monday), and on the days after it to whoever has not had this week's yet.
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_digest_day = (os.environ.get("ENCAISSE_DIGEST_WEEKDAY") or "monday").strip().lower()
+if _digest_day in _WEEKDAYS:
+    ENCAISSE_DIGEST_WEEKDAY = _WEEKDAYS.index(_digest_day)
+elif _digest_day in {"1", "2", "3", "4", "5", "6", "7"}:
+    ENCAISSE_DIGEST_WEEKDAY = int(_digest_day) - 1
+else:
+    raise ImproperlyConfigured(
+        f"ENCAISSE_DIGEST_WEEKDAY: {_digest_day!r} is not a day (monday ... sunday, or 1-7)"
+    )
 CELERY_BEAT_SCHEDULE = {
     "daily-jobs": {
         "task": "encaisse.core.tasks.run_daily_jobs_task",

@@ -12,7 +12,7 @@ from encaisse.core.spreadsheets import safe_cell
 from encaisse.reporting.selectors import BUCKET_KEYS, AgedBalance, AgedRow
 
 
-def _row_dict(row: AgedRow) -> dict[str, Any]:
+def aged_row_dict(row: AgedRow) -> dict[str, Any]:
     data: dict[str, Any] = {"key": row.key, "label": row.label, "currency": row.currency}
     data.update({key: money_str(row.buckets[key]) for key in BUCKET_KEYS})
     data["unallocated"] = money_str(row.unallocated)
@@ -24,8 +24,8 @@ def aged_balance_json(report: AgedBalance) -> str:
     payload = {
         "as_of": report.as_of.isoformat(),
         "by": str(report.by),
-        "rows": [_row_dict(row) for row in report.rows],
-        "totals": [_row_dict(row) for row in report.totals],
+        "rows": [aged_row_dict(row) for row in report.rows],
+        "totals": [aged_row_dict(row) for row in report.totals],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
@@ -36,7 +36,7 @@ HEADER = ["key", "label", "currency", *BUCKET_KEYS, "unallocated", "total"]
 def _rows_with_totals(report: AgedBalance) -> list[list[str]]:
     lines = []
     for row in [*report.rows, *report.totals]:
-        data = _row_dict(row)
+        data = aged_row_dict(row)
         lines.append([str(data[column]) for column in HEADER])
     return lines
 

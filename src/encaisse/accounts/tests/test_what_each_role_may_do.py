@@ -136,3 +136,20 @@ def test_finance_users_are_told_of_terms_to_confirm() -> None:
     User.objects.create(username="gone", role=Role.FINANCE, is_active=False)
     User.objects.create(username="r", role=Role.SALES_REP)
     assert list(permissions.terms_deciders()) == [finance]
+
+
+# role: gets the weekly portfolio e-mail
+PORTFOLIO_DIGEST = {
+    Role.ADMIN: False,
+    Role.FINANCE: False,
+    Role.SALES_MANAGER: True,
+    Role.AGENCY_MANAGER: True,
+    Role.SALES_REP: True,
+    Role.VIEWER: False,
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_reps_and_managers_get_the_weekly_portfolio_and_no_one_else(role: Role) -> None:
+    assert permissions.gets_portfolio_digest(user_with(role)) is PORTFOLIO_DIGEST[role]
+    assert not permissions.gets_portfolio_digest(user_with(role, active=False))
