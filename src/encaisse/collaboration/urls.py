@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encaisse.collaboration import views
+from encaisse.collaboration import views, views_promises
 
 urlpatterns = [
     path("my-day/", views.my_day_view, name="my-day"),
@@ -12,5 +12,13 @@ urlpatterns = [
         "notifications/<int:notification_id>/open/",
         views.notification_open_view,
         name="notification-open",
+    ),
+    path(
+        "customers/<int:customer_pk>/promise/",
+        views_promises.promise_new_view,
+        name="customer-promise-new",
+    ),
+    path(
+        "customers/<int:customer_pk>/call/", views_promises.call_new_view, name="customer-call-new"
     ),
 ]

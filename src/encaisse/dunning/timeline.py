@@ -16,7 +16,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from encaisse.collaboration.models import Dispute, PromiseToPay, Task, TaskStatus
+from encaisse.collaboration.models import (
+    Dispute,
+    PromiseStatus,
+    PromiseToPay,
+    Task,
+    TaskStatus,
+)
 from encaisse.dunning.labels import step_label
 from encaisse.dunning.models import (
     DunningAction,
@@ -192,16 +198,22 @@ def _disputes(customer: Customer) -> list[TimelineEvent]:
     return events
 
 
+_PROMISE_TONES = {PromiseStatus.KEPT: "success", PromiseStatus.BROKEN: "danger"}
+
+
 def _promises(customer: Customer) -> list[TimelineEvent]:
+    """Each promise once, where it was taken, with what became of it."""
     return [
         TimelineEvent(
             at=_day(promise.recorded_on),
             kind="promise",
-            title=_("Promise to pay by %(day)s") % {"day": _short(promise.promised_for)},
+            title=_("Promise to pay by %(day)s: %(state)s")
+            % {"day": _short(promise.promised_for), "state": promise.get_status_display()},
             detail=promise.note,
             by=_name(promise.recorded_by),
             amount=promise.amount,
-            tone="info",
+            url=reverse("customer-detail", args=[customer.pk]) + "#promises",
+            tone=_PROMISE_TONES.get(promise.status, "info"),
         )
         for promise in PromiseToPay.objects.filter(customer=customer)
         .select_related("recorded_by")
