@@ -112,7 +112,7 @@ class TaskOutcomeForm(forms.Form):
             self.add_error(None, str(error))
 
 
-class InvoiceChoices(forms.ModelMultipleChoiceField):
+class InvoiceChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # generic in stubs only
     """Open invoices as ticks: "F-2026-001 · due 03/01/2026 · 1 234,56 €"."""
 
     def label_from_instance(self, obj: Any) -> str:

@@ -198,7 +198,7 @@ def _disputes(customer: Customer) -> list[TimelineEvent]:
     return events
 
 
-_PROMISE_TONES = {PromiseStatus.KEPT: "success", PromiseStatus.BROKEN: "danger"}
+_PROMISE_TONES: dict[str, str] = {PromiseStatus.KEPT: "success", PromiseStatus.BROKEN: "danger"}
 
 
 def _promises(customer: Customer) -> list[TimelineEvent]:
