@@ -43,6 +43,7 @@ def customer_promises_panel(request: HttpRequest, customer: Customer) -> str:
             "promises": customer_promises(customer),
             "keeping": promise_keeping(customer),
             "can_record": not is_read_only(user),
+            "receivable": customer.invoices.receivable().order_by("due_date", "number")[:20],
         },
         request=request,
     )

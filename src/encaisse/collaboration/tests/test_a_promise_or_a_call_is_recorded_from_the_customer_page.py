@@ -52,6 +52,8 @@ def test_the_customer_page_has_a_promises_panel_with_its_buttons(client, custome
     assertContains(response, "No promise to pay yet.")
     assertContains(response, f'href="{promise_url(customer)}"')
     assertContains(response, f'href="{call_url(customer)}"')
+    one = customer.invoices.get(number="F-remi-new")
+    assertContains(response, f'href="{promise_url(customer)}?invoice={one.pk}"')
 
 
 def test_the_form_ticks_the_overdue_invoices(client, customer, rep_remi):
