@@ -253,7 +253,7 @@ def _tell_broken(
                         promise,
                         paid=received[promise.pk],
                         currency=currency,
-                        numbers=[numbers[i] for i in invoice_ids if i in numbers],
+                        numbers=sorted(numbers[i] for i in invoice_ids if i in numbers),
                     ),
                     url=reverse("customer-detail", args=[customer.pk]) + "#promises",
                     customer=customer,
