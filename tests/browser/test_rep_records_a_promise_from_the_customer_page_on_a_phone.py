@@ -90,3 +90,24 @@ def test_rep_records_a_promise_on_a_phone_and_finance_sees_the_pause(
         screenshot(finance, "finance-sees-dunning-paused-by-promise")
     finally:
         finance.context.close()
+
+
+def test_rep_records_a_call_from_the_customer_page_on_a_phone(
+    phone_page, live_server, beton_express
+):
+    from encaisse.collaboration.models import Task, TaskStatus
+
+    page = phone_page
+    customer_url = f"/customers/{beton_express.pk}/"
+    _log_in(page, live_server, "remi", customer_url)
+    page.get_by_test_id("record-call").click()
+    page.get_by_test_id("call-form").wait_for()
+    assert page.get_by_test_id("call-button").get_attribute("href") == "tel:0472112233"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "record-a-call-phone")
+    page.get_by_role("button", name="Pas de réponse").click()
+    page.wait_for_url(f"{live_server.url}{customer_url}*")
+    task = Task.objects.get()
+    assert (task.status, task.outcome) == (TaskStatus.DONE, "no_answer")
+    timeline = page.get_by_test_id("timeline-panel").inner_text()
+    assert timeline.count("Pas de réponse") == 1

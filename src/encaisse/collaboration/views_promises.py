@@ -132,7 +132,10 @@ def call_new_view(request: HttpRequest, customer_pk: int) -> HttpResponse:
             )
             return redirect(reverse("customer-detail", args=[customer.pk]) + "#promises")
     invoices = invoices_to_call_about(customer, as_of)
+    contact = customer.contacts.exclude(phone="").order_by("-is_primary", "pk").first()
     context = {
+        "contact": contact,
+        "phone": contact.phone if contact else customer.phone,
         "customer": customer,
         "form": form,
         "today": as_of,

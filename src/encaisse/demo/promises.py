@@ -59,7 +59,7 @@ def seed_promise_history(
     )
     chosen = rng.sample(paid_late, int(len(paid_late) * HISTORY_SHARE))
     promises = [promise for invoice in chosen if (promise := _paid_late(invoice, rng))]
-    for customer in late_customers[: max(len(late_customers) // 25, 1)]:
+    for customer in late_customers[: max(len(late_customers) // 40, 1)]:
         promise = _still_unpaid(customer, today, rng)
         if promise is not None:
             promises.append(promise)
@@ -97,7 +97,7 @@ def _paid_late(invoice: Invoice, rng: random.Random) -> tuple[PromiseToPay, Invo
         return None
     grace = grace_days()
     late_payer = invoice.settled_on - recorded_on > dt.timedelta(days=grace + 12)
-    if late_payer and rng.random() < 0.6:  # promised a week out, paid weeks later: broken
+    if late_payer and rng.random() < 0.35:  # promised a week out, paid weeks later: broken
         promised_for = recorded_on + dt.timedelta(days=rng.randint(2, 8))
     else:  # promised about when it paid: kept
         paid_on = invoice.settled_on - dt.timedelta(days=rng.randint(0, grace))
