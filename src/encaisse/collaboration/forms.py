@@ -40,10 +40,28 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-class TaskOutcomeForm(forms.Form):
+class ServiceForm(forms.Form):
+    """A form whose service refuses with BadInput("field: why"): the message goes next to
+    that field (``service_fields`` maps the service's names to the form's)."""
+
+    service_fields: dict[str, str] = {}
+
+    def add_service_error(self, error: BadInput) -> None:
+        """Show a service's "field: why" message next to that field."""
+        field, sep, message = str(error).partition(": ")
+        field = self.service_fields.get(field, field)
+        if sep and field in self.fields:
+            self.add_error(field, message)
+        else:
+            self.add_error(None, str(error))
+
+
+class TaskOutcomeForm(ServiceForm):
     """One submit button per outcome (``name="outcome"``); the promise date and amount, the
     dispute reason and the note travel with every button and matter only to their outcome
     (the service says what is missing)."""
+
+    service_fields = {"amount": "promised_amount"}  # record_promise calls it amount
 
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices)
     note = forms.CharField(
@@ -102,15 +120,6 @@ class TaskOutcomeForm(forms.Form):
             "dispute_reason": data.get("dispute_reason") or None,
         }
 
-    def add_service_error(self, error: BadInput) -> None:
-        """Show a service's "field: why" message next to that field."""
-        field, sep, message = str(error).partition(": ")
-        field = {"amount": "promised_amount"}.get(field, field)  # record_promise's name
-        if sep and field in self.fields:
-            self.add_error(field, message)
-        else:
-            self.add_error(None, str(error))
-
 
 class InvoiceChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # generic in stubs only
     """Open invoices as ticks: "F-2026-001 · due 03/01/2026 · 1 234,56 €"."""
@@ -120,7 +129,7 @@ class InvoiceChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg] 
         return f"{obj.number} · {_('due')} {due} · {format_money(obj.open_amount, obj.currency)}"
 
 
-class PromiseForm(forms.Form):
+class PromiseForm(ServiceForm):
     """A promise to pay taken on the customer page: by when, how much, for which invoices
     (the customer's open ones to choose from; the overdue ones ticked)."""
 
@@ -158,11 +167,3 @@ class PromiseForm(forms.Form):
         if day < self.today:
             raise forms.ValidationError(_("This date is already past."))
         return day
-
-    def add_service_error(self, error: BadInput) -> None:
-        """Show a service's "field: why" message next to that field."""
-        field, sep, message = str(error).partition(": ")
-        if sep and field in self.fields:
-            self.add_error(field, message)
-        else:
-            self.add_error(None, str(error))
