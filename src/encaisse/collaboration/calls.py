@@ -15,14 +15,14 @@ from encaisse.accounts.models import User
 from encaisse.accounts.permissions import is_read_only
 from encaisse.collaboration.models import CallOutcome, DisputeReason, Task, TaskKind
 from encaisse.collaboration.services import record_task_outcome
-from encaisse.ledger.models import Customer, Invoice, InvoiceKind
+from encaisse.ledger.models import Customer, Invoice
 from encaisse.ledger.scoping import visible_customers
 
 
 def invoices_to_call_about(customer: Customer, on: dt.date) -> list[Invoice]:
     """What a call is about: the customer's overdue invoices, else its open ones."""
-    open_invoices = customer.invoices.open().filter(kind=InvoiceKind.INVOICE)
-    return list(open_invoices.filter(due_date__lt=on)) or list(open_invoices)
+    receivable = customer.invoices.receivable().order_by("due_date", "number")
+    return list(receivable.overdue(on)) or list(receivable)
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from encaisse.collaboration.promises import (
 from encaisse.core.dates import today
 from encaisse.core.errors import BadInput
 from encaisse.core.money import ZERO
-from encaisse.ledger.models import Customer, InvoiceKind
+from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers
 
 
@@ -61,12 +61,12 @@ def promise_new_view(request: HttpRequest, customer_pk: int) -> HttpResponse:
     user = acting_user(request)
     customer = _customer_to_act_on(user, customer_pk)
     as_of = today()
-    open_invoices = customer.invoices.open().filter(kind=InvoiceKind.INVOICE).order_by("due_date")
+    open_invoices = customer.invoices.receivable().order_by("due_date", "number")
     chosen = request.GET.get("invoice", "")
     initial_invoices = (
         list(open_invoices.filter(pk=int(chosen)))
         if chosen.isdigit()
-        else list(open_invoices.filter(due_date__lt=as_of))
+        else list(open_invoices.overdue(as_of))
     )
     form = PromiseForm(
         request.POST if request.method == "POST" else None,
