@@ -201,6 +201,16 @@ def _disputes(customer: Customer) -> list[TimelineEvent]:
 _PROMISE_TONES: dict[str, str] = {PromiseStatus.KEPT: "success", PromiseStatus.BROKEN: "danger"}
 
 
+def _promise_state(promise: PromiseToPay) -> str:
+    """ "Pending", or "Kept on 18/03/2026" / "Broken on 20/03/2026" (when the check said so)."""
+    if promise.decided_on is None:
+        return promise.get_status_display()
+    return _("%(state)s on %(day)s") % {
+        "state": promise.get_status_display(),
+        "day": _short(promise.decided_on),
+    }
+
+
 def _promises(customer: Customer) -> list[TimelineEvent]:
     """Each promise once, where it was taken, with what became of it."""
     return [
@@ -208,7 +218,7 @@ def _promises(customer: Customer) -> list[TimelineEvent]:
             at=_day(promise.recorded_on),
             kind="promise",
             title=_("Promise to pay by %(day)s: %(state)s")
-            % {"day": _short(promise.promised_for), "state": promise.get_status_display()},
+            % {"day": _short(promise.promised_for), "state": _promise_state(promise)},
             detail=promise.note,
             by=_name(promise.recorded_by),
             amount=promise.amount,

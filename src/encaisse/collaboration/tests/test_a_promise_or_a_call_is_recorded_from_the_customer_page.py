@@ -212,5 +212,5 @@ def test_the_panel_shows_each_promise_and_the_keeping_rate(client, customer, rep
     assertContains(response, 'data-testid="promise"', count=2)
     assertContains(response, "50 % kept (1 of 2)")
     assertContains(response, "taken by Rémi Commercial")
-    assertContains(response, "Promise to pay by 02/20/2026: Broken")
+    assertContains(response, "Promise to pay by 02/20/2026: Broken on 03/05/2026")
     assertContains(response, "Promise to pay by 02/20/2026: Kept")

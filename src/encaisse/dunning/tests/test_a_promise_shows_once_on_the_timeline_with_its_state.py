@@ -36,7 +36,7 @@ def test_a_broken_promise_is_one_line_that_says_broken(portfolios, rep_remi, set
 
     check_promises(as_of=dt.date(2026, 3, 20))
     (broken,) = promises_on_the_timeline(customer)
-    assert broken.title == "Promise to pay by 03/16/2026: Broken"
+    assert broken.title == "Promise to pay by 03/16/2026: Broken on 03/20/2026"
     assert broken.tone == "danger"
     assert broken.amount == Decimal("500.00")
     assert broken.url == f"/customers/{customer.pk}/#promises"
