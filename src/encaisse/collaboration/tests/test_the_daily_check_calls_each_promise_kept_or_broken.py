@@ -170,3 +170,18 @@ def test_the_keeping_rate_counts_kept_and_broken_promises(remis_customer, invoic
     assert promise_keeping_by_customer([remis_customer.pk, other.pk]) == {
         remis_customer.pk: keeping
     }
+
+
+def test_the_daily_jobs_of_the_morning_include_the_check(
+    remis_customer, invoices, rep_remi, jobs_run_inline, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from encaisse.core.tasks import run_daily_jobs_task
+
+    promise = take(remis_customer, invoices, amount=Decimal("100.00"), by=rep_remi)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_daily_jobs_task(as_of="2026-03-20")
+    assert "encaisse.collaboration.tasks.check_promises_task" in jobs_run_inline
+    assert state(promise) == (PromiseStatus.BROKEN, dt.date(2026, 3, 20))
+    assert [message.to for message in mail.outbox] == [[rep_remi.email]]  # told by e-mail too
