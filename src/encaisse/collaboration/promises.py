@@ -222,12 +222,12 @@ def _tell_broken(
     """Tell whoever took each broken promise, the customer's rep and finance, each once, in
     their own language; only people who see the customer."""
     finance = list(users_who_run_dunning())
-    numbers = dict(
-        Invoice.objects.filter(
-            pk__in={pk for promise in promises for pk in invoices_of[promise.pk]}
-        ).values_list("pk", "number")
-    )
-    currencies = dict(Invoice.objects.filter(pk__in=list(numbers)).values_list("pk", "currency"))
+    numbers: dict[int, str] = {}
+    currencies: dict[int, str] = {}
+    for pk, number, currency in Invoice.objects.filter(
+        pk__in={pk for promise in promises for pk in invoices_of[promise.pk]}
+    ).values_list("pk", "number", "currency"):
+        numbers[pk], currencies[pk] = number, currency
     for promise in promises:
         customer = promise.customer
         people = {
