@@ -79,14 +79,19 @@ def can_decide_terms(user: User) -> bool:
 
 
 def terms_deciders() -> QuerySet[User]:
-    """Who is told of new special terms to confirm: the active finance users."""
-    return User.objects.filter(is_active=True, role=Role.FINANCE).order_by("pk")
+    """Who is told of new special terms to confirm: finance."""
+    return users_who_run_dunning()
 
 
 def gets_portfolio_digest(user: User) -> bool:
     """The weekly portfolio e-mail is for the people who work a portfolio: reps and their
     managers (finance has the dashboard and the aged balance)."""
     return user.is_authenticated and user.is_active and user.role in GETS_PORTFOLIO_DIGEST
+
+
+def users_who_run_dunning() -> QuerySet[User]:
+    """Everyone ``can_run_dunning`` says yes to: whom finance's notifications go to."""
+    return User.objects.filter(is_active=True, role__in=KEEPS_THE_BOOKS)
 
 
 def sees_only_own_customers(user: User) -> bool:

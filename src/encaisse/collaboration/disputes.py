@@ -1,11 +1,10 @@
 """What people learn about a customer that pauses its dunning: disputes (litiges) on some of
-its invoices, and promises to pay."""
+its invoices (promises to pay are in ``collaboration.promises``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.db import transaction
 
@@ -13,7 +12,6 @@ from encaisse.accounts.models import User
 from encaisse.collaboration.models import (
     Dispute,
     DisputeReason,
-    PromiseToPay,
 )
 from encaisse.core.errors import BadInput
 from encaisse.ledger.models import Customer, Invoice
@@ -53,35 +51,6 @@ def resolve_dispute(*, dispute: Dispute, resolved_on: dt.date) -> Dispute:
     dispute.resolved_on = resolved_on
     dispute.save(update_fields=["resolved_on"])
     return dispute
-
-
-@transaction.atomic
-def record_promise(
-    *,
-    customer: Customer,
-    invoices: Sequence[Invoice],
-    promised_for: dt.date,
-    recorded_on: dt.date,
-    amount: Decimal | None = None,
-    recorded_by: User | None = None,
-    note: str = "",
-) -> PromiseToPay:
-    """Record a promise to pay; dunning on those invoices waits until the promised date."""
-    check_invoices_of(customer, invoices)
-    if promised_for < recorded_on:
-        raise BadInput(f"promised_for: {promised_for.isoformat()} is already past")
-    if amount is not None and amount <= 0:
-        raise BadInput(f"amount: {amount} must be positive")
-    promise = PromiseToPay.objects.create(
-        customer=customer,
-        promised_for=promised_for,
-        amount=amount,
-        recorded_by=recorded_by,
-        recorded_on=recorded_on,
-        note=note,
-    )
-    promise.invoices.set(invoices)
-    return promise
 
 
 # --- Tasks -------------------------------------------------------------------------------

@@ -88,9 +88,18 @@ class PromiseToPay(models.Model):
     )
     recorded_on = models.DateField(_("recorded on"))
     note = models.TextField(_("note"), blank=True)
+    # The day the daily check found it kept or broken (empty while pending).
+    decided_on = models.DateField(_("kept or broken on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-promised_for", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["promised_for"],
+                condition=Q(status="pending"),
+                name="promise_pending_idx",
+            ),
+        ]
         verbose_name = _("promise to pay")
         verbose_name_plural = _("promises to pay")
 

@@ -19,7 +19,6 @@ from encaisse.accounts.models import User
 from encaisse.collaboration.disputes import (
     check_invoices_of,
     open_dispute,
-    record_promise,
     resolve_dispute,
 )
 from encaisse.collaboration.models import (
@@ -38,6 +37,7 @@ from encaisse.collaboration.notifications import (
     send_notification_email,
 )
 from encaisse.collaboration.permissions import can_record_task_outcome
+from encaisse.collaboration.promises import record_promise
 from encaisse.core.errors import BadInput
 from encaisse.core.money import ZERO, format_money
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind

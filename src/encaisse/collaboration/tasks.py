@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import smtplib
 
+from encaisse.collaboration.promises import check_promises
 from encaisse.collaboration.services import (
     record_notification_email_failure,
     send_notification_email,
 )
+from encaisse.core.dates import parse_iso_date
 from encaisse.core.jobs import job
 
 
@@ -19,3 +21,11 @@ from encaisse.core.jobs import job
 def send_notification_email_task(notification_id: int) -> bool:
     """E-mail a notification (once, whatever the number of deliveries)."""
     return send_notification_email(notification_id=notification_id)
+
+
+@job()
+def check_promises_task(as_of: str) -> dict[str, int]:
+    """The daily check of promises to pay (settings.ENCAISSE_DAILY_JOBS): each pending one
+    kept or broken as of that day; safe to run twice."""
+    checked = check_promises(as_of=parse_iso_date(as_of, field="as_of"))
+    return {"kept": checked.kept, "broken": checked.broken}

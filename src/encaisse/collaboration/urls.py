@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encaisse.collaboration import views, views_notes, views_terms
+from encaisse.collaboration import views, views_notes, views_promises, views_terms
 
 urlpatterns = [
     path("my-day/", views.my_day_view, name="my-day"),
@@ -30,4 +30,12 @@ urlpatterns = [
     path("terms/", views_terms.terms_queue_view, name="terms-queue"),
     path("terms/<int:pk>/decide/", views_terms.terms_decide_view, name="terms-decide"),
     path("terms/<int:pk>/document/", views_terms.terms_document_view, name="terms-document"),
+    path(
+        "customers/<int:customer_pk>/promise/",
+        views_promises.promise_new_view,
+        name="customer-promise-new",
+    ),
+    path(
+        "customers/<int:customer_pk>/call/", views_promises.call_new_view, name="customer-call-new"
+    ),
 ]

@@ -262,6 +262,9 @@ ENCAISSE_BACKGROUND_SERVICES = (
 # The daily dunning run (HH:MM, company time zone) and how many partitions share it.
 ENCAISSE_DUNNING_RUN_AT = os.environ.get("ENCAISSE_DUNNING_RUN_AT", "06:00")
 ENCAISSE_DUNNING_PARTITIONS = int(os.environ.get("ENCAISSE_DUNNING_PARTITIONS", "4"))
+# Dunning waits this many days after a promised date before it reminds again; the daily
+# check of promises calls a promise broken only once they have passed.
+ENCAISSE_PROMISE_GRACE_DAYS = int(os.environ.get("ENCAISSE_PROMISE_GRACE_DAYS") or "3")
 _run_hour, _, _run_minute = ENCAISSE_DUNNING_RUN_AT.partition(":")
 # The one place the schedule is declared (Celery beat; the in-process scheduler reads the
 # same ENCAISSE_DUNNING_RUN_AT).
@@ -270,8 +273,10 @@ _run_hour, _, _run_minute = ENCAISSE_DUNNING_RUN_AT.partition(":")
 # must be safe to run twice on the same day (the in-process scheduler runs them again after
 # a restart). Apps add theirs here, the one list.
 ENCAISSE_DAILY_JOBS_AT = os.environ.get("ENCAISSE_DAILY_JOBS_AT", "05:30")
-ENCAISSE_DAILY_JOBS: list[str] = []
-ENCAISSE_DAILY_JOBS += ["encaisse.reporting.tasks.send_weekly_portfolio_digests_task"]
+ENCAISSE_DAILY_JOBS: list[str] = [
+    "encaisse.collaboration.tasks.check_promises_task",
+    "encaisse.reporting.tasks.send_weekly_portfolio_digests_task",
+]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
 # The weekly portfolio e-mail goes out with the daily jobs of this day (a name, or 1-7 from
 # Monday), and on the days after it to whoever has not had this week's yet.

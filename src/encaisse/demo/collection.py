@@ -15,11 +15,13 @@ from pathlib import Path
 from django.db.models import Count, Q
 
 from encaisse.collaboration.models import DisputeReason
-from encaisse.collaboration.services import open_dispute, record_promise
+from encaisse.collaboration.promises import check_promises, record_promise
+from encaisse.collaboration.services import open_dispute
 from encaisse.demo.bank import import_demo_statement
+from encaisse.demo.promises import seed_promise_history
 from encaisse.dunning.services.runs import execute_dunning_run
 from encaisse.dunning.services.setup import install_shipped_dunning
-from encaisse.ledger.models import Customer, Invoice
+from encaisse.ledger.models import Customer, Invoice, InvoiceKind
 
 DISPUTE_SHARE = 0.04  # of the customers with overdue invoices
 PROMISE_SHARE = 0.06
@@ -36,6 +38,8 @@ class CollectionSummary:
     scenarios: list[str]
     disputes: int
     promises: int
+    promises_kept: int
+    promises_broken: int
     actions: int
     bank_notes: list[str]
 
@@ -46,7 +50,12 @@ def seed_collection(*, today: dt.date, folder: Path, seed: int = 2026) -> Collec
     rng = random.Random(seed)
     bank = import_demo_statement(today=today, folder=folder, seed=seed)
     setup = install_shipped_dunning()
-    overdue = Q(invoices__settled_on__isnull=True, invoices__due_date__lt=today)
+    overdue = Q(  # Invoice.objects.overdue(today), seen from the customer (credit notes aside)
+        invoices__settled_on__isnull=True,
+        invoices__kind=InvoiceKind.INVOICE,
+        invoices__open_amount__gt=0,
+        invoices__due_date__lt=today,
+    )
     late_customers = list(
         Customer.objects.annotate(late=Count("invoices", filter=overdue))
         .filter(late__gt=0)
@@ -80,11 +89,17 @@ def seed_collection(*, today: dt.date, folder: Path, seed: int = 2026) -> Collec
             recorded_by=customer.sales_rep,
             note="Promesse obtenue par téléphone auprès du service comptable.",
         )
+    history = seed_promise_history(
+        today=today, rng=rng, late_customers=late_customers[len(disputed) + len(promising) :]
+    )
+    check_promises(as_of=today)  # this morning's daily check, before the run as every day
     result = execute_dunning_run(as_of=today)
     return CollectionSummary(
         scenarios=setup.scenarios_added,
         disputes=len(disputed),
-        promises=len(promising),
+        promises=len(promising) + history.kept + history.broken,
+        promises_kept=history.kept,
+        promises_broken=history.broken,
         actions=len(result.actions),
         bank_notes=[bank.message] if not bank.ok else bank.notes,
     )

@@ -45,3 +45,18 @@ ACTOR_LABELS = {
     "sales_manager": gettext_lazy("sales manager"),
     "agency_manager": gettext_lazy("agency manager"),
 }
+
+
+PAUSE_LABELS = {
+    "do_not_contact": gettext_lazy("do not contact"),
+    "customer_on_hold": gettext_lazy("customer on hold"),
+    "disputed": gettext_lazy("disputed"),
+    "on_hold": gettext_lazy("hold"),
+    "promised": gettext_lazy("promise to pay"),
+    "awaiting_outcome": gettext_lazy("waiting for a call's outcome"),
+}
+
+
+def pause_label(reason: str) -> str:
+    """Why the engine leaves an invoice alone (``PauseReason``), in words."""
+    return str(PAUSE_LABELS.get(reason, reason))

@@ -10,9 +10,12 @@ from django.db.models import Count, Q, QuerySet
 
 from encaisse.accounts.models import User
 from encaisse.dunning.engine import (
+    PauseReason,
     StepRule,
     forecast,
+    pause_reason,
 )
+from encaisse.dunning.labels import pause_label
 from encaisse.dunning.models import (
     ActionState,
     DeliveryStatus,
@@ -287,3 +290,32 @@ def scenario_overview() -> list[ScenarioOverview]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class PausedInvoice:
+    """An open invoice the run leaves alone today, and why (``PauseReason``)."""
+
+    number: str
+    reason: str
+    until: dt.date | None  # the last day of a promise's pause
+
+    @property
+    def label(self) -> str:
+        return pause_label(self.reason)
+
+
+def paused_invoices(customer: Customer, *, as_of: dt.date) -> list[PausedInvoice]:
+    """The customer's open invoices that get no reminder on ``as_of``, by the engine's own
+    rule (``pause_reason``); the customer is already scoped."""
+    paused = []
+    for snapshot, _scenario in snapshots_for(
+        [customer.pk], as_of=as_of, book=scenario_book()
+    ).snapshots:
+        for item in snapshot.items:
+            reason = pause_reason(snapshot, item, as_of)
+            if reason is None or reason == PauseReason.PAID:
+                continue
+            until = item.promised_until if reason == PauseReason.PROMISED else None
+            paused.append(PausedInvoice(number=item.number, reason=str(reason), until=until))
+    return paused

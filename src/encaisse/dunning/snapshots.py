@@ -21,6 +21,7 @@ from encaisse.collaboration.models import (
     TermsKind,
     TermsStatus,
 )
+from encaisse.collaboration.promises import paused_until
 from encaisse.dunning.engine import (
     Actor,
     Channel,
@@ -217,7 +218,8 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
         promisetopay__customer_id__in=customer_ids,
         promisetopay__status=PromiseStatus.PENDING,
     ).values_list("invoice_id", "promisetopay__promised_for"):
-        promised[invoice_id] = max(promised_for, promised.get(invoice_id, promised_for))
+        until = paused_until(promised_for)
+        promised[invoice_id] = max(until, promised.get(invoice_id, until))
     held = set(
         HoldRequest.invoices.through.objects.filter(
             holdrequest__customer_id__in=customer_ids,

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from encaisse.collaboration.models import (
     Dispute,
     Note,
+    PromiseStatus,
     PromiseToPay,
     SpecialTerms,
     Task,
@@ -226,16 +227,32 @@ def _disputes(customer: Customer) -> list[TimelineEvent]:
     return events
 
 
+_PROMISE_TONES: dict[str, str] = {PromiseStatus.KEPT: "success", PromiseStatus.BROKEN: "danger"}
+
+
+def _promise_state(promise: PromiseToPay) -> str:
+    """ "Pending", or "Kept on 18/03/2026" / "Broken on 20/03/2026" (when the check said so)."""
+    if promise.decided_on is None:
+        return promise.get_status_display()
+    return _("%(state)s on %(day)s") % {
+        "state": promise.get_status_display(),
+        "day": _short(promise.decided_on),
+    }
+
+
 def _promises(customer: Customer) -> list[TimelineEvent]:
+    """Each promise once, where it was taken, with what became of it."""
     return [
         TimelineEvent(
             at=_day(promise.recorded_on),
             kind="promise",
-            title=_("Promise to pay by %(day)s") % {"day": _short(promise.promised_for)},
+            title=_("Promise to pay by %(day)s: %(state)s")
+            % {"day": _short(promise.promised_for), "state": _promise_state(promise)},
             detail=promise.note,
             by=_name(promise.recorded_by),
             amount=promise.amount,
-            tone="info",
+            url=reverse("customer-detail", args=[customer.pk]) + "#promises",
+            tone=_PROMISE_TONES.get(promise.status, "info"),
         )
         for promise in PromiseToPay.objects.filter(customer=customer)
         .select_related("recorded_by")

@@ -89,7 +89,8 @@ def test_a_disputed_invoice_is_skipped(customers):
     assert [i["number"] for i in action["invoices"]] == ["FA-2"]
 
 
-def test_a_promise_to_pay_pauses_until_its_date(customers):
+def test_a_promise_to_pay_pauses_until_its_date(customers, settings):
+    settings.ENCAISSE_PROMISE_GRACE_DAYS = 0  # the grace period: test_promises_grace_period
     sme = customers["sme"]
     record_promise(
         customer=sme,

@@ -81,7 +81,8 @@ class Command(EncaisseCommand):
             )
             self.stdout.write(
                 f"  {len(collection.scenarios)} dunning scenarios, {collection.disputes} disputes, "
-                f"{collection.promises} promises to pay; today's dunning run planned "
+                f"{collection.promises} promises to pay ({collection.promises_kept} kept, "
+                f"{collection.promises_broken} broken); today's dunning run planned "
                 f"{collection.actions:,} actions"
             )
             for note in collection.bank_notes:

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from encaisse.collaboration.models import Notification, TaskStatus
+from encaisse.collaboration.promises import PromiseCheck, check_promises
 from encaisse.collaboration.services import record_task_outcome
 from encaisse.dunning.models import ActionState, DunningAction
 from encaisse.dunning.services.runs import execute_dunning_run
@@ -64,7 +65,10 @@ def test_no_answer_lets_the_scenario_go_on(key_account, rep_remi):
     assert (call.state, call.outcome) == (ActionState.DONE, "no_answer")
 
 
-def test_a_promise_pauses_the_scenario_until_the_promised_date(key_account, rep_remi):
+def test_a_promise_pauses_the_scenario_until_the_promised_date_and_its_grace_days(
+    key_account, rep_remi, settings
+):
+    settings.ENCAISSE_PROMISE_GRACE_DAYS = 3
     steps_on(DUE + dt.timedelta(days=10))
     task = DunningAction.objects.get(step__key="call").task
     record_task_outcome(
@@ -76,7 +80,10 @@ def test_a_promise_pauses_the_scenario_until_the_promised_date(key_account, rep_
     )
     assert steps_on(DUE + dt.timedelta(days=20)) == []
     assert steps_on(DUE + dt.timedelta(days=30)) == []
-    assert steps_on(DUE + dt.timedelta(days=31)) == ["reminder_1"]
+    assert steps_on(DUE + dt.timedelta(days=33)) == []  # three days' grace
+    # The next morning the daily check finds nothing paid: broken; the run reminds.
+    assert check_promises(as_of=DUE + dt.timedelta(days=34)) == PromiseCheck(kept=0, broken=1)
+    assert steps_on(DUE + dt.timedelta(days=34)) == ["reminder_1"]
 
 
 def test_a_dispute_stops_the_scenario(key_account, rep_remi):
