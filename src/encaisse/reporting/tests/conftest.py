@@ -14,8 +14,7 @@ MONDAY = dt.date(2026, 12, 7)
 
 @pytest.fixture
 def week_of_remi(portfolios, rep_remi, settings, tmp_path):
-    from encaisse.collaboration.services import open_dispute, record_promise
-    from encaisse.collaboration.services import create_task
+    from encaisse.collaboration.services import create_task, open_dispute, record_promise
     from encaisse.dunning.services.setup import install_shipped_dunning
     from encaisse.ledger.tests.factories import InvoiceFactory, PaymentFactory
 
