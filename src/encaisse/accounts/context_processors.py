@@ -8,7 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from encaisse.accounts.models import User
-from encaisse.accounts.permissions import can_run_dunning, sees_only_own_customers
+from encaisse.accounts.permissions import (
+    can_follow_disputes,
+    can_run_dunning,
+    sees_only_own_customers,
+)
 
 
 def capabilities(request: HttpRequest) -> dict[str, Any]:
@@ -19,5 +23,6 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
         "can": {
             "work_in_finance": can_run_dunning(user),
             "see_only_own_customers": sees_only_own_customers(user),
+            "follow_disputes": can_follow_disputes(user),
         }
     }

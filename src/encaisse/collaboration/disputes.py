@@ -10,13 +10,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from encaisse.accounts.models import User
-from encaisse.collaboration.models import (
-    Dispute,
-    DisputeReason,
-    PromiseToPay,
-)
+from encaisse.collaboration.models import PromiseToPay
+
+# Disputes have their own module (services_disputes); open_dispute is named here too.
+from encaisse.collaboration.services_disputes import open_dispute
 from encaisse.core.errors import BadInput
 from encaisse.ledger.models import Customer, Invoice
+
+__all__ = ["check_invoices_of", "open_dispute", "record_promise"]
 
 
 def check_invoices_of(customer: Customer, invoices: Sequence[Invoice]) -> None:
@@ -25,34 +26,6 @@ def check_invoices_of(customer: Customer, invoices: Sequence[Invoice]) -> None:
     foreign = [invoice.number for invoice in invoices if invoice.customer_id != customer.pk]
     if foreign:
         raise BadInput(f"invoices: {', '.join(foreign)} belong to another customer")
-
-
-@transaction.atomic
-def open_dispute(
-    *,
-    customer: Customer,
-    invoices: Sequence[Invoice],
-    reason: DisputeReason | str,
-    opened_on: dt.date,
-    opened_by: User | None = None,
-    note: str = "",
-) -> Dispute:
-    """Record a dispute; the next dunning run pauses those invoices."""
-    check_invoices_of(customer, invoices)
-    if reason not in DisputeReason.values:
-        raise BadInput(f"reason: {reason!r} is not a dispute reason")
-    dispute = Dispute.objects.create(
-        customer=customer, reason=reason, note=note, opened_by=opened_by, opened_on=opened_on
-    )
-    dispute.invoices.set(invoices)
-    return dispute
-
-
-@transaction.atomic
-def resolve_dispute(*, dispute: Dispute, resolved_on: dt.date) -> Dispute:
-    dispute.resolved_on = resolved_on
-    dispute.save(update_fields=["resolved_on"])
-    return dispute
 
 
 @transaction.atomic

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 
+from encaisse.collaboration.notifications_disputes import notify_overdue_disputes
 from encaisse.collaboration.services import (
     record_notification_email_failure,
     send_notification_email,
@@ -19,3 +21,9 @@ from encaisse.core.jobs import job
 def send_notification_email_task(notification_id: int) -> bool:
     """E-mail a notification (once, whatever the number of deliveries)."""
     return send_notification_email(notification_id=notification_id)
+
+
+@job()
+def notify_overdue_disputes_task(as_of: str) -> int:
+    """Daily: finance (and the owner) hear once of each dispute past its due date."""
+    return notify_overdue_disputes(as_of=dt.date.fromisoformat(as_of))
