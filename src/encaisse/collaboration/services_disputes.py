@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from encaisse.accounts.models import User
@@ -104,9 +105,13 @@ def _record(
     to_value: str = "",
     comment: str = "",
 ) -> DisputeEvent:
+    now = timezone.now()
+    if timezone.localdate(now) != on:  # recorded afterwards: it happened that day
+        now = timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
     return DisputeEvent.objects.create(
         dispute=dispute,
         kind=kind,
+        at=now,
         by=by,
         on=on,
         from_value=from_value,
