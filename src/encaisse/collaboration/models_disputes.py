@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from encaisse.accounts.models import User
 from encaisse.ledger.models import Customer, Invoice
@@ -24,11 +25,12 @@ class DisputeReason(models.TextChoices):
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    INVESTIGATING = "investigating", _("Investigating")
-    CREDITED = "credited", _("Resolved by credit note")
-    REJECTED = "rejected", _("Resolved as rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # In context: "Open" is also the open amount of an invoice ("Reste dû").
+    OPEN = "open", pgettext_lazy("dispute status", "Open")
+    INVESTIGATING = "investigating", pgettext_lazy("dispute status", "Investigating")
+    CREDITED = "credited", pgettext_lazy("dispute status", "Resolved by credit note")
+    REJECTED = "rejected", pgettext_lazy("dispute status", "Resolved as rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("dispute status", "Withdrawn")
 
 
 # The one statement of the workflow: from each status, where a dispute may go. A dispute is
