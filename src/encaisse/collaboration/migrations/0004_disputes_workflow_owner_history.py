@@ -15,7 +15,15 @@ OLD_REASONS = {"not_ordered": "other", "paperwork": "delivery"}
 ANSWER_WITHIN = datetime.timedelta(days=30)
 
 
+def _checked_at_once(schema_editor):
+    """PostgreSQL refuses the indexes this migration creates after its data changes while
+    their foreign-key checks are pending: check them at once instead."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def forward(apps, schema_editor):
+    _checked_at_once(schema_editor)
     Dispute = apps.get_model("collaboration", "Dispute")
     DisputeEvent = apps.get_model("collaboration", "DisputeEvent")
     for old, new in OLD_REASONS.items():
@@ -50,6 +58,7 @@ def forward(apps, schema_editor):
 
 
 def backward(apps, schema_editor):
+    _checked_at_once(schema_editor)
     Dispute = apps.get_model("collaboration", "Dispute")
     Dispute.objects.filter(reason="delivery").update(reason="paperwork")
     Dispute.objects.exclude(reason__in=["price", "quantity", "quality", "already_paid",
