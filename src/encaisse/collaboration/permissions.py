@@ -26,7 +26,18 @@ def can_record_task_outcome(user: User, task: Task) -> bool:
 
 
 def can_work_dispute(user: User, dispute: Dispute) -> bool:
-    """Finance/admin, or the dispute's owner, may move it on (assign, investigate, resolve)."""
+    """Finance/admin, or the dispute's owner (whatever their role: someone of another
+    department may own one), may move it on (assign, investigate, resolve)."""
     if can_decide_disputes(user):
         return True
-    return can_open_disputes(user) and dispute.owner_id is not None and dispute.owner_id == user.pk
+    return (
+        user.is_authenticated
+        and user.is_active
+        and dispute.owner_id is not None
+        and dispute.owner_id == user.pk
+    )
+
+
+def can_comment_dispute(user: User, dispute: Dispute) -> bool:
+    """Whoever works the customer, and the dispute's owner, add to its history."""
+    return can_open_disputes(user) or can_work_dispute(user, dispute)

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from encaisse.accounts.models import User
-from encaisse.accounts.permissions import can_open_disputes
 from encaisse.collaboration.models_disputes import (
     ACTIVE_DISPUTE_STATUSES,
     DISPUTE_TRANSITIONS,
@@ -30,7 +29,7 @@ from encaisse.collaboration.models_disputes import (
     DisputeStatus,
 )
 from encaisse.collaboration.notifications_disputes import person_name, tell_owner
-from encaisse.collaboration.permissions import can_work_dispute
+from encaisse.collaboration.permissions import can_comment_dispute, can_work_dispute
 from encaisse.core.errors import BadInput
 from encaisse.core.money import ZERO, format_money, to_money
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
@@ -390,7 +389,7 @@ def set_dispute_due_date(
 @transaction.atomic
 def comment_dispute(*, dispute: Dispute, by: User, on: dt.date, comment: str) -> DisputeEvent:
     """Add to the dispute's history (anyone who sees it and may write)."""
-    if not can_open_disputes(by):
+    if not can_comment_dispute(by, dispute):
         raise PermissionDenied
     comment = comment.strip()
     if not comment:

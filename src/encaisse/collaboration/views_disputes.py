@@ -28,7 +28,7 @@ from encaisse.collaboration.forms_disputes import (
     default_due_on,
 )
 from encaisse.collaboration.models_disputes import DISPUTE_TRANSITIONS, Dispute, DisputeStatus
-from encaisse.collaboration.permissions import can_work_dispute
+from encaisse.collaboration.permissions import can_comment_dispute, can_work_dispute
 from encaisse.collaboration.selectors_disputes import (
     customer_credit_notes,
     customer_disputes,
@@ -111,7 +111,7 @@ def _detail_context(user: User, dispute: Dispute, **forms: Any) -> dict[str, Any
         "history": dispute_history(dispute),
         "owners_by_id": {str(p.pk): p for p in owners},
         "may_work": may_work,
-        "may_comment": can_open_disputes(user),
+        "may_comment": can_comment_dispute(user, dispute),
         "may_investigate": DisputeStatus.INVESTIGATING in allowed,
         "statuses": dict(DisputeStatus.choices),
         "assign_form": forms.get("assign_form")

@@ -102,9 +102,13 @@ def test_an_owner_must_see_the_customer(dispute, finance_fanny, rep_paul, viewer
     with pytest.raises(BadInput, match="owner"):
         assign_dispute(dispute=dispute, owner=rep_paul, by=finance_fanny, on=TODAY)
     assert Dispute.objects.get().owner is None
-    # Someone of another department (who sees every customer, reading only) may own it.
+    # Someone of another department (who sees every customer, reading only) may own it,
+    # and then answer it.
     assign_dispute(dispute=dispute, owner=viewer_victor, by=finance_fanny, on=TODAY)
     assert Dispute.objects.get().owner == viewer_victor
+    comment_dispute(dispute=dispute, by=viewer_victor, on=TODAY, comment="Livraison vérifiée")
+    start_investigation(dispute=dispute, by=viewer_victor, on=TODAY)
+    assert Dispute.objects.get().status == DisputeStatus.INVESTIGATING
 
 
 def test_anyone_who_works_the_customer_comments_a_viewer_does_not(dispute, rep_remi, viewer_victor):
