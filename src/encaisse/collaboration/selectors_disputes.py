@@ -219,7 +219,7 @@ def resolution_times(
             continue
         days = (resolved_on - opened_on).days
         by_reason[str(reasons.get(reason, reason))].append(days)
-        owner = f"{first} {last}".strip() or username or ""
+        owner = f"{first or ''} {last or ''}".strip() or username or ""  # "": finance
         by_owner[owner].append(days)
     return _times(by_reason), _times(by_owner)
 
