@@ -253,6 +253,7 @@ def dispute_credit_note_view(request: HttpRequest, dispute_id: int) -> HttpRespo
                 _("Resolved by credit note: dunning resumes on what is still open."),
             )
             return redirect("dispute-detail", dispute_id=dispute.pk)
+    dispute = _visible(user, dispute.pk)  # as it is now: the refused change was rolled back
     context = _detail_context(user, dispute, credit_form=form)
     return render(request, "collaboration/disputes/detail.html", context, status=400)
 
