@@ -1,4 +1,4 @@
-"""On a phone, a rep opens a dispute from the customer page for part of an invoice; dunning
+"""On a phone, a rep opens a dispute from an invoice of the customer page, for part of it; dunning
 pauses it. Finance gives the dispute to the rep, then resolves it by a credit note for the
 disputed part, and the next run reminds the customer of the rest."""
 
@@ -65,8 +65,10 @@ def test_a_dispute_goes_from_the_customer_page_to_a_credit_note_and_dunning_resu
 ):
     rep_context, page = _phone(browser)
     _log_in(page, live_server, "remi", f"/customers/{beton_express.pk}/")
-    page.get_by_test_id("open-dispute").click()
-    page.get_by_label("FA-1", exact=False).check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "dispute-customer-page-phone")
+    page.get_by_test_id("invoice-action").click()  # "Dispute", on FA-1's row
+    assert page.get_by_label("FA-1", exact=False).is_checked()
     page.locator("select[name=reason]").select_option("price")
     page.locator("input[name=amount]").fill("300")
     page.locator("textarea[name=note]").fill("Remise annuelle de 30 % non déduite")

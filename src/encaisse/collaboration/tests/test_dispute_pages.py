@@ -42,6 +42,8 @@ def test_a_rep_opens_a_dispute_from_the_customer_page(client, portfolios, rep_re
     page = client.get(f"/customers/{customer.pk}/").content.decode()
     assert 'data-testid="disputes-panel"' in page
     assert f"/customers/{customer.pk}/disputes/new/" in page
+    # Each open invoice's row has its link, the invoice chosen.
+    assert f'href="/customers/{customer.pk}/disputes/new/?invoice={second.pk}"' in page
     form = client.get(f"/customers/{customer.pk}/disputes/new/?invoice={second.pk}")
     assert form.status_code == 200
     assert f'value="{second.pk}" id="id_invoices_1" checked>' in form.content.decode()
@@ -144,3 +146,12 @@ def test_a_dispute_outside_the_portfolio_is_a_404(client, portfolios, rep_remi):
     assert client.post(f"/disputes/{dispute.pk}/comment/", {"comment": "x"}).status_code == 404
     paul1 = portfolios["paul1"].pk
     assert client.get(f"/customers/{paul1}/disputes/new/").status_code == 404
+
+
+def test_a_viewer_has_no_dispute_to_open(client, portfolios, viewer_victor):
+    customer = portfolios["remi1"]
+    client.force_login(viewer_victor)
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert 'data-testid="invoice-action"' not in page
+    assert 'data-testid="open-dispute"' not in page
+    assert client.get(f"/customers/{customer.pk}/disputes/new/").status_code == 404
