@@ -115,8 +115,12 @@ def _record_everything(portfolios, rep_paul):
     send_outbox()
     paul1, paul2 = portfolios["paul1"], portfolios["paul2"]
     today = dt.date(2026, 2, 11)
-    open_dispute(
-        customer=paul1, invoices=list(paul1.invoices.all()), reason="price", opened_on=today
+    open_dispute(  # owned by Paul: his name is in its history and on the disputes pages
+        customer=paul1,
+        invoices=list(paul1.invoices.all()),
+        reason="price",
+        opened_on=today,
+        owner=rep_paul,
     )
     record_promise(
         customer=paul2,

@@ -94,6 +94,22 @@ def users_who_run_dunning() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role__in=KEEPS_THE_BOOKS)
 
 
+def can_decide_disputes(user: User) -> bool:
+    """Moving any dispute on, resolving it by a credit note or rejecting it: finance's call
+    (the dispute's owner may too, see collaboration.permissions)."""
+    return _works_in_finance(user)
+
+
+def can_follow_disputes(user: User) -> bool:
+    """The disputes page, every dispute of the portfolio: finance and the managers."""
+    return can_see_team_reports(user)
+
+
+def can_open_disputes(user: User) -> bool:
+    """Anyone who works a customer may record that it disputes invoices."""
+    return _works_the_customers(user)
+
+
 def sees_only_own_customers(user: User) -> bool:
     """A sales rep's portfolio is their own customers ("My customers")."""
     return user.is_authenticated and user.role == Role.SALES_REP

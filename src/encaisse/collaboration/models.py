@@ -8,6 +8,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.accounts.models import User
+from encaisse.collaboration.models_disputes import (  # disputes live in their own module
+    ACTIVE_DISPUTE_STATUSES,
+    DISPUTE_TRANSITIONS,
+    Dispute,
+    DisputeEvent,
+    DisputeEventKind,
+    DisputeReason,
+    DisputeStatus,
+)
 
 # Special terms agreed by sales live in their own module; imported here so Django finds them.
 from encaisse.collaboration.terms_models import (  # noqa: F401
@@ -18,44 +27,15 @@ from encaisse.collaboration.terms_models import (  # noqa: F401
 )
 from encaisse.ledger.models import Customer, Invoice
 
-
-class DisputeReason(models.TextChoices):
-    PRICE = "price", _("Price or discount")
-    QUANTITY = "quantity", _("Quantity or delivery")
-    QUALITY = "quality", _("Quality or damage")
-    NOT_ORDERED = "not_ordered", _("Not ordered")
-    ALREADY_PAID = "already_paid", _("Already paid")
-    PAPERWORK = "paperwork", _("Missing document (PO, proof of delivery)")
-    OTHER = "other", _("Other")
-
-
-class Dispute(models.Model):
-    """A customer contests invoices; dunning pauses them while the dispute is open."""
-
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="disputes"
-    )
-    invoices = models.ManyToManyField(Invoice, verbose_name=_("invoices"), related_name="disputes")
-    reason = models.CharField(_("reason"), max_length=20, choices=DisputeReason.choices)
-    note = models.TextField(_("note"), blank=True)
-    opened_by = models.ForeignKey(
-        User,
-        verbose_name=_("opened by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    opened_on = models.DateField(_("opened on"))
-    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-opened_on", "-pk"]
-        verbose_name = _("dispute")
-        verbose_name_plural = _("disputes")
-
-    def __str__(self) -> str:
-        return f"{self.customer}: {self.get_reason_display()}"
+__all__ = [
+    "ACTIVE_DISPUTE_STATUSES",
+    "DISPUTE_TRANSITIONS",
+    "Dispute",
+    "DisputeEvent",
+    "DisputeEventKind",
+    "DisputeReason",
+    "DisputeStatus",
+]
 
 
 class PromiseStatus(models.TextChoices):

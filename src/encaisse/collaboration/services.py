@@ -19,7 +19,6 @@ from encaisse.accounts.models import User
 from encaisse.collaboration.disputes import (
     check_invoices_of,
     open_dispute,
-    resolve_dispute,
 )
 from encaisse.collaboration.models import (
     CallOutcome,
@@ -58,7 +57,6 @@ __all__ = [
     "record_promise",
     "record_task_outcome",
     "resend_lost_notification_emails",
-    "resolve_dispute",
     "send_notification_email",
 ]
 

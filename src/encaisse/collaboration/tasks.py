@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 
+from encaisse.collaboration.notifications_disputes import notify_overdue_disputes
 from encaisse.collaboration.promises import check_promises
 from encaisse.collaboration.services import (
     record_notification_email_failure,
@@ -29,3 +30,9 @@ def check_promises_task(as_of: str) -> dict[str, int]:
     kept or broken as of that day; safe to run twice."""
     checked = check_promises(as_of=parse_iso_date(as_of, field="as_of"))
     return {"kept": checked.kept, "broken": checked.broken}
+
+
+@job()
+def notify_overdue_disputes_task(as_of: str) -> int:
+    """Daily: finance (and the owner) hear once of each dispute past its due date."""
+    return notify_overdue_disputes(as_of=parse_iso_date(as_of, field="as_of"))

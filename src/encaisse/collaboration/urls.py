@@ -1,6 +1,6 @@
 from django.urls import path
 
-from encaisse.collaboration import views, views_notes, views_promises, views_terms
+from encaisse.collaboration import views, views_disputes, views_notes, views_promises, views_terms
 
 urlpatterns = [
     path("my-day/", views.my_day_view, name="my-day"),
@@ -37,5 +37,31 @@ urlpatterns = [
     ),
     path(
         "customers/<int:customer_pk>/call/", views_promises.call_new_view, name="customer-call-new"
+    ),
+    path("disputes/", views_disputes.dispute_list_view, name="dispute-list"),
+    path("disputes/mine/", views_disputes.my_disputes_view, name="my-disputes"),
+    path("disputes/<int:dispute_id>/", views_disputes.dispute_detail_view, name="dispute-detail"),
+    path(
+        "disputes/<int:dispute_id>/status/", views_disputes.dispute_move_view, name="dispute-move"
+    ),
+    path(
+        "disputes/<int:dispute_id>/owner/",
+        views_disputes.dispute_assign_view,
+        name="dispute-assign",
+    ),
+    path(
+        "disputes/<int:dispute_id>/credit-note/",
+        views_disputes.dispute_credit_note_view,
+        name="dispute-credit-note",
+    ),
+    path(
+        "disputes/<int:dispute_id>/comment/",
+        views_disputes.dispute_comment_view,
+        name="dispute-comment",
+    ),
+    path(
+        "customers/<int:customer_id>/disputes/new/",
+        views_disputes.dispute_new_view,
+        name="dispute-new",
     ),
 ]

@@ -276,6 +276,7 @@ ENCAISSE_DAILY_JOBS_AT = os.environ.get("ENCAISSE_DAILY_JOBS_AT", "05:30")
 ENCAISSE_DAILY_JOBS: list[str] = [
     "encaisse.collaboration.tasks.check_promises_task",
     "encaisse.reporting.tasks.send_weekly_portfolio_digests_task",
+    "encaisse.collaboration.tasks.notify_overdue_disputes_task",
 ]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
 # The weekly portfolio e-mail goes out with the daily jobs of this day (a name, or 1-7 from

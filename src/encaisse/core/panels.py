@@ -8,6 +8,7 @@ in order. Dependencies keep pointing one way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -31,3 +32,27 @@ def render_customer_panels(request: HttpRequest, customer: Any) -> list[SafeStri
         if html:
             rendered.append(SafeString(html))
     return rendered
+
+
+@dataclass(frozen=True)
+class InvoiceAction:
+    """A link on each open invoice of the customer page, to a higher app's page about that
+    invoice: ``url_name`` is reversed with the customer's id, the invoice's goes in
+    ``?invoice=``; shown to the users ``allowed`` says yes to."""
+
+    label: Any  # a lazy translation
+    url_name: str
+    allowed: Callable[[Any], bool]
+
+
+_invoice_actions: list[InvoiceAction] = []
+
+
+def register_invoice_action(action: InvoiceAction) -> None:
+    if action not in _invoice_actions:
+        _invoice_actions.append(action)
+
+
+def invoice_actions(user: Any) -> list[InvoiceAction]:
+    """The links the customer page shows ``user`` on each open invoice."""
+    return [action for action in _invoice_actions if action.allowed(user)]

@@ -12,16 +12,15 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db.models import Count, Q
-
 from encaisse.collaboration.models import DisputeReason
 from encaisse.collaboration.promises import check_promises, record_promise
 from encaisse.collaboration.services import open_dispute
 from encaisse.demo.bank import import_demo_statement
+from encaisse.demo.disputes import play_dispute
 from encaisse.demo.promises import seed_promise_history
 from encaisse.dunning.services.runs import execute_dunning_run
 from encaisse.dunning.services.setup import install_shipped_dunning
-from encaisse.ledger.models import Customer, Invoice, InvoiceKind
+from encaisse.ledger.models import Customer, Invoice
 
 DISPUTE_SHARE = 0.04  # of the customers with overdue invoices
 PROMISE_SHARE = 0.06
@@ -29,7 +28,11 @@ DISPUTE_NOTES = {
     DisputeReason.PRICE: "Le client conteste le tarif appliqué (remise annuelle non déduite).",
     DisputeReason.QUANTITY: "Livraison partielle : 2 palettes sur 12 manquantes à réception.",
     DisputeReason.QUALITY: "Marchandise endommagée, réserves portées sur la lettre de voiture.",
-    DisputeReason.PAPERWORK: "Le client attend le bon de livraison signé pour payer.",
+    DisputeReason.DELIVERY: "Le client attend le bon de livraison signé pour payer.",
+    DisputeReason.SALES_TERMS: "Délai de paiement à 60 jours accordé par le commercial à la "
+    "commande.",
+    DisputeReason.DUPLICATE: "Facture reçue deux fois (même commande, deux numéros).",
+    DisputeReason.ALREADY_PAID: "Le client dit avoir payé par virement le mois dernier.",
 }
 
 
@@ -50,15 +53,9 @@ def seed_collection(*, today: dt.date, folder: Path, seed: int = 2026) -> Collec
     rng = random.Random(seed)
     bank = import_demo_statement(today=today, folder=folder, seed=seed)
     setup = install_shipped_dunning()
-    overdue = Q(  # Invoice.objects.overdue(today), seen from the customer (credit notes aside)
-        invoices__settled_on__isnull=True,
-        invoices__kind=InvoiceKind.INVOICE,
-        invoices__open_amount__gt=0,
-        invoices__due_date__lt=today,
-    )
+    # Customers with an invoice overdue (an open credit note past its date is not "late").
     late_customers = list(
-        Customer.objects.annotate(late=Count("invoices", filter=overdue))
-        .filter(late__gt=0)
+        Customer.objects.filter(pk__in=Invoice.objects.overdue(today).values("customer_id"))
         .select_related("sales_rep")
         .order_by("pk")
     )
@@ -70,14 +67,16 @@ def seed_collection(*, today: dt.date, folder: Path, seed: int = 2026) -> Collec
     for customer in disputed:
         invoice = _oldest_overdue(customer, today)
         reason = rng.choice(list(DISPUTE_NOTES))
-        open_dispute(
+        dispute = open_dispute(
             customer=customer,
             invoices=[invoice],
             reason=reason,
-            opened_on=today - dt.timedelta(days=rng.randint(2, 40)),
+            opened_on=today - dt.timedelta(days=rng.randint(2, 90)),
             opened_by=customer.sales_rep,
+            owner=rng.choice([customer.sales_rep, None]),  # the rep, or finance's
             note=DISPUTE_NOTES[reason],
         )
+        play_dispute(dispute, rng=rng, today=today)
     for customer in promising:
         invoice = _oldest_overdue(customer, today)
         record_promise(

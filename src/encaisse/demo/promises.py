@@ -59,8 +59,8 @@ def seed_promise_history(
     )
     chosen = rng.sample(paid_late, int(len(paid_late) * HISTORY_SHARE))
     promises = [promise for invoice in chosen if (promise := _paid_late(invoice, rng))]
-    for customer in late_customers[: max(len(late_customers) // 40, 1)]:
-        promise = _still_unpaid(customer, today, rng)
+    for index, customer in enumerate(late_customers[: max(len(late_customers) // 40, 1)]):
+        promise = _still_unpaid(customer, today, rng, recent=index == 0)
         if promise is not None:
             promises.append(promise)
     _write(promises)
@@ -109,10 +109,11 @@ def _paid_late(invoice: Invoice, rng: random.Random) -> tuple[PromiseToPay, Invo
 
 
 def _still_unpaid(
-    customer: Customer, today: dt.date, rng: random.Random
+    customer: Customer, today: dt.date, rng: random.Random, *, recent: bool = False
 ) -> tuple[PromiseToPay, Invoice] | None:
-    """A promise taken weeks ago on an invoice still overdue today: broken."""
-    recorded_on = today - dt.timedelta(days=rng.randint(12, 40))
+    """A promise taken weeks ago on an invoice still overdue today: broken (``recent``:
+    taken last week, broken these days, so that this week's wait in the bell)."""
+    recorded_on = today - dt.timedelta(days=rng.randint(8, 10) if recent else rng.randint(12, 40))
     invoice = (
         Invoice.objects.overdue(recorded_on)
         .filter(customer=customer, kind=InvoiceKind.INVOICE)
@@ -124,7 +125,7 @@ def _still_unpaid(
     amount = _still_open_on(invoice, recorded_on)
     if amount <= 0:
         return None
-    promised_for = recorded_on + dt.timedelta(days=rng.randint(2, 7))
+    promised_for = recorded_on + dt.timedelta(days=2 if recent else rng.randint(2, 7))
     return _promise(invoice, recorded_on, promised_for, amount, rng), invoice
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import F
 
 from encaisse.collaboration.models import (
+    ACTIVE_DISPUTE_STATUSES,
     Dispute,
     PromiseStatus,
     PromiseToPay,
@@ -208,9 +209,12 @@ def snapshots_for(customer_ids: list[int], *, as_of: dt.date, book: ScenarioBook
         done[invoice_id].add(key)
         if Channel(channel).is_human and state not in finished and task_status not in finished:
             awaiting.add(invoice_id)
+    # An active dispute pauses its invoices whole, even when it contests part of them; once
+    # it is closed (by a credit note lettered against them, rejected or withdrawn) dunning
+    # resumes on what is still open.
     disputed = set(
         Dispute.invoices.through.objects.filter(
-            dispute__customer_id__in=customer_ids, dispute__resolved_on__isnull=True
+            dispute__customer_id__in=customer_ids, dispute__status__in=ACTIVE_DISPUTE_STATUSES
         ).values_list("invoice_id", flat=True)
     )
     promised: dict[int, dt.date] = {}

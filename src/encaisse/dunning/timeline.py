@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from heapq import nlargest
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,9 @@ from django.utils.translation import pgettext_lazy
 
 from encaisse.collaboration.models import (
     Dispute,
+    DisputeEvent,
+    DisputeEventKind,
+    DisputeStatus,
     Note,
     PromiseStatus,
     PromiseToPay,
@@ -198,30 +202,61 @@ def _holds(customer: Customer) -> list[TimelineEvent]:
     return events
 
 
+def _dispute_move_title(event: DisputeEvent, dispute: Dispute) -> str:
+    if event.to_value == DisputeStatus.CREDITED:
+        number = dispute.credit_note.number if dispute.credit_note else ""
+        return _("Dispute resolved by credit note %(number)s") % {"number": number}
+    if event.to_value == DisputeStatus.REJECTED:
+        return _("Dispute rejected: dunning resumes")
+    if event.to_value == DisputeStatus.WITHDRAWN:
+        return _("Dispute withdrawn by the customer")
+    return _("Dispute under investigation")
+
+
 def _disputes(customer: Customer) -> list[TimelineEvent]:
+    """Each dispute once where it was opened, with its status today; then each change of
+    status (who, when, why), linked to the dispute's page."""
     events = []
-    for dispute in (
+    disputes = (
         Dispute.objects.filter(customer=customer)
-        .select_related("opened_by")
+        .select_related("opened_by", "credit_note")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DisputeEvent.objects.filter(kind=DisputeEventKind.STATUS).select_related(
+                    "by"
+                ),
+                to_attr="moves",
+            )
+        )
         .order_by("-opened_on", "-pk")[:PER_KIND]
-    ):
+    )
+    for dispute in disputes:
+        url = reverse("dispute-detail", args=[dispute.pk])
         events.append(
             TimelineEvent(
                 at=_day(dispute.opened_on),
                 kind="dispute",
-                title=_("Dispute opened: %(reason)s") % {"reason": dispute.get_reason_display()},
+                title=_("Dispute opened: %(reason)s (%(status)s)")
+                % {"reason": dispute.get_reason_display(), "status": dispute.get_status_display()},
                 detail=dispute.note,
                 by=_name(dispute.opened_by),
-                tone="danger",
+                url=url,
+                tone="danger" if dispute.is_active else "secondary",
             )
         )
-        if dispute.resolved_on:
+        moves: list[DisputeEvent] = getattr(dispute, "moves", [])  # the Prefetch's to_attr
+        for move in moves:
+            final = move.to_value != DisputeStatus.INVESTIGATING
             events.append(
                 TimelineEvent(
-                    at=_day(dispute.resolved_on),
-                    kind="resolved",
-                    title=_("Dispute resolved"),
-                    tone="success",
+                    at=move.at,
+                    kind="resolved" if final else "dispute",
+                    title=_dispute_move_title(move, dispute),
+                    detail=move.comment,
+                    by=_name(move.by),
+                    url=url,
+                    tone="success" if final else "warning",
                 )
             )
     return events

@@ -40,6 +40,9 @@ def test_each_role_may_do_what_the_policy_says(role: Role) -> None:
     assert permissions.can_see_team_reports(user) is team_reports
     assert permissions.sees_only_own_customers(user) is own_only
     assert permissions.is_read_only(user) is read_only
+    assert permissions.can_decide_disputes(user) is books
+    assert permissions.can_follow_disputes(user) is team_reports
+    assert permissions.can_open_disputes(user) is not read_only
 
 
 def test_the_policy_names_every_role() -> None:
@@ -52,6 +55,8 @@ def test_a_deactivated_finance_user_keeps_no_books(role: Role) -> None:
     assert not permissions.can_import_ledger(user)
     assert not permissions.can_run_dunning(user)
     assert not permissions.can_edit_company(user)
+    assert not permissions.can_decide_disputes(user)
+    assert not permissions.can_open_disputes(user)
 
 
 def test_an_anonymous_visitor_may_do_nothing() -> None:
@@ -62,6 +67,9 @@ def test_an_anonymous_visitor_may_do_nothing() -> None:
         permissions.can_run_dunning,
         permissions.can_see_team_reports,
         permissions.sees_only_own_customers,
+        permissions.can_decide_disputes,
+        permissions.can_follow_disputes,
+        permissions.can_open_disputes,
     ):
         assert may(visitor) is False  # type: ignore[arg-type]
 
@@ -77,12 +85,13 @@ def test_the_acting_user_of_an_anonymous_request_is_refused() -> None:
 def test_templates_see_the_same_capabilities(role: Role) -> None:
     request = RequestFactory().get("/")
     request.user = user_with(role)
-    books, _team, own_only, _read_only = POLICY[role]
+    books, team, own_only, _read_only = POLICY[role]
     assert capabilities(request) == {
         "can": {
             "work_in_finance": books,
             "edit_customers": books,
             "see_only_own_customers": own_only,
+            "follow_disputes": team,
         }
     }
 

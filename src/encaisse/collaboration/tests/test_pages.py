@@ -109,6 +109,7 @@ def test_a_dispute_with_its_reason_is_saved(client, call_for_remi, rep_remi):
     assertContains(response, "Quality or damage")
     call_for_remi.refresh_from_db()
     assert call_for_remi.dispute.reason == "quality"
+    assertContains(response, f'href="/disputes/{call_for_remi.dispute.pk}/"')  # to follow it
 
 
 def test_a_second_tap_shows_the_task_done_and_records_nothing_more(client, call_for_remi, rep_remi):

@@ -107,3 +107,40 @@ def test_a_returned_payment_and_a_refund_read_as_such(entity):
         "Payment returned: AM04 insufficient funds",
         "Payment received",
     ]
+
+
+def test_a_dispute_shows_once_with_its_status_today_then_each_change(
+    client, portfolios, rep_remi, finance_fanny
+):
+    from encaisse.collaboration.services_disputes import (
+        open_dispute,
+        resolve_dispute_by_credit_note,
+        start_investigation,
+    )
+
+    customer = portfolios["remi1"]
+    dispute = open_dispute(
+        customer=customer,
+        invoices=list(customer.invoices.all()),
+        reason="price",
+        opened_on=dt.date(2026, 3, 2),
+        opened_by=rep_remi,
+        note="Remise oubliée",
+    )
+    start_investigation(dispute=dispute, by=finance_fanny, on=dt.date(2026, 3, 3))
+    resolve_dispute_by_credit_note(
+        dispute=dispute,
+        by=finance_fanny,
+        on=dt.date(2026, 3, 4),
+        number="AV-9",
+        amount=Decimal("100"),
+        comment="Remise de 10 %",
+    )
+    titles = [event.title for event in customer_timeline(customer) if event.url]
+    assert titles.count("Dispute opened: Price or discount (Resolved by credit note)") == 1
+    assert "Dispute under investigation" in titles
+    assert "Dispute resolved by credit note AV-9" in titles
+    assert not any("(Open)" in title for title in titles)
+    client.force_login(rep_remi)
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert f'href="/disputes/{dispute.pk}/"' in page
