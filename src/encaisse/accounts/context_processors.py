@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from encaisse.accounts.models import User
 from encaisse.accounts.permissions import (
     can_edit_customer,
+    can_manage_integrations,
     can_run_dunning,
     sees_only_own_customers,
 )
@@ -24,5 +25,6 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
             "work_in_finance": can_run_dunning(user),
             "edit_customers": can_edit_customer(user),
             "see_only_own_customers": sees_only_own_customers(user),
+            "manage_integrations": can_manage_integrations(user),
         }
     }

@@ -40,6 +40,7 @@ def test_each_role_may_do_what_the_policy_says(role: Role) -> None:
     assert permissions.can_see_team_reports(user) is team_reports
     assert permissions.sees_only_own_customers(user) is own_only
     assert permissions.is_read_only(user) is read_only
+    assert permissions.can_manage_integrations(user) is (role == Role.ADMIN)
 
 
 def test_the_policy_names_every_role() -> None:
@@ -52,6 +53,7 @@ def test_a_deactivated_finance_user_keeps_no_books(role: Role) -> None:
     assert not permissions.can_import_ledger(user)
     assert not permissions.can_run_dunning(user)
     assert not permissions.can_edit_company(user)
+    assert not permissions.can_manage_integrations(user)
 
 
 def test_an_anonymous_visitor_may_do_nothing() -> None:
@@ -62,6 +64,7 @@ def test_an_anonymous_visitor_may_do_nothing() -> None:
         permissions.can_run_dunning,
         permissions.can_see_team_reports,
         permissions.sees_only_own_customers,
+        permissions.can_manage_integrations,
     ):
         assert may(visitor) is False  # type: ignore[arg-type]
 
@@ -83,6 +86,7 @@ def test_templates_see_the_same_capabilities(role: Role) -> None:
             "work_in_finance": books,
             "edit_customers": books,
             "see_only_own_customers": own_only,
+            "manage_integrations": role == Role.ADMIN,
         }
     }
 
