@@ -48,21 +48,23 @@ def _plain_json(value: Any, where: str = "payload") -> None:
 
 
 @transaction.atomic
-def emit(name: str, payload: Mapping[str, Any], key: str) -> Event:
+def emit(name: str, payload: Mapping[str, Any], key: str) -> Event | None:
     """Record that ``name`` happened (once per ``key``: a second emit with the same name and
     key returns the first event and sends nothing) and queue its delivery to every active
     subscription that wants it. Call it inside the domain change's transaction: if that
-    rolls back, nothing is recorded and nothing is sent."""
+    rolls back, nothing is recorded and nothing is sent. When no active subscription wants
+    the event, nothing is recorded (None): a ledger without webhooks keeps no event rows."""
     if name not in EVENTS:
         raise ValueError(f"unknown webhook event {name!r}: add it to webhooks.catalogue.EVENTS")
     _plain_json(dict(payload))
+    subscriptions = [s for s in Subscription.objects.filter(active=True) if s.wants(name)]
+    if not subscriptions:
+        return None
     event, created = Event.objects.get_or_create(
         name=name, key=str(key)[:200], defaults={"payload": dict(payload)}
     )
-    if not created:
-        return event
-    subscriptions = [s for s in Subscription.objects.filter(active=True) if s.wants(name)]
-    _deliver(event, subscriptions)
+    if created:
+        _deliver(event, subscriptions)
     return event
 
 

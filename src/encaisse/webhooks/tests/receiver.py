@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,12 +27,19 @@ class Receiver:
     during: Callable[[Received], None] | None = None
     port: int = 0
 
+    scheme: str = "http"
+    host: str = "127.0.0.1"
+
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/encaisse?source=test"
+        return f"{self.scheme}://{self.host}:{self.port}/hooks/encaisse?source=test"
 
 
-def start_receiver(receiver: Receiver) -> ThreadingHTTPServer:
+def start_receiver(
+    receiver: Receiver, *, tls: tuple[str, str] | None = None
+) -> ThreadingHTTPServer:
+    """Serve on 127.0.0.1 (a free port) in a thread; ``tls``: (certificate, key) files."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -51,6 +59,10 @@ def start_receiver(receiver: Receiver) -> ThreadingHTTPServer:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     receiver.port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -64,9 +64,14 @@ def test_an_event_emitted_in_a_rolled_back_transaction_sends_nothing(
         {"invoices": [{"customer": object()}]},
     ],
 )
-def test_a_payload_that_is_not_plain_json_is_refused_at_once(db, payload):
+def test_a_payload_that_is_not_plain_json_is_refused_at_once(db, payload):  # even unheard
     with pytest.raises(TypeError):
         emit("payment.received", payload, key="p:1")
+    assert not Event.objects.exists()
+
+
+def test_an_event_no_subscription_wants_is_not_recorded(db, subscription):
+    assert emit("payment.received", {"payment": {"id": 1}}, key="p:1") is None
     assert not Event.objects.exists()
 
 
