@@ -11,7 +11,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["name", "url", "active", "created_at"]
     list_filter = ["active"]
     search_fields = ["name", "url"]
-    readonly_fields = ["secret", "created_by", "created_at", "updated_at", "deactivated_reason"]
+    readonly_fields = ["secret", "created_by", "created_at", "updated_at", "stopped_because"]
 
 
 @admin.register(Event)

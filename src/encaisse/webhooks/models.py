@@ -18,6 +18,19 @@ def new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
+class StopReason(models.TextChoices):
+    """Why a subscription is stopped (shown on its page in the reader's language)."""
+
+    BY_ADMINISTRATOR = "administrator", _("Stopped by an administrator.")
+    GONE = (
+        "gone",
+        _(
+            "Stopped by Encaisse: the receiver answered 410 Gone (it no longer wants these "
+            "events). Start it again once the receiver is back."
+        ),
+    )
+
+
 class Subscription(models.Model):
     """A program (the ERP, the TMS) that wants some events POSTed to its URL, signed."""
 
@@ -27,8 +40,7 @@ class Subscription(models.Model):
     # Event names of the catalogue, or ["*"] for every event.
     events = models.JSONField(_("events"), default=list)
     active = models.BooleanField(_("active"), default=True)
-    # Why it stopped, when Encaisse stopped it (the receiver answered 410 Gone).
-    deactivated_reason = models.CharField(max_length=250, blank=True)
+    stopped_because = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -32,7 +32,13 @@ from encaisse.core.errors import BadInput
 from encaisse.core.jobs import enqueue, worker_id
 from encaisse.webhooks.addresses import resolve_allowed, split_url
 from encaisse.webhooks.catalogue import PING
-from encaisse.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Event
+from encaisse.webhooks.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Event,
+    StopReason,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +183,7 @@ def attempt_delivery(*, delivery_id: int) -> str | None:
             claimed_by="",
             claimed_at=None,
             attempts=F("attempts") - 1,
-            last_error="The subscription is stopped; replay the delivery once it is started.",
+            last_error="subscription stopped: not sent (replay it once it is started)",
         )
         return DeliveryStatus.FAILED
     body = body_of(delivery.event)
@@ -220,7 +226,7 @@ def _record(delivery: Delivery, mine: Any, answer: Answer) -> str:
     error = answer.error or f"HTTP {code}"
     if code == 410:
         _stop_subscription(delivery)
-        error = "HTTP 410 Gone: the receiver no longer wants these events; subscription stopped."
+        error = "HTTP 410 Gone: subscription stopped"
         mine.update(status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=error, **common)
         return DeliveryStatus.FAILED
     if delivery.attempts >= max_attempts(delivery):
@@ -241,9 +247,7 @@ def _stop_subscription(delivery: Delivery) -> None:
     from encaisse.webhooks.services import set_subscription_active
 
     set_subscription_active(
-        subscription=delivery.subscription,
-        active=False,
-        reason="The receiver answered 410 Gone: it no longer wants these events.",
+        subscription=delivery.subscription, active=False, reason=StopReason.GONE
     )
 
 

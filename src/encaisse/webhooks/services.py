@@ -20,6 +20,7 @@ from encaisse.webhooks.models import (
     Delivery,
     DeliveryStatus,
     Event,
+    StopReason,
     Subscription,
     new_secret,
 )
@@ -136,15 +137,15 @@ def update_subscription(
 
 @transaction.atomic
 def set_subscription_active(
-    *, subscription: Subscription, active: bool, reason: str = ""
+    *, subscription: Subscription, active: bool, reason: StopReason = StopReason.BY_ADMINISTRATOR
 ) -> Subscription:
     """Start or stop a subscription. Stopped, its pending deliveries end failed when their
     turn comes; events emitted meanwhile are not delivered to it (replay them if needed)."""
     if active:
         check_webhook_url(subscription.url)
     subscription.active = active
-    subscription.deactivated_reason = "" if active else reason[:250]
-    subscription.save(update_fields=["active", "deactivated_reason", "updated_at"])
+    subscription.stopped_because = "" if active else reason
+    subscription.save(update_fields=["active", "stopped_because", "updated_at"])
     return subscription
 
 

@@ -3,7 +3,7 @@ no retry is planned, and later events are not delivered to it until it is starte
 
 from __future__ import annotations
 
-from encaisse.webhooks.models import Delivery, DeliveryStatus
+from encaisse.webhooks.models import Delivery, DeliveryStatus, StopReason
 from encaisse.webhooks.services import emit, set_subscription_active
 from encaisse.webhooks.tests.conftest import blocked
 
@@ -21,7 +21,7 @@ def test_a_receiver_answering_410_gone_stops_its_subscription(
     assert "410" in delivery.last_error
     subscription.refresh_from_db()
     assert not subscription.active
-    assert "410 Gone" in subscription.deactivated_reason
+    assert subscription.stopped_because == StopReason.GONE
 
     with django_capture_on_commit_callbacks(execute=True):
         emit("customer.unblocked", blocked(), key="unblock:1")
