@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from encaisse.core.errors import BadInput
@@ -39,6 +39,7 @@ from encaisse.webhooks.models import (
     Event,
     StopReason,
 )
+from encaisse.webhooks.services import set_subscription_active
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ def attempt_delivery(*, delivery_id: int) -> str | None:
     return _record(delivery, mine, answer)
 
 
-def _record(delivery: Delivery, mine: Any, answer: Answer) -> str:
+def _record(delivery: Delivery, mine: QuerySet[Delivery], answer: Answer) -> str:
     done = timezone.now()
     common = {
         "claimed_by": "",
@@ -244,8 +245,6 @@ def _record(delivery: Delivery, mine: Any, answer: Answer) -> str:
 
 
 def _stop_subscription(delivery: Delivery) -> None:
-    from encaisse.webhooks.services import set_subscription_active
-
     set_subscription_active(
         subscription=delivery.subscription, active=False, reason=StopReason.GONE
     )
