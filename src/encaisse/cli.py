@@ -22,6 +22,7 @@ Main commands:
   dunning run              plan today's reminders, letters and calls (--dry-run to preview)
   outbox send              send what dunning planned (e-mail, PDF letters, SMS), once each
   worker                   the daily run and the outbox in the background (Celery with REDIS_URL)
+  webhooks test|deliveries send a signed test event to a subscription; the delivery log
   report aged-balance      the aged balance as of a date (table, json, csv, xlsx)
   digest send              the weekly portfolio e-mail of each rep and manager (--dry-run)
   bench                    time loading and querying a generated ledger of N invoices

@@ -11,6 +11,7 @@ from encaisse.accounts.models import User
 from encaisse.accounts.permissions import (
     can_edit_customer,
     can_follow_disputes,
+    can_manage_integrations,
     can_run_dunning,
     sees_only_own_customers,
 )
@@ -26,5 +27,6 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
             "edit_customers": can_edit_customer(user),
             "see_only_own_customers": sees_only_own_customers(user),
             "follow_disputes": can_follow_disputes(user),
+            "manage_integrations": can_manage_integrations(user),
         }
     }

@@ -110,6 +110,11 @@ def can_open_disputes(user: User) -> bool:
     return _works_the_customers(user)
 
 
+def can_manage_integrations(user: User) -> bool:
+    """Webhooks to the ERP/TMS (URLs, secrets, the delivery log): the administrator's."""
+    return user.is_authenticated and user.is_active and user.role == Role.ADMIN
+
+
 def sees_only_own_customers(user: User) -> bool:
     """A sales rep's portfolio is their own customers ("My customers")."""
     return user.is_authenticated and user.role == Role.SALES_REP

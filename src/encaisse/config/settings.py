@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "encaisse.core",
     "encaisse.accounts",
+    "encaisse.webhooks",
     "encaisse.ledger",
     "encaisse.imports",
     "encaisse.collaboration",
@@ -243,6 +244,7 @@ ENCAISSE_JOB_LOST_AFTER_SECONDS = int(os.environ.get("ENCAISSE_JOB_LOST_AFTER_SE
 ENCAISSE_JOB_RECOVERIES = [
     "encaisse.imports.jobs.recover_lost_import_runs",
     "encaisse.collaboration.notifications.resend_lost_notification_emails",
+    "encaisse.webhooks.sending.send_due_deliveries",
 ]
 # What `encaisse serve` and `encaisse demo` start beside the web server: without Redis, the
 # recoveries (once) and the in-process scheduler (daily run, outbox, recoveries); with
@@ -341,3 +343,17 @@ ENCAISSE_EMAIL_ATTACHMENTS_MAX_BYTES = int(
 
 # Rows per page in lists; the UI keeps pages light for phones.
 PAGE_SIZE = 25
+
+# Webhooks (docs/webhooks.md): how long a receiver may take to answer, how many attempts a
+# delivery gets (waiting 1, 2, 4... minutes between them, at most an hour), and the hosts on
+# an internal network that may receive them (names, addresses or networks such as
+# 10.1.0.0/16; without them only public addresses may, or loopback/private ones with DEBUG).
+ENCAISSE_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ENCAISSE_WEBHOOK_TIMEOUT_SECONDS") or "10")
+ENCAISSE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("ENCAISSE_WEBHOOK_MAX_ATTEMPTS") or "8")
+ENCAISSE_WEBHOOK_RETRY_BACKOFF_SECONDS = float(
+    os.environ.get("ENCAISSE_WEBHOOK_RETRY_BACKOFF_SECONDS") or "60"
+)
+ENCAISSE_WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = float(
+    os.environ.get("ENCAISSE_WEBHOOK_RETRY_BACKOFF_MAX_SECONDS") or "3600"
+)
+ENCAISSE_WEBHOOK_ALLOWED_HOSTS = env_list("ENCAISSE_WEBHOOK_ALLOWED_HOSTS")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/", include("encaisse.imports.urls")),
     path("bank/", include("encaisse.banking.urls")),
     path("", include("encaisse.collaboration.urls")),
+    path("integrations/webhooks/", include("encaisse.webhooks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("encaisse/favicon.svg"), permanent=True)),

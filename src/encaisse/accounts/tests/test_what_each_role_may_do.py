@@ -43,6 +43,7 @@ def test_each_role_may_do_what_the_policy_says(role: Role) -> None:
     assert permissions.can_decide_disputes(user) is books
     assert permissions.can_follow_disputes(user) is team_reports
     assert permissions.can_open_disputes(user) is not read_only
+    assert permissions.can_manage_integrations(user) is (role == Role.ADMIN)
 
 
 def test_the_policy_names_every_role() -> None:
@@ -57,6 +58,7 @@ def test_a_deactivated_finance_user_keeps_no_books(role: Role) -> None:
     assert not permissions.can_edit_company(user)
     assert not permissions.can_decide_disputes(user)
     assert not permissions.can_open_disputes(user)
+    assert not permissions.can_manage_integrations(user)
 
 
 def test_an_anonymous_visitor_may_do_nothing() -> None:
@@ -70,6 +72,7 @@ def test_an_anonymous_visitor_may_do_nothing() -> None:
         permissions.can_decide_disputes,
         permissions.can_follow_disputes,
         permissions.can_open_disputes,
+        permissions.can_manage_integrations,
     ):
         assert may(visitor) is False  # type: ignore[arg-type]
 
@@ -92,6 +95,7 @@ def test_templates_see_the_same_capabilities(role: Role) -> None:
             "edit_customers": books,
             "see_only_own_customers": own_only,
             "follow_disputes": team,
+            "manage_integrations": role == Role.ADMIN,
         }
     }
 
