@@ -24,9 +24,10 @@ from encaisse.accounts.permissions import users_who_run_dunning
 from encaisse.collaboration.models import PromiseStatus, PromiseToPay
 from encaisse.collaboration.notifications import language_of, notify
 from encaisse.core.errors import BadInput
-from encaisse.core.money import ZERO, format_money
+from encaisse.core.money import ZERO, format_money, money_str
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind
 from encaisse.ledger.scoping import visible_customers
+from encaisse.webhooks.services import emit
 
 BATCH = 500  # promises checked per transaction
 
@@ -211,6 +212,20 @@ def _check_batch(ids: list[int], as_of: dt.date) -> tuple[int, int]:
     )
     if broken:
         _tell_broken(broken, received, invoices_of)
+        for promise in broken:
+            emit(
+                "promise.broken",
+                {
+                    "promise_id": promise.pk,
+                    "customer_id": promise.customer_id,
+                    "customer_external_id": promise.customer.external_id,
+                    "promised_for": promise.promised_for.isoformat(),
+                    "amount": money_str(promise.amount) if promise.amount is not None else None,
+                    "received": money_str(received[promise.pk]),
+                    "broken_on": as_of.isoformat(),
+                },
+                key=f"promise:{promise.pk}",
+            )
     return len(kept_ids), len(broken)
 
 

@@ -31,10 +31,11 @@ from encaisse.collaboration.models_disputes import (
 from encaisse.collaboration.notifications_disputes import person_name, tell_owner
 from encaisse.collaboration.permissions import can_comment_dispute, can_work_dispute
 from encaisse.core.errors import BadInput
-from encaisse.core.money import ZERO, format_money, to_money
+from encaisse.core.money import ZERO, format_money, money_str, to_money
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
 from encaisse.ledger.scoping import visible_customers
 from encaisse.ledger.services import allocate, record_invoice
+from encaisse.webhooks.services import emit
 
 # Without a due date, the answer is expected within a month.
 ANSWER_WITHIN = dt.timedelta(days=30)
@@ -179,7 +180,24 @@ def open_dispute(
         comment=note,
     )
     tell_owner(dispute, by=opened_by, what="assigned", comment=note)
+    emit("dispute.opened", dispute_payload(dispute), key=f"dispute:{dispute.pk}")
     return dispute
+
+
+def dispute_payload(dispute: Dispute) -> dict[str, object]:
+    """What the ERP hears of a dispute (webhooks): plain values, amounts as strings."""
+    customer = dispute.customer
+    return {
+        "dispute_id": dispute.pk,
+        "customer_id": customer.pk,
+        "customer_external_id": customer.external_id,
+        "reason": dispute.reason,
+        "status": dispute.status,
+        "amount": money_str(dispute.amount) if dispute.amount is not None else None,
+        "invoices": sorted(dispute.invoices.values_list("number", flat=True)),
+        "opened_on": dispute.opened_on.isoformat(),
+        "resolved_on": dispute.resolved_on.isoformat() if dispute.resolved_on else None,
+    }
 
 
 def _may_work(dispute: Dispute, by: User) -> None:
@@ -218,6 +236,8 @@ def _move(
         comment=comment.strip(),
     )
     tell_owner(dispute, by=by, what="status", comment=comment.strip())
+    if final:
+        emit("dispute.resolved", dispute_payload(dispute), key=f"dispute-resolved:{dispute.pk}")
     return dispute
 
 

@@ -20,6 +20,7 @@ from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from encaisse.core.money import money_str
 from encaisse.dunning.channels import DeliveryError, send_email, sms_backend, write_letter
 from encaisse.dunning.composing.document import epc_qr_png, letter_document
 from encaisse.dunning.composing.facts import (
@@ -43,6 +44,7 @@ from encaisse.dunning.services.composition import (
 )
 from encaisse.dunning.states import move_actions
 from encaisse.ledger.selectors import latest_invoice_documents
+from encaisse.webhooks.services import emit
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +197,9 @@ def deliver_message(
 ) -> str:
     """Send one claimed message and record the result, only while the claim is still this
     sender's (``worker``: the one that claimed it); returns its new state."""
-    message = OutboundMessage.objects.select_related("action__customer__entity").get(pk=message_id)
+    message = OutboundMessage.objects.select_related(
+        "action__customer__entity", "action__step"
+    ).get(pk=message_id)
     if message.state != MessageState.SENDING:
         return str(message.state)
     if worker is not None and message.claimed_by != worker:
@@ -215,6 +219,21 @@ def deliver_message(
             logger.warning("message %s: the claim was lost while sending", message.pk)
             return MessageState.SENDING
         move_actions(DunningAction.objects.filter(pk=message.action_id), to=ActionState.SENT)
+        action = message.action
+        emit(
+            "reminder.sent",
+            {
+                "message_id": message.pk,
+                "customer_id": action.customer_id,
+                "customer_external_id": action.customer.external_id,
+                "channel": message.channel,
+                "step": action.step.key,
+                "amount": money_str(action.amount),
+                "recipient": message.recipient,
+                "sent_on": timezone.localdate().isoformat(),
+            },
+            key=f"message:{message.pk}",
+        )
     return MessageState.SENT
 
 
