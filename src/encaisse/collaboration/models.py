@@ -247,3 +247,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationDigest(models.Model):
+    """The daily e-mail of a person who chose a digest: one a day at most (the unique day),
+    holding their notifications not e-mailed yet (each then marked ``emailed_at``)."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    notification_count = models.PositiveIntegerField(_("notifications"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "recipient"]
+        verbose_name = _("notification digest")
+        verbose_name_plural = _("notification digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"], name="notification_digest_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.day}"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 
+from encaisse.collaboration.notification_digest import (
+    send_notification_digest,
+    start_notification_digests,
+)
 from encaisse.collaboration.services import (
     record_notification_email_failure,
     send_notification_email,
@@ -19,3 +24,15 @@ from encaisse.core.jobs import job
 def send_notification_email_task(notification_id: int) -> bool:
     """E-mail a notification (once, whatever the number of deliveries)."""
     return send_notification_email(notification_id=notification_id)
+
+
+@job()
+def send_notification_digests_task(as_of: str) -> int:
+    """Daily (settings.ENCAISSE_DAILY_JOBS): one digest job per person who chose it."""
+    return start_notification_digests(as_of=dt.date.fromisoformat(as_of))
+
+
+@job(transient=(smtplib.SMTPException, OSError), retries=4)
+def send_notification_digest_task(user_id: int, as_of: str) -> bool:
+    """A person's daily digest for ``as_of`` (once, whatever the number of deliveries)."""
+    return send_notification_digest(user_id=user_id, as_of=dt.date.fromisoformat(as_of))

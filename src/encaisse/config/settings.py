@@ -271,7 +271,9 @@ _run_hour, _, _run_minute = ENCAISSE_DUNNING_RUN_AT.partition(":")
 # must be safe to run twice on the same day (the in-process scheduler runs them again after
 # a restart). Apps add theirs here, the one list.
 ENCAISSE_DAILY_JOBS_AT = os.environ.get("ENCAISSE_DAILY_JOBS_AT", "05:30")
-ENCAISSE_DAILY_JOBS: list[str] = []
+ENCAISSE_DAILY_JOBS: list[str] = [
+    "encaisse.collaboration.tasks.send_notification_digests_task",
+]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
 CELERY_BEAT_SCHEDULE = {
     "daily-jobs": {
