@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from encaisse.accounts.models import Role, User
@@ -36,6 +37,12 @@ def can_edit_company(user: User) -> bool:
 def can_run_dunning(user: User) -> bool:
     """Approving letters, deciding holds, reading the outbox: finance's decisions."""
     return _works_in_finance(user)
+
+
+def people_who_run_dunning() -> QuerySet[User]:
+    """Everyone can_run_dunning says yes to, in one query: who is told a decision waits
+    for finance (a hold requested)."""
+    return User.objects.filter(is_active=True, role__in=KEEPS_THE_BOOKS)
 
 
 def sees_only_own_customers(user: User) -> bool:

@@ -85,3 +85,13 @@ def test_templates_of_an_anonymous_request_see_no_capability() -> None:
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     assert capabilities(request) == {"can": {}}
+
+
+@pytest.mark.django_db
+def test_the_people_who_run_dunning_are_those_who_may(django_user_model) -> None:
+    for role in Role:
+        django_user_model.objects.create(username=f"on-{role}", role=role)
+        django_user_model.objects.create(username=f"off-{role}", role=role, is_active=False)
+    told = set(permissions.people_who_run_dunning())
+    assert told == {u for u in django_user_model.objects.all() if permissions.can_run_dunning(u)}
+    assert told
