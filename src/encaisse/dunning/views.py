@@ -374,7 +374,7 @@ def customer_timeline_panel(request: HttpRequest, customer: Customer) -> str:
     """Everything that happened with the customer, newest first, from every app."""
     events = [
         {"label": EVENT_LABELS.get(event.kind, event.kind), **vars(event)}
-        for event in customer_timeline(customer)
+        for event in customer_timeline(customer, reader=acting_user(request))
     ]
     return render_to_string(
         "dunning/_timeline_panel.html", {"customer": customer, "events": events}, request=request
