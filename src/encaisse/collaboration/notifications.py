@@ -50,11 +50,18 @@ def notify(
     url: str = "",
     customer: Customer | None = None,
     task: Task | None = None,
+    customer_id: int | None = None,
 ) -> Notification:
     """Tell ``recipient`` in the app now, and by e-mail once the transaction commits when
-    they want each notification at once (a digest user's waits for the daily digest)."""
+    they want each notification at once (a digest user's waits for the daily digest).
+    ``customer`` (or its ``customer_id``) keeps it inside the recipient's portfolio."""
     notification = Notification.objects.create(
-        recipient=recipient, title=title[:250], body=body, url=url, customer=customer, task=task
+        recipient=recipient,
+        title=title[:250],
+        body=body,
+        url=url,
+        customer_id=customer.pk if customer is not None else customer_id,
+        task=task,
     )
     if recipient.notification_delivery == NotificationDelivery.IMMEDIATELY:
         enqueue(NOTIFICATION_EMAIL_JOB, notification_id=notification.pk)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from decimal import Decimal
 
 from encaisse.banking.matching import (
     Decision,
@@ -33,9 +34,11 @@ from encaisse.banking.services.payments import (
     refunds_paid_back,
 )
 from encaisse.core.i18n import sentence_plural
+from encaisse.core.money import ZERO
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, LegalEntity
 from encaisse.ledger.references import customers_in
 from encaisse.ledger.services import record_allocations
+from encaisse.ledger.signals import invoices_paid
 
 
 class _Candidates:
@@ -135,6 +138,18 @@ class _Candidates:
         return decision
 
 
+def _tell_reps_who_paid(allocations: list[Allocation]) -> None:
+    """One notice per rep for the whole statement (collaboration listens to the ledger)."""
+    allocated: dict[int, Decimal] = {}
+    for allocation in allocations:
+        if allocation.invoice_id is not None:
+            allocated[allocation.invoice_id] = (
+                allocated.get(allocation.invoice_id, ZERO) + allocation.amount
+            )
+    if allocated:
+        invoices_paid.send(sender=Allocation, allocated=allocated)
+
+
 def match_and_store(new_lines: list[NewLine], entity: LegalEntity, outcome: Outcome) -> None:
     # A reversed debit (MT940 RD: our own transfer coming back) is money in, not a payment.
     credits = [item for item in new_lines if item.line.is_credit and not item.line.is_reversal]
@@ -215,6 +230,7 @@ def match_and_store(new_lines: list[NewLine], entity: LegalEntity, outcome: Outc
         )
     stored = BankLine.objects.bulk_create(rows, batch_size=500)
     record_allocations(allocations)
+    _tell_reps_who_paid([a for a in allocations if a.payment is not None and a.payment.amount > 0])
     learn_ibans(learned, stored)
     returns = [
         ReturnedLine(line=stored_line, return_reason=item.line.return_reason)

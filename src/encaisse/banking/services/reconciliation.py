@@ -4,6 +4,7 @@ invoices, or a line set aside."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from encaisse.core.errors import BadInput
 from encaisse.core.i18n import sentence
 from encaisse.ledger.models import Allocation, Customer, Invoice, Payment
 from encaisse.ledger.services import allocate
+from encaisse.ledger.signals import invoices_paid
 
 
 @transaction.atomic
@@ -48,6 +50,7 @@ def reconcile_line(
     payment = _payment_for(line, customer)
     left = payment.unallocated_amount
     ordered = sorted(invoices, key=lambda invoice: (invoice.due_date, invoice.number))
+    paid: dict[int, Decimal] = {}
     for invoice in ordered:
         if invoice.customer_id != customer.pk:
             raise BadInput(
@@ -64,12 +67,15 @@ def reconcile_line(
         if amount <= 0:
             continue
         allocate(invoice=current, payment=payment, amount=amount)
+        paid[current.pk] = amount
         left -= amount
     line.status = LineStatus.MATCHED
     line.match_method = MatchMethod.MANUAL
     line.reconciled_by = user
     line.reconciled_at = timezone.now()
     line.save(update_fields=["status", "match_method", "reconciled_by", "reconciled_at"])
+    if paid:  # the rep hears of it (collaboration listens to the ledger)
+        invoices_paid.send(sender=BankLine, allocated=paid)
     iban = compact_iban(line.counterparty_iban)
     if iban:
         CustomerIban.objects.get_or_create(

@@ -27,6 +27,7 @@ from encaisse.ledger.services import (
     refresh_balances,
     settleable,
 )
+from encaisse.ledger.signals import invoices_paid
 
 BANK_WITHIN_DAYS = 5  # a bank books a transfer a few days before or after the ERP
 
@@ -268,3 +269,5 @@ class PaymentLoader(Loader):
             payment_ids=self._touched(payment_table, "refresh AND {stage}.allocated IS NULL")
         )
         self.letter_shared_codes()
+        if self.allocated_now:  # the reps hear which of their customers paid, once per import
+            invoices_paid.send(sender=type(self), allocated=dict(self.allocated_now))
