@@ -4,8 +4,21 @@ nobody anything."""
 
 from __future__ import annotations
 
+import pytest
+
 from encaisse.collaboration.models import Notification
 from encaisse.imports.tests.conftest import run
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    def write(name: str, text: str):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
 
 HEADER = "Référence règlement;Code client;N° facture;Date règlement;Montant\n"
 
