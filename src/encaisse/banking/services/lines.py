@@ -35,7 +35,14 @@ from encaisse.banking.services.payments import (
 )
 from encaisse.core.i18n import sentence_plural
 from encaisse.core.money import ZERO
-from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, LegalEntity
+from encaisse.ledger.models import (
+    Allocation,
+    Customer,
+    Invoice,
+    InvoiceKind,
+    LegalEntity,
+    Payment,
+)
 from encaisse.ledger.references import customers_in
 from encaisse.ledger.services import record_allocations
 from encaisse.ledger.signals import invoices_paid
@@ -139,10 +146,17 @@ class _Candidates:
 
 
 def _tell_reps_who_paid(allocations: list[Allocation]) -> None:
-    """One notice per rep for the whole statement (collaboration listens to the ledger)."""
+    """One notice per rep for the whole statement (collaboration listens to the ledger);
+    not for a payment the same statement returned."""
+    payment_ids = sorted({a.payment_id for a in allocations if a.payment_id is not None})
+    returned: set[int] = set()
+    for chunk in chunks(payment_ids):
+        returned |= set(
+            Payment.objects.filter(returns_id__in=chunk).values_list("returns_id", flat=True)
+        )
     allocated: dict[int, Decimal] = {}
     for allocation in allocations:
-        if allocation.invoice_id is not None:
+        if allocation.invoice_id is not None and allocation.payment_id not in returned:
             allocated[allocation.invoice_id] = (
                 allocated.get(allocation.invoice_id, ZERO) + allocation.amount
             )
@@ -230,7 +244,6 @@ def match_and_store(new_lines: list[NewLine], entity: LegalEntity, outcome: Outc
         )
     stored = BankLine.objects.bulk_create(rows, batch_size=500)
     record_allocations(allocations)
-    _tell_reps_who_paid([a for a in allocations if a.payment is not None and a.payment.amount > 0])
     learn_ibans(learned, stored)
     returns = [
         ReturnedLine(line=stored_line, return_reason=item.line.return_reason)
@@ -239,6 +252,7 @@ def match_and_store(new_lines: list[NewLine], entity: LegalEntity, outcome: Outc
     ]
     if returns:  # after the credits: a credit and its return in one file undo each other
         outcome.returned, outcome.returns_waiting = record_returns(returns, entity)
+    _tell_reps_who_paid([a for a in allocations if a.payment is not None and a.payment.amount > 0])
     if outcome.matched:
         outcome.notes.append(
             sentence_plural(
