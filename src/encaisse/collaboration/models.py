@@ -272,3 +272,21 @@ class NotificationDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.day}"
+
+
+class OverLimitNotice(models.Model):
+    """A customer found over its credit limit, its rep told once: while it stays over, the
+    rep is not told again; back under, the row goes, and the next time it goes over the rep
+    hears of it again."""
+
+    customer = models.OneToOneField(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateField(_("over its limit since"))
+
+    class Meta:
+        verbose_name = _("customer over its credit limit")
+        verbose_name_plural = _("customers over their credit limit")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.since}"

@@ -272,6 +272,8 @@ _run_hour, _, _run_minute = ENCAISSE_DUNNING_RUN_AT.partition(":")
 # a restart). Apps add theirs here, the one list.
 ENCAISSE_DAILY_JOBS_AT = os.environ.get("ENCAISSE_DAILY_JOBS_AT", "05:30")
 ENCAISSE_DAILY_JOBS: list[str] = [
+    # Before the digests, so that what it tells is in today's digest.
+    "encaisse.collaboration.tasks.tell_reps_of_customers_over_limit_task",
     "encaisse.collaboration.tasks.send_notification_digests_task",
 ]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
