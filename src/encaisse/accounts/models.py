@@ -80,6 +80,8 @@ class User(AbstractUser):
         max_length=10,
         choices=settings.LANGUAGES,
         blank=True,
+        default="",
+        db_default="",  # rows written by code that predates the field (a migration's)
         help_text=_("The pages, tasks, notifications and e-mails are in this language."),
     )
     notification_delivery = models.CharField(
@@ -87,6 +89,7 @@ class User(AbstractUser):
         max_length=20,
         choices=NotificationDelivery.choices,
         default=NotificationDelivery.IMMEDIATELY,
+        db_default=NotificationDelivery.IMMEDIATELY,
     )
 
     class Meta:
