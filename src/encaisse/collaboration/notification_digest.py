@@ -84,8 +84,8 @@ def send_notification_digest(*, user_id: int, as_of: dt.date) -> bool:
     base = settings.ENCAISSE_BASE_URL.rstrip("/")
     with translation.override(language_of(user)):
         subject = ngettext(
-            "Encaisse: %(count)d notification since yesterday",
-            "Encaisse: %(count)d notifications since yesterday",
+            "Encaisse: %(count)d new notification",
+            "Encaisse: %(count)d new notifications",
             digest.notification_count,
         ) % {"count": digest.notification_count}
         message = render_to_string(

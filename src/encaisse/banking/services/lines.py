@@ -45,7 +45,7 @@ from encaisse.ledger.models import (
 )
 from encaisse.ledger.references import customers_in
 from encaisse.ledger.services import record_allocations
-from encaisse.ledger.signals import invoices_paid
+from encaisse.ledger.signals import invoices_paid, is_news
 
 
 class _Candidates:
@@ -147,7 +147,7 @@ class _Candidates:
 
 def _tell_reps_who_paid(allocations: list[Allocation]) -> None:
     """One notice per rep for the whole statement (collaboration listens to the ledger);
-    not for a payment the same statement returned."""
+    not for a payment the same statement returned, nor for an old one."""
     payment_ids = sorted({a.payment_id for a in allocations if a.payment_id is not None})
     returned: set[int] = set()
     for chunk in chunks(payment_ids):
@@ -156,7 +156,11 @@ def _tell_reps_who_paid(allocations: list[Allocation]) -> None:
         )
     allocated: dict[int, Decimal] = {}
     for allocation in allocations:
-        if allocation.invoice_id is not None and allocation.payment_id not in returned:
+        if (
+            allocation.invoice_id is not None
+            and allocation.payment_id not in returned
+            and is_news(allocation.date)
+        ):
             allocated[allocation.invoice_id] = (
                 allocated.get(allocation.invoice_id, ZERO) + allocation.amount
             )

@@ -22,7 +22,7 @@ from encaisse.core.errors import BadInput
 from encaisse.core.i18n import sentence
 from encaisse.ledger.models import Allocation, Customer, Invoice, Payment
 from encaisse.ledger.services import allocate
-from encaisse.ledger.signals import invoices_paid
+from encaisse.ledger.signals import invoices_paid, is_news
 
 
 @transaction.atomic
@@ -74,7 +74,7 @@ def reconcile_line(
     line.reconciled_by = user
     line.reconciled_at = timezone.now()
     line.save(update_fields=["status", "match_method", "reconciled_by", "reconciled_at"])
-    if paid:  # the rep hears of it (collaboration listens to the ledger)
+    if paid and is_news(payment.date):  # the rep hears of it (collaboration listens)
         invoices_paid.send(sender=BankLine, allocated=paid)
     iban = compact_iban(line.counterparty_iban)
     if iban:

@@ -1,12 +1,16 @@
 """Rémi hears his customers paid: one notification per bank statement (however many of
 his customers' transfers it letters), in his language, naming them with what they paid;
-once (the same statement again tells nothing); and when finance letters a line by hand."""
+once (the same statement again tells nothing); and when finance letters a line by hand.
+An old payment (a statement of last year) is history, not news: nobody is told."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from encaisse.banking.models import BankLine, LineStatus
 from encaisse.banking.services import reconcile_line
@@ -15,6 +19,14 @@ from encaisse.collaboration.models import Notification
 from encaisse.ledger.models import Invoice
 
 pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def a_few_days_after_the_statements():
+    """The statements' credits are booked on 5 March 2026."""
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -82,3 +94,10 @@ def test_thousands_of_payments_cost_a_few_queries_not_one_each(
         [notice] = Notification.objects.filter(recipient=rep)
         assert notice.title.startswith("30 ")
         assert len(notice.body.splitlines()) == 21  # twenty named, "and 10 more"
+
+
+def test_a_statement_of_old_payments_tells_nobody(ledger, rep_remi):
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, tzinfo=PARIS), tick=False):
+        import_bank(CAMT)
+    assert Invoice.objects.get(number="FA-2026-0101").open_amount == 0  # lettered all the same
+    assert not Notification.objects.exists()

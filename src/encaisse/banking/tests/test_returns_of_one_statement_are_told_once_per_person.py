@@ -4,12 +4,26 @@ and a payment returned on the statement that brought it is not announced as paid
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
 from encaisse.banking.tests.conftest import import_bank
 from encaisse.banking.tests.test_a_returned_payment_opens_its_invoices_again import (
     paid_then_returned,
     tx,
 )
 from encaisse.collaboration.models import Notification
+
+
+@pytest.fixture(autouse=True)
+def days_after_the_statements():
+    """The credits are booked on 5 March 2026, the returns on 9 March."""
+    paris = ZoneInfo("Europe/Paris")
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, tzinfo=paris), tick=False):
+        yield
 
 
 def test_two_returns_make_one_notification_for_the_rep_and_one_for_finance(

@@ -71,7 +71,7 @@ def test_each_person_hears_as_they_chose_and_a_digest_goes_once_a_day(
     assert set(mails) == {"remi@example.com", "fanny@example.com"}  # Paul: none, Sarah: done
     assert len(smtp_inbox.messages) == 2
     fannys = mails["fanny@example.com"]
-    assert fannys["Subject"] == "Encaisse: 2 notifications since yesterday"
+    assert fannys["Subject"] == "Encaisse: 2 new notifications"
     text = fannys.get_content()
     assert text.startswith("Hello Fanny,")
     assert "- Call Client 1 (fanny)" in text

@@ -27,7 +27,7 @@ from encaisse.ledger.services import (
     refresh_balances,
     settleable,
 )
-from encaisse.ledger.signals import invoices_paid
+from encaisse.ledger.signals import invoices_paid, is_news
 
 BANK_WITHIN_DAYS = 5  # a bank books a transfer a few days before or after the ERP
 
@@ -55,6 +55,7 @@ class PaymentLoader(Loader):
         self.customers = CustomerIds(self.entity)
         self.invoices: dict[str, dict[str, Any]] = {}
         self.allocated_now: dict[int, Decimal] = {}  # invoice id -> lettered by this import
+        self.paid_news: dict[int, Decimal] = {}  # the same, of recent payments (is_news)
         self.pairs: set[tuple[int, int]] = set()  # (payment, invoice) already lettered
         self._bank_payments: dict[tuple[str, Any], list[dict[str, Any]]] | None = None
         self._claimed: set[int] = set()
@@ -240,6 +241,8 @@ class PaymentLoader(Loader):
             )
             return
         self.allocated_now[invoice["id"]] = self.allocated_now.get(invoice["id"], ZERO) + share
+        if is_news(values["date"]):
+            self.paid_news[invoice["id"]] = self.paid_news.get(invoice["id"], ZERO) + share
         values.update(
             invoice_id=invoice["id"],
             allocated=share,
@@ -269,5 +272,5 @@ class PaymentLoader(Loader):
             payment_ids=self._touched(payment_table, "refresh AND {stage}.allocated IS NULL")
         )
         self.letter_shared_codes()
-        if self.allocated_now:  # the reps hear which of their customers paid, once per import
-            invoices_paid.send(sender=type(self), allocated=dict(self.allocated_now))
+        if self.paid_news:  # the reps hear which of their customers paid, once per import
+            invoices_paid.send(sender=type(self), allocated=dict(self.paid_news))
