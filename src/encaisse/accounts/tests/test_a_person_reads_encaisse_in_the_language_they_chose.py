@@ -91,3 +91,11 @@ def test_the_language_menu_keeps_the_choice_for_the_next_pages(client, finance_f
     client.force_login(finance_fanny)
     page = client.get(reverse("my-day"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Ma journée" in page.content.decode()
+
+
+def test_an_administrator_sets_them_for_someone_in_the_admin(client, admin_alice, rep_remi):
+    client.force_login(admin_alice)
+    page = client.get(reverse("admin:accounts_user_change", args=[rep_remi.pk]))
+    assert page.status_code == 200
+    assert 'name="language"' in page.content.decode()
+    assert 'name="notification_delivery"' in page.content.decode()
