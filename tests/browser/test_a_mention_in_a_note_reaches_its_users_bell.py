@@ -64,7 +64,7 @@ def test_a_mention_picked_from_the_list_reaches_the_bell_and_leads_to_the_note(
     notification = page.get_by_test_id("notification").first
     assert "Client Rémi 1" in notification.inner_text()
     screenshot(page, "note-mention-notification-phone")
-    notification.get_by_role("button").click()
+    notification.get_by_role("button").first.click()  # the notification itself, not "Mark as read"
     page.wait_for_url(f"**/customers/{customer.pk}/#note-{note.pk}")
     target = page.locator(f"#note-{note.pk}")
     assert target.is_visible()

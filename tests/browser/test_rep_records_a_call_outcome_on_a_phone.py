@@ -132,7 +132,7 @@ def test_rep_reads_notifications_on_a_phone(phone_page, live_server, remis_calls
     _log_in(page, live_server, "remi", "/notifications/")
     assert page.get_by_test_id("notification").count() == 3
     screenshot(page, "notifications-phone")
-    page.get_by_test_id("notification").first.get_by_role("button").click()
+    page.get_by_test_id("notification").first.get_by_role("button").first.click()
     page.wait_for_url("**/tasks/*/")
     assert page.get_by_test_id("outcome-form").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -18,4 +18,5 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Encaisse"), {"fields": ("role", "phone", "agency", "manager", "managed_agencies")}),
+        (_("Preferences"), {"fields": ("language", "notification_delivery")}),
     )

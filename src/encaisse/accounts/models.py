@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,14 @@ class Agency(models.Model):
         return self.name
 
 
+class NotificationDelivery(models.TextChoices):
+    """How a person hears of their notifications outside the app (in the app, always)."""
+
+    IMMEDIATELY = "immediately", _("An e-mail for each notification, at once")
+    DAILY_DIGEST = "daily_digest", _("One e-mail a day with the day's notifications")
+    NONE = "none", _("No e-mail (in the app only)")
+
+
 class User(AbstractUser):
     """A person using Encaisse; what they see follows from their role (see ledger.scoping)."""
 
@@ -62,6 +71,25 @@ class User(AbstractUser):
         blank=True,
         related_name="managers",
         help_text=_("For an agency manager: the agencies they are responsible for."),
+    )
+
+    # Empty: not chosen yet; the pages follow the browser, what is written to the person
+    # (tasks, notifications, e-mails) is in French (collaboration.notifications.language_of).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        db_default="",  # rows written by code that predates the field (a migration's)
+        help_text=_("The pages, tasks, notifications and e-mails are in this language."),
+    )
+    notification_delivery = models.CharField(
+        _("notifications by e-mail"),
+        max_length=20,
+        choices=NotificationDelivery.choices,
+        default=NotificationDelivery.IMMEDIATELY,
+        db_default=NotificationDelivery.IMMEDIATELY,
     )
 
     class Meta:

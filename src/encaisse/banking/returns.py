@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from encaisse.accounts.models import Role, User
 from encaisse.banking.matching import invoice_number_candidates, normalize_name
@@ -111,15 +111,20 @@ def record_returns(lines: list[ReturnedLine], entity: LegalEntity) -> tuple[int,
     """Undo the payments the return lines give back; the others wait in the queue.
     Returns (recorded, waiting)."""
     found = returned_payments(lines, entity)
+    returned: list[tuple[Payment, Payment]] = []
     for item in lines:
         payment = found.get(item.line.pk)
         if payment is None:
             continue
-        _record(item.line, payment, item.return_reason, user=None)
+        back = _record(item.line, payment, item.return_reason, user=None, tell=False)
+        returned.append((back, payment))
+    _tell_many(returned)
     return len(found), len(lines) - len(found)
 
 
-def _record(line: BankLine, payment: Payment, reason: str, user: User | None) -> Payment:
+def _record(
+    line: BankLine, payment: Payment, reason: str, user: User | None, *, tell: bool = True
+) -> Payment:
     back = record_payment_return(
         payment=payment,
         returned_on=line.booking_date,
@@ -134,7 +139,8 @@ def _record(line: BankLine, payment: Payment, reason: str, user: User | None) ->
         line.reconciled_by, line.reconciled_at = user, timezone.now()
         fields += ["reconciled_by", "reconciled_at"]
     line.save(update_fields=fields)
-    _tell(back, payment)
+    if tell:
+        _tell(back, payment)
     return back
 
 
@@ -158,16 +164,58 @@ def reconcile_return(*, line: BankLine, payment: Payment, user: User) -> BankLin
     return line
 
 
-def _tell(back: Payment, payment: Payment) -> None:
+def _finance() -> list[User]:
+    return list(User.objects.filter(role=Role.FINANCE, is_active=True))
+
+
+def _tell_many(returned: list[tuple[Payment, Payment]]) -> None:
+    """The returns of one statement: each person hears once, of those they may see (the
+    rep of their customers', finance of all); one return reads as _tell says it."""
+    if not returned:
+        return
+    finance = _finance()
+    heard: dict[int, tuple[User, list[tuple[Payment, Payment]]]] = {}
+    for back, payment in returned:
+        rep = payment.customer.sales_rep
+        people = [*([rep] if rep is not None and rep.is_active else []), *finance]
+        for person in people:
+            heard.setdefault(person.pk, (person, []))[1].append((back, payment))
+    for person, theirs in heard.values():
+        if len(theirs) == 1:
+            _tell(*theirs[0], people=[person])
+            continue
+        with override(language_of(person)):
+            notify(
+                recipient=person,
+                title=ngettext(
+                    "%(count)d payment returned by the bank",
+                    "%(count)d payments returned by the bank",
+                    len(theirs),
+                )
+                % {"count": len(theirs)},
+                body="\n".join(
+                    _("- %(customer)s, %(amount)s: %(reason)s")
+                    % {
+                        "customer": payment.customer.name,
+                        "amount": format_money(payment.amount, payment.currency),
+                        "reason": return_reason_label(back.return_reason) or "-",
+                    }
+                    for back, payment in theirs[:20]
+                ),
+                url=reverse("customer-list"),
+            )
+
+
+def _tell(back: Payment, payment: Payment, people: list[User] | None = None) -> None:
     """The rep and finance hear of it: the invoices are due again."""
     customer = payment.customer
-    people = {customer.sales_rep_id: customer.sales_rep} if customer.sales_rep else {}
-    for user in User.objects.filter(role=Role.FINANCE, is_active=True):
-        people.setdefault(user.pk, user)
+    if people is None:
+        known = {customer.sales_rep_id: customer.sales_rep} if customer.sales_rep else {}
+        for user in _finance():
+            known.setdefault(user.pk, user)
+        people = [person for person in known.values() if person is not None]
     url = reverse("customer-detail", args=[customer.pk])
-    for person in people.values():
-        if person is None:
-            continue
+    for person in people:
         with override(language_of(person)):
             reason = return_reason_label(back.return_reason)
             notify(

@@ -1,4 +1,15 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
 from django.apps import AppConfig
+
+
+def _on_invoices_paid(sender: object, *, allocated: Mapping[int, Decimal], **_: object) -> None:
+    from encaisse.collaboration.payment_notices import tell_reps_their_customers_paid
+
+    tell_reps_their_customers_paid(allocated=allocated)
 
 
 class CollaborationConfig(AppConfig):
@@ -18,6 +29,7 @@ class CollaborationConfig(AppConfig):
             register_customer_panel,
             register_invoice_action,
         )
+        from encaisse.ledger.signals import invoices_paid
 
         register_customer_panel(customer_promises_panel, order=15)
         register_customer_panel(customer_disputes_panel, order=18)
@@ -30,3 +42,6 @@ class CollaborationConfig(AppConfig):
                 allowed=can_open_disputes,
             )
         )
+        # The reps hear of their customers' payments, whoever lettered them (imports,
+        # banking: apps collaboration may not call).
+        invoices_paid.connect(_on_invoices_paid, dispatch_uid="collaboration-tells-reps-paid")

@@ -246,6 +246,49 @@ class Notification(models.Model):
         return self.title
 
 
+class NotificationDigest(models.Model):
+    """The daily e-mail of a person who chose a digest: one a day at most (the unique day),
+    holding their notifications not e-mailed yet (each then marked ``emailed_at``)."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    notification_count = models.PositiveIntegerField(_("notifications"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "recipient"]
+        verbose_name = _("notification digest")
+        verbose_name_plural = _("notification digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"], name="notification_digest_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.day}"
+
+
+class OverLimitNotice(models.Model):
+    """A customer found over its credit limit, its rep told once: while it stays over, the
+    rep is not told again; back under, the row goes, and the next time it goes over the rep
+    hears of it again."""
+
+    customer = models.OneToOneField(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateField(_("over its limit since"))
+
+    class Meta:
+        verbose_name = _("customer over its credit limit")
+        verbose_name_plural = _("customers over their credit limit")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.since}"
+
+
 # Notes live in their own module (they change apart from tasks and disputes); Django finds
 # them here.
 from encaisse.collaboration.note_models import Note as Note  # noqa: E402

@@ -1,5 +1,6 @@
-"""Notifications: told in the app at once, and by e-mail through the job layer, retried,
-marked failed after the last try, and sent again when their job was lost."""
+"""Notifications: told in the app at once, and by e-mail as the recipient chose (each at once
+through the job layer, retried, marked failed after the last try, and sent again when its
+job was lost; or in a daily digest, see notification_digest; or not at all)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from encaisse.accounts.models import User
+from encaisse.accounts.models import NotificationDelivery, User
 from encaisse.collaboration.models import (
     Notification,
     Task,
@@ -26,14 +27,18 @@ NOTIFICATION_EMAIL_JOB = "encaisse.collaboration.tasks.send_notification_email_t
 LOST_EMAIL_AFTER = dt.timedelta(hours=1)
 LOST_EMAIL_KEPT_FOR = dt.timedelta(days=1)
 
-# The audience is French companies; a per-user language, once users have one, wins.
+# The audience is French companies: a person who chose no language is written to in French.
 DEFAULT_NOTIFICATION_LANGUAGE = "fr"
+# Who gets an e-mail for each notification, at once.
+E_MAILED_AT_ONCE = {"recipient__notification_delivery": NotificationDelivery.IMMEDIATELY}
 
 logger = logging.getLogger(__name__)
 
 
 def language_of(user: User | None) -> str:
-    """The language to write to ``user`` in (French by default: the audience is French)."""
+    """The language to write to ``user`` in: the one they chose in their preferences, French
+    when they chose none. Every text written for a person (tasks, notifications, e-mails)
+    is written inside ``translation.override(language_of(person))``."""
     return str(getattr(user, "language", "") or DEFAULT_NOTIFICATION_LANGUAGE)
 
 
@@ -45,12 +50,21 @@ def notify(
     url: str = "",
     customer: Customer | None = None,
     task: Task | None = None,
+    customer_id: int | None = None,
 ) -> Notification:
-    """Tell ``recipient`` in the app now, and by e-mail once the transaction commits."""
+    """Tell ``recipient`` in the app now, and by e-mail once the transaction commits when
+    they want each notification at once (a digest user's waits for the daily digest).
+    ``customer`` (or its ``customer_id``) keeps it inside the recipient's portfolio."""
     notification = Notification.objects.create(
-        recipient=recipient, title=title[:250], body=body, url=url, customer=customer, task=task
+        recipient=recipient,
+        title=title[:250],
+        body=body,
+        url=url,
+        customer_id=customer.pk if customer is not None else customer_id,
+        task=task,
     )
-    enqueue(NOTIFICATION_EMAIL_JOB, notification_id=notification.pk)
+    if recipient.notification_delivery == NotificationDelivery.IMMEDIATELY:
+        enqueue(NOTIFICATION_EMAIL_JOB, notification_id=notification.pk)
     return notification
 
 
@@ -71,7 +85,7 @@ def send_notification_email(*, notification_id: int) -> bool:
     """
     claimed_at = timezone.now()
     claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, recipient__email__gt=""
+        pk=notification_id, emailed_at__isnull=True, recipient__email__gt="", **E_MAILED_AT_ONCE
     ).update(emailed_at=claimed_at)
     if not claimed:
         return False
@@ -116,6 +130,7 @@ def resend_lost_notification_emails(*, at_start: bool = False) -> int:
         email_error="",
         recipient__email__gt="",
         created_at__gte=now - LOST_EMAIL_KEPT_FOR,
+        **E_MAILED_AT_ONCE,
     )
     if not at_start:
         waiting = waiting.filter(created_at__lt=now - LOST_EMAIL_AFTER)

@@ -194,6 +194,11 @@ def unread_notification_count(user: User) -> int:
     return unread_notifications(user).count()
 
 
+def latest_unread_notifications(user: User, limit: int = 5) -> list[Notification]:
+    """The bell's menu: the newest unread, in one query."""
+    return list(unread_notifications(user).order_by("-created_at", "-pk")[:limit])
+
+
 def recent_notifications(user: User, limit: int = 50) -> list[Notification]:
     return list(_notifications(user).order_by("-created_at", "-pk")[:limit])
 

@@ -276,20 +276,42 @@ def _notify_new_tasks(tasks: Sequence[Task]) -> None:
                     task=task,
                 )
                 continue
-            calls = sum(1 for task in assigned if task.kind == TaskKind.CALL)
-            title = ngettext(
-                "%(count)d new call or task in your day",
-                "%(count)d new calls and tasks in your day",
-                len(assigned),
-            ) % {"count": len(assigned)}
+            title, counts = _batch_headline(assigned)
             body = "\n".join(
                 [
-                    ngettext("%(count)d call", "%(count)d calls", calls) % {"count": calls},
+                    *counts,
                     *(f"- {task.title}" for task in assigned[:20]),
                     *(["..."] if len(assigned) > 20 else []),
                 ]
             )
             notify(recipient=assignee, title=title, body=body, url=reverse("my-day"))
+
+
+def _batch_headline(tasks: Sequence[Task]) -> tuple[str, list[str]]:
+    """The title of a notification of several new tasks, in the active language, and the
+    line that counts calls and other tasks when there are both: what it says is counted."""
+    calls = sum(1 for task in tasks if task.kind == TaskKind.CALL)
+    others = len(tasks) - calls
+    if not others:
+        title = ngettext(
+            "%(count)d new call in your day", "%(count)d new calls in your day", calls
+        ) % {"count": calls}
+        return title, []
+    if not calls:
+        title = ngettext(
+            "%(count)d new task in your day", "%(count)d new tasks in your day", others
+        ) % {"count": others}
+        return title, []
+    title = ngettext(
+        "%(count)d new call or task in your day",
+        "%(count)d new calls and tasks in your day",
+        len(tasks),
+    ) % {"count": len(tasks)}
+    line = gettext("%(calls)s, %(tasks)s") % {
+        "calls": ngettext("%(count)d call", "%(count)d calls", calls) % {"count": calls},
+        "tasks": ngettext("%(count)d task", "%(count)d tasks", others) % {"count": others},
+    }
+    return title, [line]
 
 
 def _invoices_for_outcome(task: Task) -> list[Invoice]:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 
+from encaisse.collaboration.limit_notices import tell_reps_of_customers_over_limit
+from encaisse.collaboration.notification_digest import (
+    send_notification_digest,
+    start_notification_digests,
+)
 from encaisse.collaboration.notifications_disputes import notify_overdue_disputes
 from encaisse.collaboration.promises import check_promises
 from encaisse.collaboration.services import (
@@ -36,3 +42,21 @@ def check_promises_task(as_of: str) -> dict[str, int]:
 def notify_overdue_disputes_task(as_of: str) -> int:
     """Daily: finance (and the owner) hear once of each dispute past its due date."""
     return notify_overdue_disputes(as_of=parse_iso_date(as_of, field="as_of"))
+
+
+@job()
+def send_notification_digests_task(as_of: str) -> int:
+    """Daily (settings.ENCAISSE_DAILY_JOBS): one digest job per person who chose it."""
+    return start_notification_digests(as_of=dt.date.fromisoformat(as_of))
+
+
+@job(transient=(smtplib.SMTPException, OSError), retries=4)
+def send_notification_digest_task(user_id: int, as_of: str) -> bool:
+    """A person's daily digest for ``as_of`` (once, whatever the number of deliveries)."""
+    return send_notification_digest(user_id=user_id, as_of=dt.date.fromisoformat(as_of))
+
+
+@job()
+def tell_reps_of_customers_over_limit_task(as_of: str) -> int:
+    """Daily (settings.ENCAISSE_DAILY_JOBS): reps hear of customers gone over their limit."""
+    return tell_reps_of_customers_over_limit(as_of=dt.date.fromisoformat(as_of))

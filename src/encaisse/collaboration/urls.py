@@ -8,6 +8,8 @@ urlpatterns = [
     path("tasks/<int:task_id>/outcome/", views.task_outcome_view, name="task-outcome"),
     path("notifications/", views.notification_list_view, name="notification-list"),
     path("notifications/read/", views.notifications_read_view, name="notifications-read"),
+    path("notifications/bell/", views.notification_bell_view, name="notification-bell"),
+    path("notifications/latest/", views.notification_latest_view, name="notification-latest"),
     path(
         "notifications/<int:notification_id>/open/",
         views.notification_open_view,

@@ -6,6 +6,8 @@ user may not act), never with ``Model.objects``.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,13 +15,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from encaisse.accounts.permissions import acting_user
 from encaisse.collaboration.forms import TaskOutcomeForm
 from encaisse.collaboration.models import Task
 from encaisse.collaboration.permissions import can_record_task_outcome
 from encaisse.collaboration.selectors import (
+    latest_unread_notifications,
     my_day,
     recent_notifications,
     task_card,
@@ -125,7 +128,27 @@ def notifications_read_view(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
     mark_notifications_read(user=user, ids=ids or None)
-    return redirect("notification-list")
+    return redirect(safe_next(request, "notification-list"))
+
+
+@require_GET
+def notification_bell_view(request: HttpRequest) -> HttpResponse:
+    """The bell again (its count), for the page's polling. Nothing (204: htmx leaves the
+    bell as it is) once the session is over, rather than a login page inside the bar."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    return render(request, "collaboration/_bell.html")
+
+
+@require_GET
+def notification_latest_view(request: HttpRequest) -> HttpResponse:
+    """The bell's menu: the latest unread notifications of the user, and nobody else's."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    user = acting_user(request)
+    back = urlsplit(request.headers.get("HX-Current-URL", "")).path or reverse("my-day")
+    context = {"latest": latest_unread_notifications(user), "back": back}
+    return render(request, "collaboration/_bell_menu.html", context)
 
 
 @login_required

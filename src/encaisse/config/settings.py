@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "encaisse.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -279,6 +280,9 @@ ENCAISSE_DAILY_JOBS: list[str] = [
     "encaisse.collaboration.tasks.check_promises_task",
     "encaisse.reporting.tasks.send_weekly_portfolio_digests_task",
     "encaisse.collaboration.tasks.notify_overdue_disputes_task",
+    # Before the digests, so that what it tells is in today's digest.
+    "encaisse.collaboration.tasks.tell_reps_of_customers_over_limit_task",
+    "encaisse.collaboration.tasks.send_notification_digests_task",
 ]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
 # The weekly portfolio e-mail goes out with the daily jobs of this day (a name, or 1-7 from

@@ -226,7 +226,14 @@ class DunningAction(models.Model):
     @property
     def status_label(self) -> str:
         """What happened, in words: a sent action says what happened to its message (a
-        letter generated, printed or posted), a cancelled one why when it is known."""
+        letter generated, printed or posted), a cancelled one why when it is known, a call
+        or task step what its task says now (done with its outcome as soon as it is
+        recorded, not at the next run)."""
+        task = self.task if self.task_id is not None else None
+        if task is not None and self.state in {ActionState.PLANNED, ActionState.DONE}:
+            if task.outcome:
+                return str(_("Done: %(outcome)s") % {"outcome": task.get_outcome_display()})
+            return str(task.get_status_display())
         message = getattr(self, "message", None)
         if self.state == ActionState.SENT and message is not None:
             return str(message.status.label)

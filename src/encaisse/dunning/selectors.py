@@ -128,7 +128,7 @@ def outbox_messages(
 def customer_dunning_history(customer: Customer) -> QuerySet[DunningAction]:
     return (
         DunningAction.objects.filter(customer=customer)
-        .select_related("step", "message")
+        .select_related("step", "message", "task")
         .prefetch_related("items__invoice")
         .order_by("-planned_for", "-pk")
     )

@@ -3,6 +3,8 @@
 One list from several apps (payments from the ledger; disputes, promises and calls from
 collaboration; reminders and hold decisions from dunning), so that whoever opens the
 customer page reads the story in one place. Read-only; the customer is already scoped.
+Each thing shows once, as it stands now (a call step that became a task is the task); a
+link is given only to what the reader may open.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from encaisse.accounts.models import User
 from encaisse.collaboration.models import (
     Dispute,
     DisputeEvent,
@@ -31,6 +34,7 @@ from encaisse.collaboration.models import (
     TaskStatus,
     TermsStatus,
 )
+from encaisse.collaboration.selectors import visible_tasks
 from encaisse.collaboration.terms import terms_summary
 from encaisse.dunning.labels import step_label
 from encaisse.dunning.models import (
@@ -133,8 +137,10 @@ def _payments(customer: Customer) -> list[TimelineEvent]:
 
 
 def _reminders(customer: Customer) -> list[TimelineEvent]:
+    """What dunning planned and sent; a call or task step that became a task is told by the
+    task itself (_tasks), with its outcome, not a second time here."""
     actions = (
-        DunningAction.objects.filter(customer=customer)
+        DunningAction.objects.filter(customer=customer, task__isnull=True)
         .select_related("step", "message")
         .order_by("-planned_for", "-pk")[:PER_KIND]
     )
@@ -295,7 +301,23 @@ def _promises(customer: Customer) -> list[TimelineEvent]:
     ]
 
 
-def _tasks(customer: Customer) -> list[TimelineEvent]:
+def _tasks(customer: Customer, reader: User | None) -> list[TimelineEvent]:
+    """Calls and tasks as they stand now (to do, done with their outcome, cancelled); a link
+    only to those the reader may open (a rep opens his own, not his manager's)."""
+    tasks = list(
+        Task.objects.filter(customer=customer)
+        .select_related("done_by", "assignee")
+        .order_by("-created_at", "-pk")[:PER_KIND]
+    )
+    openable = (
+        set(
+            visible_tasks(reader)
+            .filter(pk__in=[task.pk for task in tasks])
+            .values_list("pk", flat=True)
+        )
+        if reader is not None and tasks
+        else set()
+    )
     return [
         TimelineEvent(
             at=_day(task.done_on) if task.done_on else task.created_at,
@@ -305,12 +327,10 @@ def _tasks(customer: Customer) -> list[TimelineEvent]:
             else f"{task.title}: {task.get_status_display()}",
             detail=task.outcome_note,
             by=_name(task.done_by or task.assignee),
-            url=reverse("task-detail", args=[task.pk]),
+            url=reverse("task-detail", args=[task.pk]) if task.pk in openable else "",
             tone="success" if task.status == TaskStatus.DONE else "secondary",
         )
-        for task in Task.objects.filter(customer=customer)
-        .select_related("done_by", "assignee")
-        .order_by("-created_at")[:PER_KIND]
+        for task in tasks
     ]
 
 
@@ -384,15 +404,18 @@ def _special_terms(customer: Customer) -> list[TimelineEvent]:
     return events
 
 
-def customer_timeline(customer: Customer, *, limit: int = 20) -> list[TimelineEvent]:
-    """The latest ``limit`` events of the customer, newest first."""
+def customer_timeline(
+    customer: Customer, *, reader: User | None = None, limit: int = 20
+) -> list[TimelineEvent]:
+    """The latest ``limit`` events of the customer, newest first, as ``reader`` may follow
+    them (without a reader, no link to a task)."""
     events = [
         *_payments(customer),
         *_reminders(customer),
         *_holds(customer),
         *_disputes(customer),
         *_promises(customer),
-        *_tasks(customer),
+        *_tasks(customer, reader),
         *_changes(customer),
         *_notes(customer),
         *_special_terms(customer),

@@ -358,7 +358,8 @@ def letters_posted_view(request: HttpRequest) -> HttpResponse:
 def customer_timeline_panel(request: HttpRequest, customer: Customer) -> str:
     """Everything that happened with the customer, newest first, from every app."""
     events = [
-        {"label": event_label(event.kind), **vars(event)} for event in customer_timeline(customer)
+        {"label": event_label(event.kind), **vars(event)}
+        for event in customer_timeline(customer, reader=acting_user(request))
     ]
     return render_to_string(
         "dunning/_timeline_panel.html", {"customer": customer, "events": events}, request=request

@@ -4,7 +4,7 @@ delivery. Each in a transaction; the sending job is started once it commits."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -67,6 +67,16 @@ def emit(name: str, payload: Mapping[str, Any], key: str) -> Event | None:
     if created:
         _deliver(event, subscriptions)
     return event
+
+
+def emit_many(name: str, events: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+    """``emit`` for many events of one name (a bank statement's payments): the subscriptions
+    are read once, and nothing is built when none wants ``name``. How many were recorded."""
+    if name not in EVENTS:
+        raise ValueError(f"unknown webhook event {name!r}: add it to webhooks.catalogue.EVENTS")
+    if not any(s.wants(name) for s in Subscription.objects.filter(active=True)):
+        return 0
+    return sum(emit(name, payload, key) is not None for key, payload in events)
 
 
 def _deliver(

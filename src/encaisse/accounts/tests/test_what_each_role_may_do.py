@@ -166,3 +166,13 @@ PORTFOLIO_DIGEST = {
 def test_reps_and_managers_get_the_weekly_portfolio_and_no_one_else(role: Role) -> None:
     assert permissions.gets_portfolio_digest(user_with(role)) is PORTFOLIO_DIGEST[role]
     assert not permissions.gets_portfolio_digest(user_with(role, active=False))
+
+
+@pytest.mark.django_db
+def test_the_users_who_run_dunning_are_those_who_may(django_user_model) -> None:
+    for role in Role:
+        django_user_model.objects.create(username=f"on-{role}", role=role)
+        django_user_model.objects.create(username=f"off-{role}", role=role, is_active=False)
+    told = set(permissions.users_who_run_dunning())
+    assert told == {u for u in django_user_model.objects.all() if permissions.can_run_dunning(u)}
+    assert told

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from decimal import Decimal
 
 from encaisse.banking.matching import (
     Decision,
@@ -33,9 +34,18 @@ from encaisse.banking.services.payments import (
     refunds_paid_back,
 )
 from encaisse.core.i18n import sentence_plural
-from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, LegalEntity
+from encaisse.core.money import ZERO
+from encaisse.ledger.models import (
+    Allocation,
+    Customer,
+    Invoice,
+    InvoiceKind,
+    LegalEntity,
+    Payment,
+)
 from encaisse.ledger.references import customers_in
 from encaisse.ledger.services import record_allocations
+from encaisse.ledger.signals import invoices_paid, is_news
 
 
 class _Candidates:
@@ -135,6 +145,29 @@ class _Candidates:
         return decision
 
 
+def _tell_reps_who_paid(allocations: list[Allocation]) -> None:
+    """One notice per rep for the whole statement (collaboration listens to the ledger);
+    not for a payment the same statement returned, nor for an old one."""
+    payment_ids = sorted({a.payment_id for a in allocations if a.payment_id is not None})
+    returned: set[int] = set()
+    for chunk in chunks(payment_ids):
+        returned |= set(
+            Payment.objects.filter(returns_id__in=chunk).values_list("returns_id", flat=True)
+        )
+    allocated: dict[int, Decimal] = {}
+    for allocation in allocations:
+        if (
+            allocation.invoice_id is not None
+            and allocation.payment_id not in returned
+            and is_news(allocation.date)
+        ):
+            allocated[allocation.invoice_id] = (
+                allocated.get(allocation.invoice_id, ZERO) + allocation.amount
+            )
+    if allocated:
+        invoices_paid.send(sender=Allocation, allocated=allocated)
+
+
 def match_and_store(new_lines: list[NewLine], entity: LegalEntity, outcome: Outcome) -> None:
     # A reversed debit (MT940 RD: our own transfer coming back) is money in, not a payment.
     credits = [item for item in new_lines if item.line.is_credit and not item.line.is_reversal]
@@ -223,6 +256,7 @@ def match_and_store(new_lines: list[NewLine], entity: LegalEntity, outcome: Outc
     ]
     if returns:  # after the credits: a credit and its return in one file undo each other
         outcome.returned, outcome.returns_waiting = record_returns(returns, entity)
+    _tell_reps_who_paid([a for a in allocations if a.payment is not None and a.payment.amount > 0])
     if outcome.matched:
         outcome.notes.append(
             sentence_plural(

@@ -18,6 +18,7 @@ from encaisse.banking.parsers import (
     StatementLine,
 )
 from encaisse.banking.services.lines_base import NewLine, chunks
+from encaisse.ledger.events import announce_payments_received
 from encaisse.ledger.models import Invoice, InvoiceKind, LegalEntity, Payment
 
 RECORDED_WITHIN_DAYS = 5  # an ERP books a transfer a few days before or after the bank
@@ -164,6 +165,7 @@ def new_payments(credits: list[NewLine], entity: LegalEntity) -> dict[str, Payme
             item, entity=entity, customer_id=customer_id, reference=reference
         )
     Payment.objects.bulk_create(list(payments.values()), batch_size=500)
+    announce_payments_received(payments.values())
     return payments
 
 

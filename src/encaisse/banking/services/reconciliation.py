@@ -4,6 +4,7 @@ invoices, or a line set aside."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +20,10 @@ from encaisse.banking.parsers.wording import compact_iban
 from encaisse.banking.services.payments import payment_reference
 from encaisse.core.errors import BadInput
 from encaisse.core.i18n import sentence
+from encaisse.ledger.events import announce_payments_received
 from encaisse.ledger.models import Allocation, Customer, Invoice, Payment
 from encaisse.ledger.services import allocate
+from encaisse.ledger.signals import invoices_paid, is_news
 
 
 @transaction.atomic
@@ -48,6 +51,7 @@ def reconcile_line(
     payment = _payment_for(line, customer)
     left = payment.unallocated_amount
     ordered = sorted(invoices, key=lambda invoice: (invoice.due_date, invoice.number))
+    paid: dict[int, Decimal] = {}
     for invoice in ordered:
         if invoice.customer_id != customer.pk:
             raise BadInput(
@@ -64,12 +68,15 @@ def reconcile_line(
         if amount <= 0:
             continue
         allocate(invoice=current, payment=payment, amount=amount)
+        paid[current.pk] = amount
         left -= amount
     line.status = LineStatus.MATCHED
     line.match_method = MatchMethod.MANUAL
     line.reconciled_by = user
     line.reconciled_at = timezone.now()
     line.save(update_fields=["status", "match_method", "reconciled_by", "reconciled_at"])
+    if paid and is_news(payment.date):  # the rep hears of it (collaboration listens)
+        invoices_paid.send(sender=BankLine, allocated=paid)
     iban = compact_iban(line.counterparty_iban)
     if iban:
         CustomerIban.objects.get_or_create(
@@ -111,6 +118,7 @@ def _payment_for(line: BankLine, customer: Customer) -> Payment:
     )
     line.payment = payment
     line.save(update_fields=["payment"])
+    announce_payments_received([payment])
     return payment
 
 

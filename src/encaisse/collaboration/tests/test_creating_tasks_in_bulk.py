@@ -30,6 +30,8 @@ def _specs(customers, assignee, prefix="run-1"):
 def test_many_calls_for_one_rep_make_one_notification_and_each_task_keeps_its_invoices(
     rep_remi, lyon
 ):
+    rep_remi.language = "en"
+    rep_remi.save(update_fields=["language"])
     customers = [CustomerFactory(sales_rep=rep_remi, agency=lyon) for _ in range(5)]
     for customer in customers:
         InvoiceFactory.create_batch(2, customer=customer)
@@ -40,7 +42,7 @@ def test_many_calls_for_one_rep_make_one_notification_and_each_task_keeps_its_in
     assert all(task.assignee == rep_remi for task in tasks.values())
     assert all(task.invoices.count() == 2 for task in tasks.values())
     [notice] = Notification.objects.filter(recipient=rep_remi)
-    assert notice.title == "5 nouveaux appels et tâches dans votre journée"
+    assert notice.title == "5 new calls in your day"
     assert notice.url == "/my-day/"
 
 

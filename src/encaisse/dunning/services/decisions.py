@@ -19,6 +19,10 @@ from encaisse.dunning.models import (
     MessageState,
     OutboundMessage,
 )
+from encaisse.dunning.services.hold_notices import (
+    tell_finance_a_hold_waits,
+    tell_the_rep_finance_decided,
+)
 from encaisse.dunning.states import move_actions
 from encaisse.ledger.models import Customer, Invoice
 
@@ -36,7 +40,8 @@ def request_hold(
     today: dt.date,
     step_key: str = "",
 ) -> HoldRequest:
-    """Ask finance to hold reminders on invoices; they are held while finance decides."""
+    """Ask finance to hold reminders on invoices; they are held while finance decides, and
+    finance is told a decision waits."""
     if is_read_only(requested_by):
         raise BadInput("a read-only user cannot ask for a hold")
     if not reason.strip():
@@ -57,6 +62,7 @@ def request_hold(
         step_key=step_key,
     )
     hold.invoices.set(invoices)
+    tell_finance_a_hold_waits(hold)
     return hold
 
 
@@ -64,6 +70,7 @@ def request_hold(
 def decide_hold(
     *, hold: HoldRequest, approve: bool, decided_by: User, note: str = ""
 ) -> HoldRequest:
+    """Finance approves or refuses a hold request; the rep who asked is told."""
     if not can_run_dunning(decided_by):
         raise BadInput("only finance decides on holds")
     if hold.status != HoldStatus.PENDING:
@@ -75,6 +82,7 @@ def decide_hold(
     hold.decided_at = timezone.now()
     hold.decision_note = note.strip()
     hold.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    tell_the_rep_finance_decided(hold)
     return hold
 
 

@@ -29,6 +29,7 @@ from encaisse.ledger.services import (
     refresh_balances,
     settleable,
 )
+from encaisse.ledger.signals import invoices_paid, is_news
 
 BANK_WITHIN_DAYS = 5  # a bank books a transfer a few days before or after the ERP
 
@@ -56,6 +57,7 @@ class PaymentLoader(Loader[PaymentRecord]):
         self.customers = CustomerIds(self.entity)
         self.invoices: dict[str, NamedInvoice] = {}
         self.allocated_now: dict[int, Decimal] = {}  # invoice id -> lettered by this import
+        self.paid_news: dict[int, Decimal] = {}  # the same, of recent payments (is_news)
         self.pairs: set[tuple[int, int]] = set()  # (payment, invoice) already lettered
         self._bank_payments: dict[tuple[str, Decimal], list[BankPayment]] | None = None
         self._claimed: set[int] = set()
@@ -241,6 +243,8 @@ class PaymentLoader(Loader[PaymentRecord]):
             )
             return
         self.allocated_now[invoice["id"]] = self.allocated_now.get(invoice["id"], ZERO) + share
+        if is_news(values["date"]):
+            self.paid_news[invoice["id"]] = self.paid_news.get(invoice["id"], ZERO) + share
         values["invoice_id"] = invoice["id"]
         values["allocated"] = share
         values["allocated_on"] = values["date"]  # the ledger dates it no earlier than the invoice
@@ -268,3 +272,5 @@ class PaymentLoader(Loader[PaymentRecord]):
             payment_ids=self._touched(payment_table, "refresh AND {stage}.allocated IS NULL")
         )
         self.letter_shared_codes()
+        if self.paid_news:  # the reps hear which of their customers paid, once per import
+            invoices_paid.send(sender=type(self), allocated=dict(self.paid_news))

@@ -14,6 +14,7 @@ from django.db.models import Field, Model
 
 from encaisse.core.errors import BadInput
 from encaisse.core.money import ZERO, to_money
+from encaisse.ledger.events import announce_payment_returned
 from encaisse.ledger.models import (
     Allocation,
     Invoice,
@@ -141,6 +142,7 @@ def record_payment_return(
         invoice_ids=sorted({allocation.invoice_id for allocation in undone}),
         payment_ids=[back.pk],
     )
+    announce_payment_returned(back)
     return back
 
 
