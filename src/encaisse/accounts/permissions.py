@@ -63,6 +63,11 @@ def _works_the_customers(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role != Role.VIEWER
 
 
+def can_act_on_customers(user: User) -> bool:
+    """Recording what happens with a customer one sees: a promise, a call, a hold request."""
+    return _works_the_customers(user)
+
+
 def can_write_notes(user: User) -> bool:
     """Whoever works the customers may write a note on one they see."""
     return _works_the_customers(user)

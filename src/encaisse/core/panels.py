@@ -49,10 +49,39 @@ _invoice_actions: list[InvoiceAction] = []
 
 
 def register_invoice_action(action: InvoiceAction) -> None:
-    if action not in _invoice_actions:
+    if all(existing.url_name != action.url_name for existing in _invoice_actions):
         _invoice_actions.append(action)
 
 
 def invoice_actions(user: Any) -> list[InvoiceAction]:
     """The links the customer page shows ``user`` on each open invoice."""
     return [action for action in _invoice_actions if action.allowed(user)]
+
+
+@dataclass(frozen=True)
+class CustomerAction:
+    """A button of the customer page's action bar (everything one may do about a customer
+    starts there, on a phone too): a higher app's page reversed with the customer's id
+    (``url_name``), or a place on the page itself (``anchor``: a panel's id); shown to the
+    users ``allowed`` says yes to, in ``order``."""
+
+    label: Any  # a lazy translation
+    allowed: Callable[[Any], bool]
+    url_name: str = ""
+    anchor: str = ""
+    order: int = 100
+
+
+_customer_actions: list[CustomerAction] = []
+
+
+def register_customer_action(action: CustomerAction) -> None:
+    if all(existing.url_name + existing.anchor != action.url_name + action.anchor
+           for existing in _customer_actions):  # fmt: skip
+        _customer_actions.append(action)
+        _customer_actions.sort(key=lambda entry: entry.order)
+
+
+def customer_actions(user: Any) -> list[CustomerAction]:
+    """The buttons the customer page shows ``user``."""
+    return [action for action in _customer_actions if action.allowed(user)]

@@ -16,7 +16,7 @@ from stdnum import iban as std_iban
 from encaisse.accounts.decorators import allowed_or_404
 from encaisse.accounts.permissions import acting_user, can_edit_company
 from encaisse.core.dates import today
-from encaisse.core.panels import invoice_actions, render_customer_panels
+from encaisse.core.panels import customer_actions, invoice_actions, render_customer_panels
 from encaisse.ledger.forms import CustomerFilterForm, LegalEntityForm, LogoForm
 from encaisse.ledger.models import LegalEntity
 from encaisse.ledger.scoping import visible_customers
@@ -88,6 +88,7 @@ def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts": customer.contacts.all(),
         "panels": render_customer_panels(request, customer),
         "invoice_actions": invoice_actions(user),
+        "customer_actions": customer_actions(user),
         "today": as_of,
     }
     return render(request, "ledger/customer_detail.html", context)
