@@ -15,7 +15,13 @@ from django.db.models import Count, QuerySet
 
 from encaisse.accounts.models import User
 from encaisse.accounts.permissions import GETS_PORTFOLIO_DIGEST, sees_only_own_customers
-from encaisse.collaboration.models import Dispute, PromiseStatus, PromiseToPay, TaskStatus
+from encaisse.collaboration.models import (
+    ACTIVE_DISPUTE_STATUSES,
+    Dispute,
+    PromiseStatus,
+    PromiseToPay,
+    TaskStatus,
+)
 from encaisse.collaboration.selectors import visible_tasks
 from encaisse.dunning.selectors import upcoming_actions
 from encaisse.ledger.models import Customer, Invoice
@@ -121,11 +127,14 @@ def _rep_name(first: str | None, last: str | None) -> str:
 
 
 def disputes_waiting_on(user: User, customers: QuerySet[Customer]) -> QuerySet[Dispute]:
-    """The disputes the user should move this week: those still open on their customers.
-    (Once disputes have an owner, this becomes "open and owned by ``user``".)"""
-    return Dispute.objects.filter(
-        customer__in=customers.values("pk"), resolved_on__isnull=True
-    ).order_by("opened_on", "pk")
+    """The disputes the user should move this week: for a rep, the active ones they own; for
+    a manager, every active one of their scope (their team's)."""
+    active = Dispute.objects.filter(
+        customer__in=customers.values("pk"), status__in=ACTIVE_DISPUTE_STATUSES
+    )
+    if sees_only_own_customers(user):
+        active = active.filter(owner=user)
+    return active.order_by("due_on", "opened_on", "pk")
 
 
 def _promises_due(customers: QuerySet[Customer], start: dt.date, end: dt.date) -> list[PromiseLine]:

@@ -50,6 +50,7 @@ def week_of_remi(portfolios, rep_remi, settings, tmp_path):
         reason="price",
         opened_on=dt.date(2026, 11, 20),
         opened_by=rep_remi,
+        owner=rep_remi,  # waiting on Rémi: in his weekly e-mail
     )
     create_task(
         customer=remi2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -78,3 +79,22 @@ def test_an_agency_manager_reads_her_agency_rep_by_rep(week_of_remi, agency_mana
     anna = digest_of("anna")
     assert [row["label"] for row in anna["by_rep"]] == ["Rémi Commercial", "Sarah Vente"]
     assert not any("Paul" in name for name in customers_named(anna))
+
+
+def test_a_rep_reads_the_disputes_he_owns_and_his_manager_those_of_the_team(
+    week_of_remi, rep_remi, manager_maud, finance_fanny
+):
+    from encaisse.collaboration.services import open_dispute
+
+    remi1 = week_of_remi["remi1"]
+    open_dispute(  # nobody owns it: finance's, not waiting on Rémi
+        customer=remi1,
+        invoices=list(remi1.invoices.filter(number="F-remi-1")),
+        reason="quality",
+        opened_on=MONDAY - dt.timedelta(days=5),
+        opened_by=finance_fanny,
+    )
+    remis = [line.customer_name for line in portfolio_digest(rep_remi, as_of=MONDAY).disputes]
+    mauds = [line.customer_name for line in portfolio_digest(manager_maud, as_of=MONDAY).disputes]
+    assert remis == [week_of_remi["remi2"].name]  # the one he owns
+    assert sorted(mauds) == sorted([remi1.name, week_of_remi["remi2"].name])
