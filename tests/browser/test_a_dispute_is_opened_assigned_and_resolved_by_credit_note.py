@@ -67,7 +67,8 @@ def test_a_dispute_goes_from_the_customer_page_to_a_credit_note_and_dunning_resu
     _log_in(page, live_server, "remi", f"/customers/{beton_express.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "dispute-customer-page-phone")
-    page.get_by_test_id("invoice-action").click()  # "Dispute", on FA-1's row
+    # "Contester", on FA-1's row
+    page.locator("[data-testid=invoice-action][href*='/disputes/new/']").click()
     assert page.get_by_label("FA-1", exact=False).is_checked()
     page.locator("select[name=reason]").select_option("price")
     page.locator("input[name=amount]").fill("300")

@@ -23,7 +23,7 @@ def test_a_rep_switches_to_english_and_a_daily_digest(phone_page, live_server, r
     page.wait_for_url(f"{live_server.url}/preferences/")
     form = page.get_by_test_id("preferences-form")
     form.get_by_label("Langue").select_option("en")
-    form.get_by_label("One e-mail a day", exact=False).check()
+    form.get_by_label("Un e-mail par jour", exact=False).check()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "preferences-phone")
     form.locator("button[type=submit]").click()

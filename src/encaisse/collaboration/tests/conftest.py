@@ -43,3 +43,15 @@ def call_for_remi(remis_customer, rep_remi, on_march_5th):
         instructions="Ask when the two January invoices will be paid.",
         source="dunning-action:1",
     )
+
+
+@pytest.fixture
+def english_speaking(db):
+    """Every user of the test reads English (notifications are written in each reader's
+    language; without a choice, French)."""
+    from encaisse.accounts.models import User
+
+    def speak_english() -> None:
+        User.objects.update(language="en")
+
+    return speak_english

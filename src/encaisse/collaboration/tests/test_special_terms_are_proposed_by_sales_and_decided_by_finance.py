@@ -49,8 +49,9 @@ def propose(customer, rep, **kwargs):
 
 
 def test_a_rep_proposes_a_longer_due_date_and_finance_is_told(
-    customer, invoice, rep_remi, finance_fanny
+    english_speaking, customer, invoice, rep_remi, finance_fanny
 ):
+    english_speaking()
     terms = propose(
         customer,
         rep_remi,
@@ -70,8 +71,9 @@ def test_a_rep_proposes_a_longer_due_date_and_finance_is_told(
 
 
 def test_finance_confirms_and_the_rep_who_proposed_is_told(
-    customer, invoice, rep_remi, finance_fanny
+    english_speaking, customer, invoice, rep_remi, finance_fanny
 ):
+    english_speaking()
     terms = propose(customer, rep_remi, invoice=invoice, extra_days=30)
     decided = decide_terms(terms=terms, decided_by=finance_fanny, confirm=True)
     assert decided.status == TermsStatus.CONFIRMED
@@ -81,7 +83,8 @@ def test_finance_confirms_and_the_rep_who_proposed_is_told(
     assert told.customer == customer
 
 
-def test_finance_refuses_saying_why(customer, invoice, rep_remi, finance_fanny):
+def test_finance_refuses_saying_why(english_speaking, customer, invoice, rep_remi, finance_fanny):
+    english_speaking()
     terms = propose(customer, rep_remi, invoice=invoice, extra_days=30)
     with pytest.raises(BadInput, match="why"):
         decide_terms(terms=terms, decided_by=finance_fanny, confirm=False)
@@ -95,7 +98,8 @@ def test_finance_refuses_saying_why(customer, invoice, rep_remi, finance_fanny):
         decide_terms(terms=terms, decided_by=finance_fanny, confirm=True)
 
 
-def test_a_rep_may_not_decide_terms(customer, invoice, rep_remi, manager_maud):
+def test_a_rep_may_not_decide_terms(english_speaking, customer, invoice, rep_remi, manager_maud):
+    english_speaking()
     terms = propose(customer, rep_remi, invoice=invoice, extra_days=30)
     with pytest.raises(BadInput):
         decide_terms(terms=terms, decided_by=manager_maud, confirm=True)
@@ -104,8 +108,9 @@ def test_a_rep_may_not_decide_terms(customer, invoice, rep_remi, manager_maud):
 
 
 def test_new_confirmed_dates_replace_the_old_ones_on_the_same_invoice(
-    customer, invoice, rep_remi, finance_fanny
+    english_speaking, customer, invoice, rep_remi, finance_fanny
 ):
+    english_speaking()
     first = propose(customer, rep_remi, invoice=invoice, extra_days=15)
     decide_terms(terms=first, decided_by=finance_fanny, confirm=True)
     second = propose(customer, rep_remi, invoice=invoice, extra_days=45)
@@ -114,7 +119,10 @@ def test_new_confirmed_dates_replace_the_old_ones_on_the_same_invoice(
     assert first.status == TermsStatus.ENDED
 
 
-def test_an_instalment_plan_and_a_discount_are_recorded(customer, invoice, rep_remi):
+def test_an_instalment_plan_and_a_discount_are_recorded(
+    english_speaking, customer, invoice, rep_remi
+):
+    english_speaking()
     plan = propose(
         customer,
         rep_remi,
@@ -171,7 +179,10 @@ BAD = [
 
 
 @pytest.mark.parametrize(("given", "message"), BAD)
-def test_bad_terms_are_refused_naming_the_field(customer, invoice, rep_remi, given, message):
+def test_bad_terms_are_refused_naming_the_field(
+    english_speaking, customer, invoice, rep_remi, given, message
+):
+    english_speaking()
     given = {"invoice": invoice, **given}
     with pytest.raises(BadInput, match=message):
         propose(customer, rep_remi, **given)
@@ -180,8 +191,9 @@ def test_bad_terms_are_refused_naming_the_field(customer, invoice, rep_remi, giv
 
 
 def test_terms_on_another_customers_paid_or_credit_invoice_are_refused(
-    customer, portfolios, rep_remi
+    english_speaking, customer, portfolios, rep_remi
 ):
+    english_speaking()
     foreign = InvoiceFactory(customer=portfolios["paul1"], number="F-PAUL-X")
     paid = InvoiceFactory(customer=customer, number="F-PAID", open_amount=Decimal("0"))
     credit = CreditNoteFactory(customer=customer, number="AV-1")
@@ -209,7 +221,10 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("content", "name", "message"), HOSTILE)
-def test_hostile_documents_are_refused(customer, invoice, rep_remi, content, name, message):
+def test_hostile_documents_are_refused(
+    english_speaking, customer, invoice, rep_remi, content, name, message
+):
+    english_speaking()
     with pytest.raises(BadInput, match=f"document: .*{message}"):
         propose(
             customer,
@@ -221,6 +236,7 @@ def test_hostile_documents_are_refused(customer, invoice, rep_remi, content, nam
     assert not SpecialTerms.objects.exists()
 
 
-def test_a_read_only_user_records_no_terms(customer, invoice, viewer_victor):
+def test_a_read_only_user_records_no_terms(english_speaking, customer, invoice, viewer_victor):
+    english_speaking()
     with pytest.raises(BadInput):
         propose(customer, viewer_victor, invoice=invoice, extra_days=10)

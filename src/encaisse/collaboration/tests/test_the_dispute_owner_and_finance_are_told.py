@@ -43,7 +43,8 @@ def titles(person) -> list[str]:
     )
 
 
-def test_the_owner_hears_of_what_others_do(dispute, rep_remi, finance_fanny):
+def test_the_owner_hears_of_what_others_do(english_speaking, dispute, rep_remi, finance_fanny):
+    english_speaking()
     assign_dispute(dispute=dispute, owner=rep_remi, by=finance_fanny, on=TODAY)
     start_investigation(dispute=dispute, by=rep_remi, on=TODAY)  # himself: nothing
     comment_dispute(dispute=dispute, by=finance_fanny, on=TODAY, comment="Le BL ?")
@@ -59,8 +60,9 @@ def test_the_owner_hears_of_what_others_do(dispute, rep_remi, finance_fanny):
 
 
 def test_an_overdue_dispute_is_told_once_to_finance_and_its_owner(
-    dispute, rep_remi, finance_fanny, admin_alice, manager_maud
+    english_speaking, dispute, rep_remi, finance_fanny, admin_alice, manager_maud
 ):
+    english_speaking()
     assert "encaisse.collaboration.tasks.notify_overdue_disputes_task" in (
         settings.ENCAISSE_DAILY_JOBS
     )
@@ -79,7 +81,10 @@ def test_an_overdue_dispute_is_told_once_to_finance_and_its_owner(
     assert Dispute.objects.get().overdue_notified_on == TODAY + dt.timedelta(days=12)
 
 
-def test_a_new_due_date_lets_finance_hear_again_and_a_closed_one_is_quiet(dispute, finance_fanny):
+def test_a_new_due_date_lets_finance_hear_again_and_a_closed_one_is_quiet(
+    english_speaking, dispute, finance_fanny
+):
+    english_speaking()
     day = TODAY + dt.timedelta(days=12)
     assert notify_overdue_disputes_task(as_of=day.isoformat()) == 1
     set_dispute_due_date(
