@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "encaisse.collaboration",
     "encaisse.dunning",
     "encaisse.banking",
+    "encaisse.risk",
     "encaisse.reporting",
     "encaisse.demo",
     "encaisse.bench",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dunning/", include("encaisse.dunning.urls")),
     path("imports/", include("encaisse.imports.urls")),
     path("bank/", include("encaisse.banking.urls")),
+    path("risk/", include("encaisse.risk.urls")),
     path("", include("encaisse.collaboration.urls")),
     path("integrations/webhooks/", include("encaisse.webhooks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,8 @@
 """The customer's timeline: what finance, sales and the dunning did, newest first.
 
 One list from several apps (payments from the ledger; disputes, promises and calls from
-collaboration; reminders and hold decisions from dunning), so that whoever opens the
+collaboration; reminders and hold decisions from dunning; and what apps above dunning
+register with ``core.timeline.register_timeline_source``), so that whoever opens the
 customer page reads the story in one place. Read-only; the customer is already scoped.
 Each thing shows once, as it stands now (a call step that became a task is the task); a
 link is given only to what the reader may open.
@@ -10,8 +11,6 @@ link is given only to what the reader may open.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 from heapq import nlargest
 
 from django.db.models import Prefetch
@@ -36,6 +35,7 @@ from encaisse.collaboration.models import (
 )
 from encaisse.collaboration.selectors import visible_tasks
 from encaisse.collaboration.terms import terms_summary
+from encaisse.core.timeline import TimelineEvent, registered_events, registered_label
 from encaisse.dunning.labels import step_label
 from encaisse.dunning.models import (
     DunningAction,
@@ -50,20 +50,6 @@ from encaisse.ledger.vocabulary import return_reason_label
 
 PER_KIND = 40  # the latest of each kind; the timeline shows the latest of them all
 PAYMENTS = 5  # the payments table is on the page already: a few, for the story
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    """One thing that happened: ``kind`` picks the icon, ``tone`` the colour."""
-
-    at: dt.datetime
-    kind: str
-    title: str
-    detail: str = ""
-    by: str = ""
-    amount: Decimal | None = None
-    url: str = ""
-    tone: str = "secondary"
 
 
 # The badge of each kind of event.
@@ -86,7 +72,7 @@ EVENT_LABELS = {
 
 
 def event_label(kind: str) -> str:
-    return str(EVENT_LABELS.get(kind, kind))
+    return str(EVENT_LABELS.get(kind) or registered_label(kind) or kind)
 
 
 def _day(value: dt.date) -> dt.datetime:
@@ -419,5 +405,6 @@ def customer_timeline(
         *_changes(customer),
         *_notes(customer),
         *_special_terms(customer),
+        *registered_events(customer, reader),  # other apps' (core.timeline)
     ]
     return nlargest(limit, events, key=lambda event: event.at)

@@ -1,0 +1,2 @@
+"""The models of credit risk; each part keeps its own in a module of its own (models_*.py),
+imported here so that Django finds them, one line each."""
