@@ -129,9 +129,12 @@ def _wording(digest: PortfolioDigest) -> _Wording:
                 _("By sales rep"),
                 [
                     Entry(
-                        _("%(rep)s · overdue %(overdue)s")
-                        % {"rep": row.label, "overdue": format_money(row.overdue, row.currency)},
-                        format_money(row.total, row.currency),
+                        row.label,
+                        _("%(total)s, of which %(overdue)s overdue")
+                        % {
+                            "total": format_money(row.total, row.currency),
+                            "overdue": format_money(row.overdue, row.currency),
+                        },
                     )
                     for row in digest.by_rep
                 ],

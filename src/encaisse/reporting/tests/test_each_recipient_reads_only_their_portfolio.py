@@ -72,7 +72,7 @@ def test_a_sales_manager_reads_her_team_rep_by_rep(week_of_remi, manager_maud):
     assert not any("Paul" in name for name in customers_named(maud))
     text = compose_digest_email(portfolio_digest(manager_maud, as_of=MONDAY), language="en").text
     assert "By sales rep" in text
-    assert "Rémi Commercial · overdue €3,234.56: €5,634.56" in text
+    assert "Rémi Commercial: €5,634.56, of which €3,234.56 overdue" in text
 
 
 def test_an_agency_manager_reads_her_agency_rep_by_rep(week_of_remi, agency_manager_anna):
