@@ -73,3 +73,13 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, live_server, username: str, then: str) -> None:
+    """Sign in as one of the cast (their e-mail, the test password) from the login page that
+    ``then`` leads to, and land on ``then``."""
+    page.goto(f"{live_server.url}{then}")
+    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
+    page.get_by_label("Mot de passe").fill("secret-pass-42")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}{then}")

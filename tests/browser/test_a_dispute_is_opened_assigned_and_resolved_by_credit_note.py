@@ -14,17 +14,9 @@ from encaisse.core.dates import today
 from encaisse.dunning.services.runs import execute_dunning_run
 from encaisse.dunning.services.setup import install_shipped_dunning
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 def _phone(browser):
@@ -64,7 +56,7 @@ def test_a_dispute_goes_from_the_customer_page_to_a_credit_note_and_dunning_resu
     browser, live_server, beton_express, rep_remi, finance_fanny
 ):
     rep_context, page = _phone(browser)
-    _log_in(page, live_server, "remi", f"/customers/{beton_express.pk}/")
+    log_in(page, live_server, "remi", f"/customers/{beton_express.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "dispute-customer-page-phone")
     # "Contester", on FA-1's row
@@ -84,7 +76,7 @@ def test_a_dispute_goes_from_the_customer_page_to_a_credit_note_and_dunning_resu
     rep_context.close()
 
     finance_context, page = _phone(browser)
-    _log_in(page, live_server, "fanny", f"/disputes/{dispute.pk}/")
+    log_in(page, live_server, "fanny", f"/disputes/{dispute.pk}/")
     page.get_by_test_id("dispute-owner-select").select_option(str(rep_remi.pk))
     page.get_by_test_id("dispute-assign").click()
     page.wait_for_url(f"{live_server.url}/disputes/{dispute.pk}/")

@@ -7,17 +7,9 @@ from __future__ import annotations
 import pytest
 
 from encaisse.collaboration.models import Note, NoteMention
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 def test_a_mention_picked_from_the_list_reaches_the_bell_and_leads_to_the_note(
@@ -29,7 +21,7 @@ def test_a_mention_picked_from_the_list_reaches_the_bell_and_leads_to_the_note(
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    _log_in(page, live_server, "remi", f"/customers/{customer.pk}/")
+    log_in(page, live_server, "remi", f"/customers/{customer.pk}/")
 
     box = page.get_by_test_id("note-form").locator("textarea")
     box.scroll_into_view_if_needed()
@@ -59,7 +51,7 @@ def test_a_mention_picked_from_the_list_reaches_the_bell_and_leads_to_the_note(
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    _log_in(page, live_server, "maud", "/notifications/")
+    log_in(page, live_server, "maud", "/notifications/")
     assert page.get_by_test_id("unread-count").inner_text().strip().startswith("1")
     notification = page.get_by_test_id("notification").first
     assert "Client Rémi 1" in notification.inner_text()
@@ -82,7 +74,7 @@ def test_the_author_changes_then_withdraws_a_note_on_a_phone(
     customer = portfolios["remi1"]
     note = write_note(customer=customer, author=rep_remi, body="Ils paient *vendredi*.")
     page = phone_page
-    _log_in(page, live_server, "remi", f"/customers/{customer.pk}/")
+    log_in(page, live_server, "remi", f"/customers/{customer.pk}/")
     item = page.locator(f"#note-{note.pk}")
     assert item.locator("em").inner_text() == "vendredi"
     item.get_by_test_id("note-change").locator("summary").click()

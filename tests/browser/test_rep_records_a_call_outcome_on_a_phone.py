@@ -12,17 +12,9 @@ from encaisse.collaboration.models import PromiseToPay, TaskStatus
 from encaisse.collaboration.services import create_task
 from encaisse.core.dates import today
 from encaisse.ledger.tests.factories import ContactFactory, CustomerFactory, InvoiceFactory
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 @pytest.fixture
@@ -65,7 +57,7 @@ def test_rep_records_a_promise_to_pay_in_a_few_taps_on_a_phone(
     phone_page, live_server, remis_calls
 ):
     page = phone_page
-    _log_in(page, live_server, "remi", "/my-day/")
+    log_in(page, live_server, "remi", "/my-day/")
     cards = page.get_by_test_id("task-card")
     assert cards.count() == 3
     assert len(mail.outbox) == 3  # each call was also e-mailed to Rémi
@@ -102,7 +94,7 @@ def test_rep_records_a_promise_to_pay_in_a_few_taps_on_a_phone(
 
 def test_a_promise_without_date_is_refused_on_the_card(phone_page, live_server, remis_calls):
     page = phone_page
-    _log_in(page, live_server, "remi", "/my-day/")
+    log_in(page, live_server, "remi", "/my-day/")
     card = page.get_by_test_id("task-card").first
     card.locator("label", has_text="Promesse de paiement").click()
     card.get_by_role("button", name="Enregistrer la promesse").click()
@@ -119,7 +111,7 @@ def test_manager_sees_who_is_late_on_a_phone(
         due_on=today(), invoices=[], assignee=rep_sarah,
     )  # fmt: skip
     page = phone_page
-    _log_in(page, live_server, "maud", "/my-day/")
+    log_in(page, live_server, "maud", "/my-day/")
     members = page.get_by_test_id("team-member")
     assert members.count() == 2
     assert "Rémi" in members.first.inner_text()  # the one with a late call first
@@ -129,7 +121,7 @@ def test_manager_sees_who_is_late_on_a_phone(
 
 def test_rep_reads_notifications_on_a_phone(phone_page, live_server, remis_calls):
     page = phone_page
-    _log_in(page, live_server, "remi", "/notifications/")
+    log_in(page, live_server, "remi", "/notifications/")
     assert page.get_by_test_id("notification").count() == 3
     screenshot(page, "notifications-phone")
     page.get_by_test_id("notification").first.get_by_role("button").first.click()

@@ -11,17 +11,9 @@ from encaisse.collaboration.models import PromiseStatus, PromiseToPay
 from encaisse.core.dates import today
 from encaisse.dunning.services.setup import install_shipped_dunning
 from encaisse.ledger.tests.factories import ContactFactory, CustomerFactory, InvoiceFactory
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 @pytest.fixture
@@ -49,7 +41,7 @@ def test_rep_records_a_promise_on_a_phone_and_finance_sees_the_pause(
 ):
     page = phone_page
     customer_url = f"/customers/{beton_express.pk}/"
-    _log_in(page, live_server, "remi", customer_url)
+    log_in(page, live_server, "remi", customer_url)
     panel = page.get_by_test_id("promises-panel")
     panel.scroll_into_view_if_needed()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -81,7 +73,7 @@ def test_rep_records_a_promise_on_a_phone_and_finance_sees_the_pause(
 
     finance = browser.new_context(viewport=PHONE, is_mobile=True, locale="fr-FR").new_page()
     try:
-        _log_in(finance, live_server, "fanny", customer_url)
+        log_in(finance, live_server, "fanny", customer_url)
         paused = finance.get_by_test_id("dunning-paused")
         paused.wait_for()
         assert paused.locator('[data-pause="promised"]').count() == 2
@@ -99,7 +91,7 @@ def test_rep_records_a_call_from_the_customer_page_on_a_phone(
 
     page = phone_page
     customer_url = f"/customers/{beton_express.pk}/"
-    _log_in(page, live_server, "remi", customer_url)
+    log_in(page, live_server, "remi", customer_url)
     page.get_by_test_id("record-call").click()
     page.get_by_test_id("call-form").wait_for()
     assert page.get_by_test_id("call-button").get_attribute("href") == "tel:0472112233"

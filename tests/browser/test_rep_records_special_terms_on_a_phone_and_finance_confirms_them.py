@@ -11,19 +11,11 @@ import pytest
 from encaisse.collaboration.models import Notification, SpecialTerms, TermsStatus
 from encaisse.core.dates import today
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 @pytest.fixture
@@ -49,7 +41,7 @@ def test_rep_records_an_instalment_plan_on_a_phone_and_finance_confirms_it(
     customer, invoice = remis_sale
     now = today()
     page = phone_page
-    _log_in(page, live_server, "remi", f"/customers/{customer.pk}/")
+    log_in(page, live_server, "remi", f"/customers/{customer.pk}/")
     page.get_by_test_id("record-terms").click()
     page.wait_for_url(f"**/customers/{customer.pk}/terms/new/")
     page.locator("select[name=invoice]").select_option(str(invoice.pk))
@@ -77,7 +69,7 @@ def test_rep_records_an_instalment_plan_on_a_phone_and_finance_confirms_it(
     assert Notification.objects.filter(recipient=finance_fanny).count() == 1
 
     desk = desktop_page
-    _log_in(desk, live_server, "fanny", "/terms/")
+    log_in(desk, live_server, "fanny", "/terms/")
     pending = desk.get_by_test_id("terms-pending")
     assert "Béton Express" in pending.inner_text()
     assert "FA-BETON-1" in pending.inner_text()
