@@ -47,6 +47,7 @@ def test_the_customer_page_offers_the_assessment_and_the_form_asks_the_ten_quest
         assert f'data-testid="question-{field}"' in form
     assert "What competitors say" in form
     assert "I certify that I made these observations myself" in form
+    assert f'value="{today().isoformat()}"' in form  # the date picker starts on today
 
 
 def test_the_rep_signs_and_the_page_shows_score_age_and_who(client, portfolios, rep_remi):
