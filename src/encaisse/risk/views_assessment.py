@@ -58,7 +58,7 @@ def customer_assessment_panel(request: HttpRequest, customer: Customer) -> str:
     previous ones folded, and the button to assess."""
     user = acting_user(request)
     as_of = today()
-    assessments = list(customer_assessments(customer).select_related("assessed_by")[: PREVIOUS + 1])
+    assessments = list(customer_assessments(customer)[: PREVIOUS + 1])
     latest = _shown(assessments[0], as_of) if assessments else None
     key_account = customer.segment == Segment.KEY_ACCOUNT
     months = settings.ENCAISSE_ASSESSMENT_MONTHS
