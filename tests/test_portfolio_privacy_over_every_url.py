@@ -161,6 +161,17 @@ def _record_everything(portfolios, rep_paul):
         requested_by=rep_paul,
         today=today,
     )
+    from encaisse.risk.assessment import QUESTION_FIELDS, record_field_assessment
+
+    record_field_assessment(  # Paul's field assessment, signed with his name
+        customer=paul1,
+        assessed_by=rep_paul,
+        assessed_on=today,
+        answers=dict.fromkeys(QUESTION_FIELDS, "fair"),
+        certified=True,
+        today=today,
+        comment="Paul saw Client Paul 1's warehouse",
+    )
 
 
 def _bank_statement_paying_paul(portfolios, tmp_path):

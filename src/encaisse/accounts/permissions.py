@@ -78,6 +78,12 @@ def can_record_terms(user: User) -> bool:
     return _works_the_customers(user)
 
 
+def can_assess_customers(user: User) -> bool:
+    """The field assessment of a customer one sees: its rep, the managers over them, finance
+    (not the read-only viewer)."""
+    return _works_the_customers(user)
+
+
 def can_decide_terms(user: User) -> bool:
     """Finance confirms or refuses the special terms sales agreed."""
     return _works_in_finance(user)

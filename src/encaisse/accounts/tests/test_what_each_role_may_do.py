@@ -176,3 +176,21 @@ def test_the_users_who_run_dunning_are_those_who_may(django_user_model) -> None:
     told = set(permissions.users_who_run_dunning())
     assert told == {u for u in django_user_model.objects.all() if permissions.can_run_dunning(u)}
     assert told
+
+
+# role: assesses a customer it sees in the field (risk's field assessment)
+ASSESSES_CUSTOMERS = {
+    Role.ADMIN: True,
+    Role.FINANCE: True,
+    Role.SALES_MANAGER: True,
+    Role.AGENCY_MANAGER: True,
+    Role.SALES_REP: True,
+    Role.VIEWER: False,
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_who_may_assess_a_customer_in_the_field(role: Role) -> None:
+    assert permissions.can_assess_customers(user_with(role)) is ASSESSES_CUSTOMERS[role]
+    assert permissions.can_assess_customers(user_with(role, active=False)) is False
+    assert permissions.can_assess_customers(AnonymousUser()) is False  # type: ignore[arg-type]

@@ -1,0 +1,4 @@
+"""Risk's background jobs; each part keeps its own in a module of its own (tasks_*.py),
+imported here so that Celery's autodiscovery finds them, one line each."""
+
+from encaisse.risk.tasks_assessment import remind_reps_of_due_assessments_task  # noqa: F401
