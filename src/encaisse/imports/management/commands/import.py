@@ -138,9 +138,15 @@ class Command(EncaisseCommand):
                 sentence("--payment-terms-days: not for %(kind)s files", kind=options["kind"])
             )
         if options["kind"] in file_kinds():
-            if options["mapping"] or options["map"]:
+            mappable = file_kinds()[options["kind"]].mappable
+            if (options["mapping"] or options["map"]) and not mappable:
                 raise BadInput(
                     sentence("--mapping/--map: not for %(kind)s files", kind=options["kind"])
+                )
+            kind_mapping = self._mapping(options["kind"], options["mapping"])
+            if options["map"]:
+                kind_mapping = kind_mapping.with_columns(
+                    parse_column_options(options["map"], kind=options["kind"])
                 )
             result = run_file_kind(
                 options["kind"],
@@ -151,6 +157,7 @@ class Command(EncaisseCommand):
                     create_missing=options["create_missing"],
                     rejects_path=options["rejects"],
                     payment_terms_days=options["payment_terms_days"],
+                    mapping=kind_mapping.as_dict() if mappable else {},
                 ),
             )
             self._report(result, quiet=options["quiet"])
@@ -176,7 +183,7 @@ class Command(EncaisseCommand):
         self._report(result, quiet=options["quiet"])
 
     @staticmethod
-    def _mapping(kind: Kind, mapping_path: str | None) -> Mapping:
+    def _mapping(kind: str, mapping_path: str | None) -> Mapping:
         if not mapping_path:
             return Mapping()
         try:
