@@ -119,6 +119,11 @@ def uncovered_exposure(customers: QuerySet[Customer], *, today: dt.date) -> Quer
     )
 
 
+def customer_exposure(customer: Customer, *, today: dt.date) -> Customer | None:
+    """The customer with ``uncovered_exposure``'s annotations (the customer already scoped)."""
+    return uncovered_exposure(Customer.objects.filter(pk=customer.pk), today=today).first()
+
+
 def expiring_covers(*, today: dt.date, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[InsuranceCover]:
     """Current covers (the latest version of their customer) that still cover something and
     end within ``days``, soonest first. Finance sees every customer: no scoping needed for

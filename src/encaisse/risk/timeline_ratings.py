@@ -14,7 +14,7 @@ from encaisse.core.i18n import from_data
 from encaisse.core.money import format_money
 from encaisse.core.timeline import TimelineEvent
 from encaisse.ledger.models import Customer
-from encaisse.risk.models_ratings import CreditRating, InsuranceCover
+from encaisse.risk.ratings import customer_covers, customer_ratings
 
 PER_KIND = 40
 LABELS = {
@@ -29,9 +29,7 @@ def ratings_timeline(customer: Customer, reader: Any) -> list[TimelineEvent]:
     url = reverse("risk-customer-ratings", args=[customer.pk])
     currency = customer.entity.currency
     events = []
-    for rating in CreditRating.objects.filter(customer=customer).order_by("-rated_on", "-pk")[
-        :PER_KIND
-    ]:
+    for rating in customer_ratings(customer)[:PER_KIND]:
         facts = [
             _("score %(score)s") % {"score": rating.score} if rating.score is not None else "",
             _("grade %(grade)s") % {"grade": rating.grade} if rating.grade else "",
@@ -48,11 +46,7 @@ def ratings_timeline(customer: Customer, reader: Any) -> list[TimelineEvent]:
                 tone="danger" if reasons else "secondary",
             )
         )
-    for cover in (
-        InsuranceCover.objects.filter(customer=customer)
-        .select_related("recorded_by")
-        .order_by("-recorded_at", "-pk")[:PER_KIND]
-    ):
+    for cover in customer_covers(customer)[:PER_KIND]:
         if cover.amount:
             title = _("Insured for %(amount)s by %(insurer)s") % {
                 "amount": format_money(cover.amount, currency),

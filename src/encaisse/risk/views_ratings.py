@@ -33,11 +33,11 @@ from encaisse.risk.ratings import (
     EXPIRY_WARNING_DAYS,
     counts_on,
     customer_covers,
+    customer_exposure,
     customer_ratings,
     expiring_covers,
     rating_summary,
     record_cover,
-    uncovered_exposure,
 )
 
 PANEL_ID = "credit-risk"
@@ -66,10 +66,6 @@ def _reasons(rating: CreditRating) -> list[str]:
     return [str(from_data(reason)) for reason in rating.downgrade]
 
 
-def _cover_position(customer: Customer, day: dt.date) -> Any:
-    return uncovered_exposure(Customer.objects.filter(pk=customer.pk), today=day).first()
-
-
 def customer_risk_panel(request: HttpRequest, customer: Customer) -> str:
     """The customer page's panel: the latest rating (its age and trend), the cover, and
     whether the exposure is above it; finance records the cover from here."""
@@ -80,7 +76,7 @@ def customer_risk_panel(request: HttpRequest, customer: Customer) -> str:
     may_record = can_record_credit_cover(user)
     if summary is None and cover is None and not may_record:
         return ""
-    position = _cover_position(customer, day) if cover is not None else None
+    position = customer_exposure(customer, today=day) if cover is not None else None
     context = {
         "customer": customer,
         "summary": summary,
