@@ -116,3 +116,12 @@ def test_an_upload_of_a_ratings_file_runs_on_its_queued_run(rated, write_file, f
     assert result.run_id == queued.pk
     assert queued.status == ImportStatus.SUCCEEDED
     assert queued.rows_created == 2
+
+
+def test_the_text_lengths_of_the_ratings_fields_fit_their_columns():
+    from encaisse.risk.ratings_import import RATING_FIELDS
+
+    columns = {"grade": "grade", "source": "source", "siren": None, "siret": None}
+    for spec in RATING_FIELDS:
+        if columns.get(spec.name):
+            assert CreditRating._meta.get_field(spec.name).max_length == spec.max_length
