@@ -61,6 +61,16 @@ class CoverForm(forms.Form):
     )
     reference = forms.CharField(label=gettext_lazy("Reference"), max_length=60, required=False)
 
+    def add_service_error(self, error: BadInput) -> None:
+        """The service's "Label: why" next to the field of that label."""
+        text = str(error)
+        for name, field in self.fields.items():
+            prefix = f"{field.label}: "
+            if text.startswith(prefix):
+                self.add_error(name, text.removeprefix(prefix))
+                return
+        self.add_error(None, text)
+
 
 def _reasons(rating: CreditRating) -> list[str]:
     return [str(from_data(reason)) for reason in rating.downgrade]
@@ -126,7 +136,7 @@ def cover_new_view(request: HttpRequest, customer_pk: int) -> HttpResponse:
                     customer=customer, recorded_by=user, today=today(), **form.cleaned_data
                 )
             except BadInput as error:
-                form.add_error(None, str(error))
+                form.add_service_error(error)
             else:
                 messages.success(request, _("Credit-insurance cover recorded."))
                 return redirect(reverse("customer-detail", args=[customer.pk]) + f"#{PANEL_ID}")
