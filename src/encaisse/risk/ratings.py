@@ -65,6 +65,18 @@ class RatingSummary:
         return "up" if now > before else "down"
 
 
+def with_latest_rating(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Annotate each customer's current rating, set-based: ``rating_score``, ``rating_grade``,
+    ``rated_on`` and ``rating_downgraded`` (its downgrade reasons, empty when none)."""
+    latest = CreditRating.objects.filter(customer=OuterRef("pk")).order_by("-rated_on", "-pk")
+    return customers.annotate(
+        rating_score=Subquery(latest.values("score")[:1]),
+        rating_grade=Subquery(latest.values("grade")[:1]),
+        rated_on=Subquery(latest.values("rated_on")[:1]),
+        rating_downgraded=Subquery(latest.values("downgrade")[:1]),
+    )
+
+
 def rating_summary(customer: Customer) -> RatingSummary | None:
     latest = list(customer_ratings(customer)[:2])
     if not latest:

@@ -12,7 +12,9 @@ from django.core.management import call_command
 
 from encaisse.imports.file_kinds import ImportOptions
 from encaisse.imports.models import ImportRun, ImportStatus
+from encaisse.ledger.models import Customer
 from encaisse.risk.models import CreditRating
+from encaisse.risk.ratings import with_latest_rating
 from encaisse.risk.ratings_import import import_ratings
 from encaisse.risk.tests.ratings_samples import xlsx_bytes
 
@@ -66,6 +68,8 @@ def test_a_later_rating_adds_to_the_history_and_becomes_the_current_one(rated, w
     import_command(write_file("mars.csv", french_file(rated, date="15/03/2026", score="80")))
     history = list(CreditRating.objects.filter(customer=rated["remi1"]).values_list("score"))
     assert history == [(80,), (72,)]  # newest first, the older one kept
+    current = with_latest_rating(Customer.objects.filter(pk=rated["remi1"].pk)).get()
+    assert (current.rating_score, current.rated_on) == (80, dt.date(2026, 3, 15))
 
 
 def test_a_corrected_row_for_the_same_day_updates_that_rating(rated, write_file):

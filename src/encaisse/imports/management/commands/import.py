@@ -57,6 +57,10 @@ def _kinds_epilog() -> str:
     lines = ["other kinds of file:"]
     for name, kind in sorted(file_kinds().items()):
         lines.append(f"  {name:<10}" + "\n            ".join(textwrap.wrap(str(kind.help), 78)))
+    for name, kind in sorted(file_kinds().items()):
+        if kind.mappable:  # a CSV/XLSX kind: its fields, mapped like the ledger's
+            lines.append(f"  {name} fields (--mapping and --map work as for the ledger's files):")
+            lines.append(fields_help(name))
     lines.append(
         "  fec and facturx: --payment-terms-days N sets the payment terms of the customers "
         "they create\n  (default 30, or ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); a FEC has no due "
