@@ -96,6 +96,12 @@ def customer_risk_panel(request: HttpRequest, customer: Customer) -> str:
         "reasons": _reasons(summary.current) if summary else [],
         "cover": cover,
         "cover_counts": counts_on(cover, day),
+        "cover_ends_soon": bool(
+            counts_on(cover, day)
+            and cover is not None
+            and cover.expires_on is not None
+            and cover.expires_on <= day + dt.timedelta(days=EXPIRY_WARNING_DAYS)
+        ),
         "position": position,
         "currency": customer.entity.currency,
         "may_record": may_record,

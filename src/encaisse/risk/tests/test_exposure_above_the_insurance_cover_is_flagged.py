@@ -143,3 +143,16 @@ def test_covers_ending_within_30_days_are_listed_and_told_to_finance_once(
         assert "Client Rémi 2" not in page
         client.force_login(rep_remi)
         assert client.get("/risk/covers/expiring/").status_code == 404
+
+
+def test_the_panel_says_when_the_cover_ends_within_30_days(client, portfolios, finance_fanny):
+    remi1 = portfolios["remi1"]
+    cover(remi1, finance_fanny, "5000", kind="temporary", expires_on=dt.date(2026, 3, 20))
+    client.force_login(finance_fanny)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), tick=False):
+        page = client.get(f"/customers/{remi1.pk}/").content.decode()
+    assert 'data-testid="cover-ends-soon"' in page
+    assert 'data-testid="above-cover"' not in page  # 1,000 outstanding, 5,000 covered
+    with time_machine.travel(dt.datetime(2026, 3, 21, 9, tzinfo=dt.UTC), tick=False):
+        page = client.get(f"/customers/{remi1.pk}/").content.decode()
+    assert "Cover expired" in page
