@@ -79,6 +79,7 @@ def pauls_secrets(portfolios, rep_paul, settings, tmp_path):
         PaymentFactory(customer=portfolios[f"paul{index}"], reference=f"VIR-paul-{index}")
     _install_dunning()
     _record_everything(portfolios, rep_paul)
+    _rate_and_insure_paul(portfolios, rep_paul)
     _bank_statement_paying_paul(portfolios, tmp_path)
     return [
         "Client Paul",
@@ -93,6 +94,8 @@ def pauls_secrets(portfolios, rep_paul, settings, tmp_path):
         "Paul Sud",
         "Agence Marseille",
         "accord-paul-sud",
+        "notation-paul-sud",
+        "assureur-paul-sud",
     ]
 
 
@@ -171,6 +174,35 @@ def _record_everything(portfolios, rep_paul):
         certified=True,
         today=today,
         comment="Paul saw Client Paul 1's warehouse",
+    )
+
+
+def _rate_and_insure_paul(portfolios, rep_paul):
+    """Ratings of Paul's customer (a downgrade told to Paul) and a cover ending soon."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from encaisse.core.dates import today
+    from encaisse.risk.models import CreditRating
+    from encaisse.risk.ratings import record_cover
+    from encaisse.risk.ratings_alerts import mark_and_tell_downgrades
+
+    paul1, paul2 = portfolios["paul1"], portfolios["paul2"]
+    CreditRating.objects.create(
+        customer=paul1, source="notation-paul-sud", rated_on=dt.date(2026, 1, 5), score=80
+    )
+    later = CreditRating.objects.create(
+        customer=paul1, source="notation-paul-sud", rated_on=dt.date(2026, 2, 5), score=40
+    )
+    mark_and_tell_downgrades(ratings=[later])
+    record_cover(
+        customer=paul2,
+        recorded_by=rep_paul,
+        insurer="assureur-paul-sud",
+        amount=Decimal("100"),
+        kind="temporary",
+        expires_on=today() + dt.timedelta(days=10),
+        today=today(),
     )
 
 

@@ -41,6 +41,11 @@ def can_edit_customer(user: User) -> bool:
     return _works_in_finance(user)
 
 
+def can_record_credit_cover(user: User) -> bool:
+    """A customer's credit-insurance cover, as the insurer granted it: finance's."""
+    return _works_in_finance(user)
+
+
 def can_hold_portfolio(user: User) -> bool:
     """Who may be given customers as their portfolio: an active sales rep."""
     return user.is_active and user.role == Role.SALES_REP

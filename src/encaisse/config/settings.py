@@ -271,6 +271,8 @@ ENCAISSE_DUNNING_PARTITIONS = int(os.environ.get("ENCAISSE_DUNNING_PARTITIONS", 
 ENCAISSE_PROMISE_GRACE_DAYS = int(os.environ.get("ENCAISSE_PROMISE_GRACE_DAYS") or "3")
 # A key account's field assessment is asked for again when the latest is this many months old.
 ENCAISSE_ASSESSMENT_MONTHS = int(os.environ.get("ENCAISSE_ASSESSMENT_MONTHS") or "12")
+# Credit ratings: a score down by more than this many points is a downgrade (risk app).
+ENCAISSE_RATING_DOWNGRADE_POINTS = int(os.environ.get("ENCAISSE_RATING_DOWNGRADE_POINTS") or "10")
 _run_hour, _, _run_minute = ENCAISSE_DUNNING_RUN_AT.partition(":")
 # The one place the schedule is declared (Celery beat; the in-process scheduler reads the
 # same ENCAISSE_DUNNING_RUN_AT).
@@ -286,6 +288,7 @@ ENCAISSE_DAILY_JOBS: list[str] = [
     # Before the digests, so that what it tells is in today's digest.
     "encaisse.collaboration.tasks.tell_reps_of_customers_over_limit_task",
     "encaisse.risk.tasks_assessment.remind_reps_of_due_assessments_task",
+    "encaisse.risk.tasks_ratings.announce_expiring_covers_task",
     "encaisse.collaboration.tasks.send_notification_digests_task",
 ]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")

@@ -85,7 +85,7 @@ _LETTERING_HELP = _(
 )
 
 # fmt: off
-SCHEMAS: dict[Kind, tuple[FieldSpec, ...]] = {
+SCHEMAS: dict[str, tuple[FieldSpec, ...]] = {
     Kind.CUSTOMERS: (
         FieldSpec("external_id", _("the customer's account in your ERP (the key)"), "text",
                   True, 50,
@@ -177,10 +177,17 @@ SCHEMAS: dict[Kind, tuple[FieldSpec, ...]] = {
 }
 # fmt: on
 
+
+def register_schema(name: str, specs: tuple[FieldSpec, ...]) -> None:
+    """The fields of a kind of file another app reads with these readers (credit ratings...):
+    its columns are then found, mapped (``--map``, TOML) and read like the ledger's."""
+    SCHEMAS[name] = specs
+
+
 KEY_FIELD = {Kind.CUSTOMERS: "external_id", Kind.INVOICES: "number", Kind.PAYMENTS: "reference"}
 
 
-def fields_help(kind: Kind) -> str:
+def fields_help(kind: str) -> str:
     """The canonical fields of a kind, for --help and the upload page."""
     lines = []
     for spec in SCHEMAS[kind]:
@@ -227,7 +234,7 @@ _MAPPING_KEYS = {
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
 
 
-def mapping_from_dict(data: dict[str, Any], *, kind: Kind, origin: str = "mapping") -> Mapping:
+def mapping_from_dict(data: dict[str, Any], *, kind: str, origin: str = "mapping") -> Mapping:
     unknown = sorted(set(data) - _MAPPING_KEYS)
     if unknown:
         raise BadInput(
@@ -294,7 +301,7 @@ def mapping_from_dict(data: dict[str, Any], *, kind: Kind, origin: str = "mappin
     )
 
 
-def load_mapping(text: str, *, kind: Kind, origin: str = "mapping") -> Mapping:
+def load_mapping(text: str, *, kind: str, origin: str = "mapping") -> Mapping:
     """A mapping from TOML text (see docs/imports.md)."""
     try:
         data = tomllib.loads(text)
@@ -305,7 +312,7 @@ def load_mapping(text: str, *, kind: Kind, origin: str = "mapping") -> Mapping:
     return mapping_from_dict(data, kind=kind, origin=origin)
 
 
-def check_fields(columns: dict[str, str], *, kind: Kind, origin: str) -> None:
+def check_fields(columns: dict[str, str], *, kind: str, origin: str) -> None:
     known = [spec.name for spec in SCHEMAS[kind]]
     for name in columns:
         if name not in known:
@@ -320,7 +327,7 @@ def check_fields(columns: dict[str, str], *, kind: Kind, origin: str) -> None:
             )
 
 
-def parse_column_options(items: Iterable[str], *, kind: Kind) -> dict[str, str]:
+def parse_column_options(items: Iterable[str], *, kind: str) -> dict[str, str]:
     """--map FIELD=COLUMN options as a field -> column dictionary."""
     columns = {}
     for item in items:

@@ -7,7 +7,7 @@ this one registers a reader in its AppConfig.ready(); the command and the upload
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
@@ -43,6 +43,7 @@ class ImportOptions:
     payment_terms_days: int | None = None  # for new customers of a FEC or a Factur-X
     import_run_id: int | None = None  # an upload's queued run, to fill in
     on_progress: Callable[[int, int], None] | None = None  # (rows read, rows in all)
+    mapping: dict[str, Any] = field(default_factory=dict)  # fields.Mapping.as_dict() (mappable)
 
     @classmethod
     def of_upload(cls, run_id: int, kept: StoredOptions) -> ImportOptions:
@@ -55,6 +56,7 @@ class ImportOptions:
             rejects_path=kept.get("rejects_path") or None,
             payment_terms_days=None if terms is None or terms == "" else int(terms),
             import_run_id=run_id,
+            mapping=dict(kept.get("mapping") or {}),
         )
 
 
@@ -72,6 +74,9 @@ class FileKind:
     help: str | Promise  # translated where it is shown
     run: FileReader
     suffixes: tuple[str, ...] = ()
+    # A CSV/XLSX kind read with the schema registered under its name (fields.register_schema):
+    # the command and the upload page take a column mapping for it.
+    mappable: bool = False
 
 
 _REGISTRY: dict[str, FileKind] = {}

@@ -78,7 +78,10 @@ class ImportForm(forms.Form):
         data = super().clean() or {}
         data["mapping_rules"] = Mapping()
         upload = data.get("mapping")
-        if upload and data.get("kind") and data["kind"] not in {kind.value for kind in Kind}:
+        mappable = {kind.value for kind in Kind} | {
+            name for name, kind in file_kinds().items() if kind.mappable
+        }
+        if upload and data.get("kind") and data["kind"] not in mappable:
             self.add_error("mapping", _("A column mapping is only for CSV and Excel files."))
             return data
         if upload and data.get("kind"):
@@ -88,7 +91,7 @@ class ImportForm(forms.Form):
             try:
                 text = upload.read().decode("utf-8-sig")
                 data["mapping_rules"] = load_mapping(
-                    text, kind=Kind(data["kind"]), origin=upload.name or "mapping"
+                    text, kind=data["kind"], origin=upload.name or "mapping"
                 )
             except UnicodeDecodeError:
                 self.add_error("mapping", _("The mapping must be a UTF-8 text file."))

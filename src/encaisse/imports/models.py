@@ -16,6 +16,7 @@ class ImportKind(models.TextChoices):
     FEC = "fec", _("Accounting entries (FEC)")
     BANK = "bank", _("Bank statement")
     FACTURX = "facturx", _("Factur-X invoice")
+    RATINGS = "ratings", _("Credit ratings")
 
 
 class ImportStatus(models.TextChoices):

@@ -57,7 +57,7 @@ SAMPLE_ROWS = 200  # rows read ahead to detect the decimal separator
 class Table:
     """An opened file: its header, which column holds which field, and its rows (once)."""
 
-    kind: Kind
+    kind: str  # a fields.Kind, or a schema another app registered
     header: list[str]
     columns: dict[str, int]  # field -> index in the row
     ignored_columns: list[str]
@@ -116,7 +116,7 @@ class Table:
                     )
                 )
             row = Row(number, values, texts, problems, headers, self.columns)
-            if self.kind is Kind.INVOICES:
+            if self.kind == Kind.INVOICES:
                 issued, due = values.get("issue_date"), values.get("due_date")
                 if issued and due and due < issued:
                     row.problem(
@@ -142,7 +142,7 @@ class Table:
 
 
 def _resolve_columns(
-    header: list[str], kind: Kind, mapping: Mapping
+    header: list[str], kind: str, mapping: Mapping
 ) -> tuple[dict[str, int], list[str]]:
     """Which column holds which field: the mapping first, then canonical names, then synonyms."""
     keys = [header_key(text) for text in header]
@@ -203,7 +203,7 @@ def _resolve_columns(
     return columns, ignored
 
 
-def _find_header(records: list[tuple[int, list[Any]]], kind: Kind) -> int:
+def _find_header(records: list[tuple[int, list[Any]]], kind: str) -> int:
     """The index of the header among the first records: the first that names two fields
     (an export may start with a title line), else the first non-empty one."""
     known = {header_key(spec.name) for spec in SCHEMAS[kind]}
@@ -225,7 +225,7 @@ def _find_header(records: list[tuple[int, list[Any]]], kind: Kind) -> int:
 def _open_records(
     records: Iterator[tuple[int, list[Any]]],
     *,
-    kind: Kind,
+    kind: str,
     mapping: Mapping,
     detected: dict[str, str],
     estimated_lines: int,
@@ -310,7 +310,7 @@ def _skip_blank(
             yield number, cells
 
 
-def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None) -> Table:
+def read_table(source: IO[bytes], *, kind: str, mapping: Mapping | None = None) -> Table:
     """Open a CSV or XLSX file (seekable binary stream) as a table of ``kind`` rows.
 
     File-level problems (empty, binary, unknown encoding, missing column...) raise BadInput
@@ -344,12 +344,36 @@ def read_table(source: IO[bytes], *, kind: Kind, mapping: Mapping | None = None)
     )
 
 
-def _read_xlsx(source: IO[bytes], *, kind: Kind, mapping: Mapping) -> Table:
+MAX_XLSX_UNPACKED = 2 * 1024**3  # an Excel file unpacks to this at most (a million rows fit)
+MAX_XLSX_RATIO = 200  # unpacked / packed, for a part over 10 MB: beyond, a zip bomb
+
+
+def _refuse_zip_bomb(parts: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook that would unpack to far more than a spreadsheet holds. The sizes
+    the ZIP declares bound what zipfile unpacks, so checking them is enough."""
+    unpacked = sum(part.file_size for part in parts)
+    swollen = any(
+        part.file_size > 10 * 1024**2
+        and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if unpacked > MAX_XLSX_UNPACKED or swollen:
+        raise BadInput(
+            sentence(
+                "the Excel workbook would unpack to %(size)s MB, far more than its data "
+                "(a damaged or malicious file?): save it again from Excel, or as CSV",
+                size=unpacked // 1024**2,
+            )
+        )
+
+
+def _read_xlsx(source: IO[bytes], *, kind: str, mapping: Mapping) -> Table:
     from openpyxl import load_workbook
 
     try:
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
+            _refuse_zip_bomb(archive.infolist())
     except zipfile.BadZipFile:
         raise BadInput(sentence("the file looks like an Excel workbook but is damaged")) from None
     if "xl/workbook.xml" not in names:

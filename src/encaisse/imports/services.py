@@ -309,7 +309,7 @@ def _import_table(
 ) -> None:
     options = run.options
     partial = bool(options.get("partial"))
-    loader = LOADERS[table.kind](
+    loader = LOADERS[Kind(table.kind)](
         entity=entity,
         file_fields=table.fields,
         create_missing=bool(options.get("create_missing")),

@@ -53,6 +53,11 @@ def import_new_view(request: HttpRequest) -> HttpResponse:
         return redirect("import-detail", pk=run.pk)
     labels = dict(ImportKind.choices)
     fields = [(labels.get(kind.value, kind.value), SCHEMAS[kind]) for kind in Kind]
+    fields += [
+        (labels.get(name, name), SCHEMAS[name])
+        for name, kind in sorted(file_kinds().items())
+        if kind.mappable
+    ]
     other_kinds = [
         {"name": labels.get(name, name), "help": file_kinds()[name].help}
         for name in sorted(file_kinds())

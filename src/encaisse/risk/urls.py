@@ -1,6 +1,8 @@
 from django.urls import URLPattern, URLResolver
 
-from encaisse.risk import urls_assessment
+from encaisse.risk import urls_assessment, urls_ratings
 
-urlpatterns: list[URLPattern | URLResolver] = []
-urlpatterns += urls_assessment.urlpatterns
+urlpatterns: list[URLPattern | URLResolver] = [
+    *urls_assessment.urlpatterns,
+    *urls_ratings.urlpatterns,
+]

@@ -35,6 +35,7 @@ def test_each_role_may_do_what_the_policy_says(role: Role) -> None:
     assert permissions.can_import_ledger(user) is books
     assert permissions.can_edit_company(user) is books
     assert permissions.can_edit_customer(user) is books
+    assert permissions.can_record_credit_cover(user) is books
     assert permissions.can_run_dunning(user) is books
     assert permissions.can_hold_portfolio(user) is (role == Role.SALES_REP)
     assert permissions.can_see_team_reports(user) is team_reports

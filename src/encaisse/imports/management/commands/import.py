@@ -57,6 +57,10 @@ def _kinds_epilog() -> str:
     lines = ["other kinds of file:"]
     for name, kind in sorted(file_kinds().items()):
         lines.append(f"  {name:<10}" + "\n            ".join(textwrap.wrap(str(kind.help), 78)))
+    for name, kind in sorted(file_kinds().items()):
+        if kind.mappable:  # a CSV/XLSX kind: its fields, mapped like the ledger's
+            lines.append(f"  {name} fields (--mapping and --map work as for the ledger's files):")
+            lines.append(fields_help(name))
     lines.append(
         "  fec and facturx: --payment-terms-days N sets the payment terms of the customers "
         "they create\n  (default 30, or ENCAISSE_IMPORT_PAYMENT_TERMS_DAYS); a FEC has no due "
@@ -138,9 +142,15 @@ class Command(EncaisseCommand):
                 sentence("--payment-terms-days: not for %(kind)s files", kind=options["kind"])
             )
         if options["kind"] in file_kinds():
-            if options["mapping"] or options["map"]:
+            mappable = file_kinds()[options["kind"]].mappable
+            if (options["mapping"] or options["map"]) and not mappable:
                 raise BadInput(
                     sentence("--mapping/--map: not for %(kind)s files", kind=options["kind"])
+                )
+            kind_mapping = self._mapping(options["kind"], options["mapping"])
+            if options["map"]:
+                kind_mapping = kind_mapping.with_columns(
+                    parse_column_options(options["map"], kind=options["kind"])
                 )
             result = run_file_kind(
                 options["kind"],
@@ -151,6 +161,7 @@ class Command(EncaisseCommand):
                     create_missing=options["create_missing"],
                     rejects_path=options["rejects"],
                     payment_terms_days=options["payment_terms_days"],
+                    mapping=kind_mapping.as_dict() if mappable else {},
                 ),
             )
             self._report(result, quiet=options["quiet"])
@@ -176,7 +187,7 @@ class Command(EncaisseCommand):
         self._report(result, quiet=options["quiet"])
 
     @staticmethod
-    def _mapping(kind: Kind, mapping_path: str | None) -> Mapping:
+    def _mapping(kind: str, mapping_path: str | None) -> Mapping:
         if not mapping_path:
             return Mapping()
         try:
