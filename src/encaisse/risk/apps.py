@@ -13,3 +13,6 @@ class RiskConfig(AppConfig):
     def ready(self) -> None:
         """Each part of the app registers its panels, actions and timeline sources here, one
         line each (core.panels, core.timeline)."""
+        from encaisse.risk.apps_blocking import register_blocking
+
+        register_blocking()
