@@ -161,6 +161,22 @@ def _record_everything(portfolios, rep_paul):
         requested_by=rep_paul,
         today=today,
     )
+    _block_paul(portfolios)
+
+
+def _block_paul(portfolios):
+    """Paul's first customer blocked (with a request to unblock it), his second unblocked."""
+    from django.test import override_settings
+
+    from encaisse.ledger.tests.factories import UserFactory
+    from encaisse.risk.blocking import block_customer, unblock_customer
+
+    finance = UserFactory(username="fiona", role="finance")
+    block_customer(customer=portfolios["paul2"], reason="Client Paul 2 unpaid", by=finance)
+    unblock_customer(customer=portfolios["paul2"], by=finance, reason="Client Paul 2 paid")
+    block_customer(customer=portfolios["paul1"], reason="Client Paul 1 unpaid", by=finance)
+    with override_settings(ENCAISSE_UNBLOCK_NEEDS_SECOND_APPROVAL=True):
+        unblock_customer(customer=portfolios["paul1"], by=finance, reason="Client Paul 1 paid")
 
 
 def _bank_statement_paying_paul(portfolios, tmp_path):
