@@ -119,7 +119,10 @@ class Customer(models.Model):
     # Whether its orders must stop, as every page and export shows it: written ONLY by
     # risk.blocking's services (which keep the history, who and why); a test checks it.
     blocked_since = models.DateTimeField(_("blocked since"), null=True, blank=True)
-    blocked_reason = models.CharField(_("why it is blocked"), max_length=300, blank=True)
+    # A database default too: rows written by code that predates it (old migrations' states).
+    blocked_reason = models.CharField(
+        _("why it is blocked"), max_length=300, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
