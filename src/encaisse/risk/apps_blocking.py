@@ -19,7 +19,7 @@ def register_blocking() -> None:
     register_customer_panel(customer_blocking_panel, order=5)
     register_customer_action(
         CustomerAction(
-            label=pgettext_lazy("customer action", "Block"),
+            label=pgettext_lazy("customer action", "Blocking"),
             anchor="blocking",
             allowed=can_block_customers,
             order=90,
