@@ -19,9 +19,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from encaisse.accounts.models import User
-from encaisse.accounts.permissions import can_block_customers, users_who_run_dunning
+from encaisse.accounts.permissions import (
+    can_block_customers,
+    can_follow_blocked_customers,
+    users_who_run_dunning,
+)
 from encaisse.collaboration.notifications import language_of, notify
 from encaisse.core.errors import BadInput
 from encaisse.ledger.models import Customer
@@ -30,6 +35,7 @@ from encaisse.risk.models_blocking import Block, UnblockRequest, UnblockStatus
 from encaisse.webhooks.services import emit
 
 REASON_MAX = 300
+LISTED = 20  # customers named in one notification of the rules' run
 
 
 def _reason(reason: str, *, field: str) -> str:
@@ -79,9 +85,11 @@ def block_customer(
     by: User | None,
     rule: str = "",
     at: dt.datetime | None = None,
+    tell: bool = True,
 ) -> Block:
     """Block ``customer`` (finance's ``by``, or a ``rule`` with ``by`` None) with a reason.
-    BadInput when it is already blocked or no reason is given; nothing changes then."""
+    BadInput when it is already blocked or no reason is given; nothing changes then.
+    ``tell=False``: the caller tells the rep and finance itself (the rules' run, grouped)."""
     if by is not None:
         _finance(by)
     text = _reason(reason, field=_("reason"))
@@ -110,7 +118,8 @@ def block_customer(
         },
         key=f"block:{block.pk}",
     )
-    _tell(customer, actor=by, blocked=True, reason=text)
+    if tell:
+        _tell(customer, actor=by, blocked=True, reason=text)
     return block
 
 
@@ -238,10 +247,11 @@ def _tell(
 def apply_blocking_rules(*, as_of: dt.date) -> int:
     """Block the customers the rules on (settings.ENCAISSE_BLOCKING_RULES) find on ``as_of``,
     unless already blocked or unblocked by a person in the last
-    ENCAISSE_BLOCKING_RULE_QUIET_DAYS days. Safe to run twice; how many were blocked."""
+    ENCAISSE_BLOCKING_RULE_QUIET_DAYS days; each rep hears of theirs and finance of all, in
+    one notification each. Safe to run twice; how many were blocked."""
     quiet_since = timezone.now() - dt.timedelta(days=settings.ENCAISSE_BLOCKING_RULE_QUIET_DAYS)
     lifted_lately = Block.objects.filter(unblocked_at__gte=quiet_since).values("customer_id")
-    blocked = 0
+    blocked: list[tuple[Customer, str]] = []
     for rule in active_rules():
         candidates = (
             rule.customers(as_of)
@@ -255,8 +265,50 @@ def apply_blocking_rules(*, as_of: dt.date) -> int:
             reason = rule_reason(rule.key)
         for customer in candidates.iterator(chunk_size=500):
             try:
-                block_customer(customer=customer, reason=reason, by=None, rule=rule.key)
+                block_customer(customer=customer, reason=reason, by=None, rule=rule.key, tell=False)
             except BadInput:  # blocked meanwhile by a person or another run
                 continue
-            blocked += 1
-    return blocked
+            blocked.append((customer, rule.key))
+    if blocked:
+        _tell_rule_blocks(blocked)
+    return len(blocked)
+
+
+def _tell_rule_blocks(blocked: list[tuple[Customer, str]]) -> None:
+    """One notification per person: each rep their customers, finance every one."""
+    finance = list(users_who_run_dunning())
+    audience: list[tuple[User, list[tuple[Customer, str]]]] = [(f, blocked) for f in finance]
+    reps: dict[int, User] = {}
+    by_rep: dict[int, list[tuple[Customer, str]]] = {}
+    for customer, rule in blocked:
+        rep = customer.sales_rep
+        if rep is not None and rep.is_active and rep not in finance:
+            reps[rep.pk] = rep
+            by_rep.setdefault(rep.pk, []).append((customer, rule))
+    audience += [(reps[pk], theirs) for pk, theirs in by_rep.items()]
+    for person, theirs in audience:
+        with translation.override(language_of(person)):
+            if len(theirs) == 1:
+                only, rule = theirs[0]
+                notify(
+                    recipient=person,
+                    title=_("Blocked: %(customer)s") % {"customer": only.name},
+                    body=rule_reason(rule),
+                    url=reverse("customer-detail", args=[only.pk]),
+                    customer=only,
+                )
+                continue
+            notify(
+                recipient=person,
+                title=ngettext(
+                    "%(count)s customer blocked by a rule",
+                    "%(count)s customers blocked by a rule",
+                    len(theirs),
+                )
+                % {"count": len(theirs)},
+                body=", ".join(customer.name for customer, _rule in theirs[:LISTED])
+                + ("…" if len(theirs) > LISTED else ""),
+                url=reverse(
+                    "risk-blocked" if can_follow_blocked_customers(person) else "customer-list"
+                ),
+            )

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from encaisse.collaboration.models import Notification
 from encaisse.ledger.tests.factories import InvoiceFactory
 from encaisse.risk.blocking import apply_blocking_rules, unblock_customer
 from encaisse.risk.models_blocking import Block
@@ -67,6 +68,29 @@ def test_a_person_unblocking_holds_against_the_rule_for_a_while(customers, finan
 
     settings.ENCAISSE_BLOCKING_RULE_QUIET_DAYS = 0
     assert apply_blocking_rules(as_of=AS_OF) == 1
+
+
+def test_each_rep_hears_of_theirs_and_finance_of_all_in_one_notification(
+    customers, finance_fanny, rep_remi, rep_sarah
+):
+    sarah2 = customers["sarah2"]
+    sarah2.credit_limit = Decimal("100.00")
+    sarah2.save()
+    InvoiceFactory(
+        customer=sarah2,
+        issue_date=AS_OF - dt.timedelta(days=120),
+        due_date=AS_OF - dt.timedelta(days=90),
+    )
+
+    assert apply_blocking_rules(as_of=AS_OF) == 2
+
+    fanny = Notification.objects.get(recipient=finance_fanny)
+    assert fanny.title == "2 customers blocked by a rule"
+    assert fanny.body == "Client Rémi 1, Client Sarah 2"
+    remi = Notification.objects.get(recipient=rep_remi)
+    assert (remi.title, remi.customer) == ("Blocked: Client Rémi 1", customers["remi1"])
+    assert "60 days past due" in remi.body
+    assert Notification.objects.get(recipient=rep_sarah).customer == sarah2
 
 
 def test_no_rule_on_blocks_nobody(customers, settings):
