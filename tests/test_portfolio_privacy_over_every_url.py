@@ -176,6 +176,8 @@ def _record_everything(portfolios, rep_paul):
         comment="Paul saw Client Paul 1's warehouse",
     )
 
+    _block_paul(portfolios)
+
 
 def _rate_and_insure_paul(portfolios, rep_paul):
     """Ratings of Paul's customer (a downgrade told to Paul) and a cover ending soon."""
@@ -204,6 +206,21 @@ def _rate_and_insure_paul(portfolios, rep_paul):
         expires_on=today() + dt.timedelta(days=10),
         today=today(),
     )
+
+
+def _block_paul(portfolios):
+    """Paul's first customer blocked (with a request to unblock it), his second unblocked."""
+    from django.test import override_settings
+
+    from encaisse.ledger.tests.factories import UserFactory
+    from encaisse.risk.blocking import block_customer, unblock_customer
+
+    finance = UserFactory(username="fiona", role="finance")
+    block_customer(customer=portfolios["paul2"], reason="Client Paul 2 unpaid", by=finance)
+    unblock_customer(customer=portfolios["paul2"], by=finance, reason="Client Paul 2 paid")
+    block_customer(customer=portfolios["paul1"], reason="Client Paul 1 unpaid", by=finance)
+    with override_settings(ENCAISSE_UNBLOCK_NEEDS_SECOND_APPROVAL=True):
+        unblock_customer(customer=portfolios["paul1"], by=finance, reason="Client Paul 1 paid")
 
 
 def _bank_statement_paying_paul(portfolios, tmp_path):

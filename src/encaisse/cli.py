@@ -24,6 +24,7 @@ Main commands:
   worker                   the daily run and the outbox in the background (Celery with REDIS_URL)
   webhooks test|deliveries send a signed test event to a subscription; the delivery log
   report aged-balance      the aged balance as of a date (table, json, csv, xlsx)
+  risk blocked             the blocked customers (table, json, csv for an ERP that reads files)
   digest send              the weekly portfolio e-mail of each rep and manager (--dry-run)
   bench                    time loading and querying a generated ledger of N invoices
   migrate                  create or update the database

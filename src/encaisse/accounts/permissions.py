@@ -126,6 +126,17 @@ def can_open_disputes(user: User) -> bool:
     return _works_the_customers(user)
 
 
+def can_block_customers(user: User) -> bool:
+    """Blocking a customer (its orders stop), unblocking it, approving another's request to
+    unblock: finance's decisions."""
+    return _works_in_finance(user)
+
+
+def can_follow_blocked_customers(user: User) -> bool:
+    """The list of blocked customers (and its CSV for the ERP): finance and the managers."""
+    return can_see_team_reports(user)
+
+
 def can_manage_integrations(user: User) -> bool:
     """Webhooks to the ERP/TMS (URLs, secrets, the delivery log): the administrator's."""
     return user.is_authenticated and user.is_active and user.role == Role.ADMIN

@@ -290,6 +290,7 @@ ENCAISSE_DAILY_JOBS: list[str] = [
     "encaisse.risk.tasks_assessment.remind_reps_of_due_assessments_task",
     "encaisse.risk.tasks_ratings.announce_expiring_covers_task",
     "encaisse.collaboration.tasks.send_notification_digests_task",
+    "encaisse.risk.tasks_blocking.apply_blocking_rules_task",
 ]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
 # The weekly portfolio e-mail goes out with the daily jobs of this day (a name, or 1-7 from
@@ -368,3 +369,12 @@ ENCAISSE_WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = float(
     os.environ.get("ENCAISSE_WEBHOOK_RETRY_BACKOFF_MAX_SECONDS") or "3600"
 )
 ENCAISSE_WEBHOOK_ALLOWED_HOSTS = env_list("ENCAISSE_WEBHOOK_ALLOWED_HOSTS")
+
+# Blocking (docs/blocking.md): whether unblocking needs a second finance user's approval;
+# the rules the daily job blocks by (risk.blocking_rules.RULES; empty: none), the days past
+# due of the rule "over limit and overdue", and how long a person's unblocking holds
+# against the rules.
+ENCAISSE_UNBLOCK_NEEDS_SECOND_APPROVAL = env_bool("ENCAISSE_UNBLOCK_NEEDS_SECOND_APPROVAL")
+ENCAISSE_BLOCKING_RULES = env_list("ENCAISSE_BLOCKING_RULES", "over_limit_and_overdue")
+ENCAISSE_BLOCKING_OVERDUE_DAYS = int(os.environ.get("ENCAISSE_BLOCKING_OVERDUE_DAYS") or "60")
+ENCAISSE_BLOCKING_RULE_QUIET_DAYS = int(os.environ.get("ENCAISSE_BLOCKING_RULE_QUIET_DAYS") or "30")

@@ -28,6 +28,8 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["external_id", "name", "siren", "siret", "vat_number"]
     list_select_related = ["entity", "sales_rep", "agency"]
     raw_id_fields = ["sales_rep"]
+    # Blocking goes through risk.blocking (history, webhook, notifications), never here.
+    readonly_fields = ["blocked_since", "blocked_reason"]
     inlines = [ContactInline]
 
 

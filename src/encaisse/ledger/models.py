@@ -116,6 +116,13 @@ class Customer(models.Model):
     country = models.CharField(_("country"), max_length=2, default="FR")
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Whether its orders must stop, as every page and export shows it: written ONLY by
+    # risk.blocking's services (which keep the history, who and why); a test checks it.
+    blocked_since = models.DateTimeField(_("blocked since"), null=True, blank=True)
+    # A database default too: rows written by code that predates it (old migrations' states).
+    blocked_reason = models.CharField(
+        _("why it is blocked"), max_length=300, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,6 +143,10 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_since is not None
 
     @property
     def creditor_reference(self) -> str:

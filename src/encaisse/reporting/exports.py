@@ -17,6 +17,7 @@ def aged_row_dict(row: AgedRow) -> dict[str, Any]:
     data.update({key: money_str(row.buckets[key]) for key in BUCKET_KEYS})
     data["unallocated"] = money_str(row.unallocated)
     data["total"] = money_str(row.total)
+    data["blocked"] = row.blocked  # a customer's row: true or false; another grouping: null
     return data
 
 
@@ -30,14 +31,18 @@ def aged_balance_json(report: AgedBalance) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-HEADER = ["key", "label", "currency", *BUCKET_KEYS, "unallocated", "total"]
+HEADER = ["key", "label", "currency", *BUCKET_KEYS, "unallocated", "total", "blocked"]
+
+
+def _blocked_cell(value: bool | None) -> str:
+    return "" if value is None else str(value).lower()
 
 
 def _rows_with_totals(report: AgedBalance) -> list[list[str]]:
     lines = []
     for row in [*report.rows, *report.totals]:
         data = aged_row_dict(row)
-        lines.append([str(data[column]) for column in HEADER])
+        lines.append([str(data[column]) for column in HEADER[:-1]] + [_blocked_cell(row.blocked)])
     return lines
 
 
@@ -51,7 +56,7 @@ def aged_balance_csv(report: AgedBalance) -> str:
 
 
 def aged_balance_table(report: AgedBalance) -> str:
-    columns = ["label", "currency", *BUCKET_KEYS, "unallocated", "total"]
+    columns = ["label", "currency", *BUCKET_KEYS, "unallocated", "total", "blocked"]
     body = [[safe_cell(line[1])[:40], *line[2:]] for line in _rows_with_totals(report)]
     widths = [
         max(len(columns[i]), *(len(r[i]) for r in body)) if body else len(columns[i])
@@ -94,10 +99,11 @@ def aged_balance_xlsx(report: AgedBalance) -> bytes:
                 safe_cell(line[0]),
                 safe_cell(line[1]),
                 line[2],
-                *(Decimal(value) for value in line[3:]),
+                *(Decimal(value) for value in line[3:-1]),
+                {"true": True, "false": False}.get(line[-1]),
             ]
         )
-    for row in sheet.iter_rows(min_row=3, min_col=4):
+    for row in sheet.iter_rows(min_row=3, min_col=4, max_col=len(HEADER) - 1):
         for cell in row:
             cell.number_format = "#,##0.00"
     buffer = io.BytesIO()

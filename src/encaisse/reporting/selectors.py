@@ -49,7 +49,12 @@ GROUPING_LABELS = {
 # The customer fields that identify and name a group, by grouping.
 _GROUP_FIELDS: dict[Grouping, tuple[str, ...]] = {
     Grouping.TOTAL: (),
-    Grouping.CUSTOMER: ("customer_id", "customer__name", "customer__external_id"),
+    Grouping.CUSTOMER: (
+        "customer_id",
+        "customer__name",
+        "customer__external_id",
+        "customer__blocked_since",
+    ),
     Grouping.REP: (
         "customer__sales_rep_id",
         "customer__sales_rep__first_name",
@@ -72,6 +77,8 @@ class AgedRow:
     unallocated: Decimal = ZERO
     items: int = 0
     customer_id: int | None = None
+    # Whether the customer is blocked (risk.blocking): None on a row that is not a customer.
+    blocked: bool | None = None
 
     @property
     def total(self) -> Decimal:
@@ -216,7 +223,15 @@ def aged_balance(customers: QuerySet[Customer], *, as_of: dt.date, by: Grouping)
         currency = values["currency"]
         if (key, currency) not in rows:
             rows[key, currency] = AgedRow(
-                key=key, label=label, currency=currency, customer_id=customer_id
+                key=key,
+                label=label,
+                currency=currency,
+                customer_id=customer_id,
+                blocked=(
+                    values["customer__blocked_since"] is not None
+                    if by == Grouping.CUSTOMER
+                    else None
+                ),
             )
         return rows[key, currency]
 

@@ -13,8 +13,10 @@ class RiskConfig(AppConfig):
     def ready(self) -> None:
         """Each part of the app registers its panels, actions and timeline sources here, one
         line each (core.panels, core.timeline)."""
+        from encaisse.risk.apps_blocking import register_blocking
         from encaisse.risk.apps_ratings import register_ratings
         from encaisse.risk.views_assessment import register_assessment
 
         register_assessment()
         register_ratings()
+        register_blocking()

@@ -2,4 +2,5 @@
 imported here so that Django finds them, one line each."""
 
 from encaisse.risk.models_assessment import FieldAssessment  # noqa: F401
+from encaisse.risk.models_blocking import Block, UnblockRequest  # noqa: F401
 from encaisse.risk.models_ratings import CoverKind, CreditRating, InsuranceCover  # noqa: F401

@@ -45,6 +45,8 @@ def test_each_role_may_do_what_the_policy_says(role: Role) -> None:
     assert permissions.can_follow_disputes(user) is team_reports
     assert permissions.can_open_disputes(user) is not read_only
     assert permissions.can_manage_integrations(user) is (role == Role.ADMIN)
+    assert permissions.can_block_customers(user) is books
+    assert permissions.can_follow_blocked_customers(user) is team_reports
 
 
 def test_the_policy_names_every_role() -> None:
@@ -60,6 +62,7 @@ def test_a_deactivated_finance_user_keeps_no_books(role: Role) -> None:
     assert not permissions.can_decide_disputes(user)
     assert not permissions.can_open_disputes(user)
     assert not permissions.can_manage_integrations(user)
+    assert not permissions.can_block_customers(user)
 
 
 def test_an_anonymous_visitor_may_do_nothing() -> None:
@@ -74,6 +77,8 @@ def test_an_anonymous_visitor_may_do_nothing() -> None:
         permissions.can_follow_disputes,
         permissions.can_open_disputes,
         permissions.can_manage_integrations,
+        permissions.can_block_customers,
+        permissions.can_follow_blocked_customers,
     ):
         assert may(visitor) is False  # type: ignore[arg-type]
 

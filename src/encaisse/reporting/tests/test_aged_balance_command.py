@@ -101,7 +101,8 @@ def test_xlsx_is_written_to_a_file(ledger, tmp_path):
     sheet = load_workbook(target).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[1][:3] == ["key", "label", "currency"]
-    assert values[-1][-1] == 7200
+    assert values[1][-2:] == ["total", "blocked"]
+    assert values[-1][-2:] == [7200, None]  # the total row: no customer, nothing blocked
 
 
 def test_user_option_limits_the_report_to_that_portfolio(ledger):
