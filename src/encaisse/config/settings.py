@@ -282,7 +282,7 @@ ENCAISSE_DAILY_JOBS: list[str] = [
     "encaisse.reporting.tasks.send_weekly_portfolio_digests_task",
     "encaisse.collaboration.tasks.notify_overdue_disputes_task",
     # Before the digests, so that what it tells is in today's digest.
-    "encaisse.collaboration.tasks.tell_reps_of_customers_over_limit_task",
+    "encaisse.risk.tasks_limits.alert_limit_crossings_task",
     "encaisse.collaboration.tasks.send_notification_digests_task",
 ]
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")

@@ -13,3 +13,6 @@ class RiskConfig(AppConfig):
     def ready(self) -> None:
         """Each part of the app registers its panels, actions and timeline sources here, one
         line each (core.panels, core.timeline)."""
+        from encaisse.risk.limits_apps import register_limits
+
+        register_limits()
