@@ -169,6 +169,7 @@ def _record_everything(portfolios, rep_paul):
 def _limits_of_pauls_customers(paul1, paul2, rep_paul, today):
     """Paul 1 over its limits (amount and days), alerts given; a limit Paul asked for Paul 2,
     countered by finance, and another one pending."""
+    import datetime as dt
     from decimal import Decimal
 
     from encaisse.accounts.models import Role
