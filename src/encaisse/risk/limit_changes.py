@@ -68,14 +68,10 @@ def _check(edit: LimitsEdit, *, today: dt.date) -> None:
                 "until: the end date is in the past (%(day)s)", day=edit.temporary_until.isoformat()
             )
         )
-    for name, days in (
-        ("oldest days limit", edit.oldest_days_limit),
-        ("average days limit", edit.average_days_limit),
-    ):
-        if days is not None and not 0 <= days <= MAX_DAYS:
-            raise BadInput(
-                sentence("%(field)s: between 0 and %(most)s days", field=name, most=MAX_DAYS)
-            )
+    if edit.oldest_days_limit is not None and not 0 <= edit.oldest_days_limit <= MAX_DAYS:
+        raise BadInput(sentence("oldest days limit: between 0 and %(most)s days", most=MAX_DAYS))
+    if edit.average_days_limit is not None and not 0 <= edit.average_days_limit <= MAX_DAYS:
+        raise BadInput(sentence("average days limit: between 0 and %(most)s days", most=MAX_DAYS))
 
 
 def _shown(value: object) -> str:

@@ -61,7 +61,7 @@ class LimitChange(models.Model):
 
 
 class LimitBreach(models.TextChoices):
-    AMOUNT_WARNING = "amount_80", _("80 % of the limit")
+    AMOUNT_WARNING = "amount_80", _("Near the amount limit (from 80 %)")
     AMOUNT_OVER = "amount_100", _("Over the amount limit")
     OLDEST_DAYS = "oldest_days", _("Oldest item too late")
     AVERAGE_DAYS = "average_days", _("Average delay too long")

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             name='LimitAlert',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('amount_80', '80 % of the limit'), ('amount_100', 'Over the amount limit'), ('oldest_days', 'Oldest item too late'), ('average_days', 'Average delay too long')], max_length=20)),
+                ('kind', models.CharField(choices=[('amount_80', 'Near the amount limit (from 80 %)'), ('amount_100', 'Over the amount limit'), ('oldest_days', 'Oldest item too late'), ('average_days', 'Average delay too long')], max_length=20)),
                 ('since', models.DateField()),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ledger.customer')),
             ],
