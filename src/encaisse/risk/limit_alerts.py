@@ -25,6 +25,7 @@ from encaisse.risk.limits import LimitStatus, limit_statuses
 from encaisse.risk.models_limits import LimitAlert, LimitBreach
 
 LISTED = 20
+BATCH = 500  # ids per query (SQLite's limit on parameters)
 
 
 def breaches(status: LimitStatus) -> set[str]:
@@ -98,16 +99,15 @@ def alert_limit_crossings(*, as_of: dt.date, customers: QuerySet[Customer] | Non
     statuses = limit_statuses(with_any_limit(scope), as_of=as_of)
     now = {pk: breaches(status) for pk, status in statuses.items()}
     known: dict[int, set[str]] = defaultdict(set)
-    for customer_id, kind in LimitAlert.objects.filter(
+    ended = []
+    for alert_pk, customer_id, kind in LimitAlert.objects.filter(
         customer__in=scope.order_by().values("pk")
-    ).values_list("customer_id", "kind"):
+    ).values_list("pk", "customer_id", "kind"):
         known[customer_id].add(kind)
-    ended = Q(pk__in=[])
-    for customer_id, kinds in known.items():
-        gone = kinds - now.get(customer_id, set())
-        if gone:
-            ended |= Q(customer_id=customer_id, kind__in=sorted(gone))
-    LimitAlert.objects.filter(ended).delete()
+        if kind not in now.get(customer_id, ()):
+            ended.append(alert_pk)
+    for start in range(0, len(ended), BATCH):
+        LimitAlert.objects.filter(pk__in=ended[start : start + BATCH]).delete()
     new = {pk: kinds - known.get(pk, set()) for pk, kinds in now.items()}
     new = {pk: kinds for pk, kinds in new.items() if kinds}
     LimitAlert.objects.bulk_create(
@@ -125,9 +125,14 @@ def alert_limit_crossings(*, as_of: dt.date, customers: QuerySet[Customer] | Non
 
 
 def _tell(new: dict[int, set[str]], statuses: dict[int, LimitStatus]) -> None:
-    rows = Customer.objects.filter(pk__in=list(new)).values_list(
-        "pk", "name", "entity__currency", "sales_rep_id"
-    )
+    crossed = sorted(new)
+    rows = [
+        row
+        for start in range(0, len(crossed), BATCH)
+        for row in Customer.objects.filter(pk__in=crossed[start : start + BATCH]).values_list(
+            "pk", "name", "entity__currency", "sales_rep_id"
+        )
+    ]
     crossings: dict[int, list[_Crossing]] = defaultdict(list)
     finance = list(users_who_run_dunning())
     reps = User.objects.filter(

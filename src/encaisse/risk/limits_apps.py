@@ -6,18 +6,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+BATCH = 500
+
 
 def _on_invoices_paid(sender: object, *, allocated: Mapping[int, Decimal], **_: object) -> None:
     """Payments lower the exposure: the customers paid are checked again at once (a crossing
-    that ended is re-armed)."""
+    that ended is re-armed), by batches (a statement may pay thousands of invoices)."""
     from encaisse.core.dates import today
-    from encaisse.ledger.models import Customer
+    from encaisse.ledger.models import Customer, Invoice
     from encaisse.risk.limit_alerts import alert_limit_crossings
 
-    if allocated:
-        paid = Customer.objects.filter(invoices__pk__in=list(allocated)).distinct()
+    invoice_ids = sorted(allocated)
+    customer_ids: set[int] = set()
+    for start in range(0, len(invoice_ids), BATCH):
+        customer_ids |= set(
+            Invoice.objects.filter(pk__in=invoice_ids[start : start + BATCH]).values_list(
+                "customer_id", flat=True
+            )
+        )
+    paid = sorted(customer_ids)
+    for start in range(0, len(paid), BATCH):
         alert_limit_crossings(
-            as_of=today(), customers=Customer.objects.filter(pk__in=paid.values("pk"))
+            as_of=today(), customers=Customer.objects.filter(pk__in=paid[start : start + BATCH])
         )
 
 

@@ -16,6 +16,7 @@ from encaisse.risk.limits import LimitStatus, limit_statuses
 from encaisse.risk.models_limits import LimitChange, LimitRequest, LimitRequestStatus
 
 BREACH_FILTERS = ("", "amount", "days", "near")
+BATCH = 500  # ids per query (SQLite's limit on parameters)
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,14 @@ def over_limit_customers(
         return status.over_limit
 
     kept = {pk: status for pk, status in statuses.items() if wanted(status)}
-    by_pk = (
-        Customer.objects.filter(pk__in=list(kept))
-        .select_related("sales_rep", "agency", "entity")
-        .in_bulk()
-    )
+    wanted_ids = sorted(kept)
+    by_pk: dict[int, Customer] = {}
+    for start in range(0, len(wanted_ids), BATCH):
+        by_pk |= (
+            Customer.objects.filter(pk__in=wanted_ids[start : start + BATCH])
+            .select_related("sales_rep", "agency", "entity")
+            .in_bulk()
+        )
     rows = [OverLimitRow(customer=by_pk[pk], status=status) for pk, status in kept.items()]
     return sorted(
         rows,
