@@ -87,7 +87,7 @@ def change_limits(
     naming the field; nothing changes then. The customer's limit alerts are re-checked."""
     _check(edit, today=today)
     customer = (
-        Customer.objects.select_for_update()
+        Customer.objects.select_for_update(of=("self",))
         .select_related("sales_rep", "agency")
         .get(pk=customer.pk)
     )

@@ -141,7 +141,7 @@ def decide_limit_request(
     if not can_decide_limits(decided_by):
         raise BadInput(sentence("you may not decide credit limits"))
     request = (
-        LimitRequest.objects.select_for_update()
+        LimitRequest.objects.select_for_update(of=("self",))
         .select_related("customer__entity", "requested_by")
         .get(pk=request.pk)
     )
