@@ -57,8 +57,12 @@ class LimitStatus:
 
     @property
     def near_amount(self) -> bool:
-        """At 80 % of the amount limit or beyond."""
-        return self.limit is not None and self.exposure * 100 >= self.limit * WARNING_PERCENT
+        """At 80 % of the amount limit or beyond (owing nothing is never near)."""
+        return (
+            self.limit is not None
+            and self.exposure > 0
+            and self.exposure * 100 >= self.limit * WARNING_PERCENT
+        )
 
     @property
     def over_oldest_days(self) -> bool:

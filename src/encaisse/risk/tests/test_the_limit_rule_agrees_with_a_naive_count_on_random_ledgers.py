@@ -156,3 +156,15 @@ def test_a_temporary_limit_holds_until_its_end_date_included(db) -> None:
     assert limit_statuses(one, as_of=AS_OF)[customer.pk].limit == Decimal("5000.00")
     later = AS_OF + dt.timedelta(days=1)
     assert limit_statuses(one, as_of=later)[customer.pk].limit == Decimal("1000.00")
+
+
+def test_a_limit_of_zero_means_no_credit_and_owing_nothing_crosses_nothing(db) -> None:
+    nothing_owed = CustomerFactory(credit_limit=Decimal("0.00"))
+    owing = CustomerFactory(credit_limit=Decimal("0.00"))
+    InvoiceFactory(customer=owing, amount=Decimal("10.00"))
+    statuses = limit_statuses(Customer.objects.all(), as_of=AS_OF)
+    assert not statuses[nothing_owed.pk].near_amount
+    assert not statuses[nothing_owed.pk].over_limit
+    assert statuses[owing.pk].over_amount
+    assert statuses[owing.pk].excess == Decimal("10.00")
+    assert statuses[owing.pk].used_percent is None
