@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, QuerySet, Sum
 
-from encaisse.core.money import ZERO
+from encaisse.core.money import ZERO, to_money
 from encaisse.ledger.models import Customer, Invoice, InvoiceKind
 from encaisse.ledger.selectors import with_balances
 
@@ -146,7 +146,7 @@ def limit_statuses(customers: QuerySet[Customer], *, as_of: dt.date) -> dict[int
         .annotate(total=Sum(F("open_amount")))
         .values_list("customer_id", "due_date", "total")
     ):
-        due[customer_id].append((due_date, amount))
+        due[customer_id].append((due_date, to_money(amount)))
     statuses = {}
     for (
         pk,
@@ -165,8 +165,9 @@ def limit_statuses(customers: QuerySet[Customer], *, as_of: dt.date) -> dict[int
             permanent_limit=permanent,
             temporary_limit=temporary if until is not None and as_of <= until else None,
             temporary_until=until if temporary is not None and until and as_of <= until else None,
-            outstanding=outstanding,
-            uninvoiced_orders=uninvoiced or ZERO,
+            # SQLite sums decimals as floats: back to the cent.
+            outstanding=to_money(outstanding),
+            uninvoiced_orders=to_money(uninvoiced),
             oldest_days=oldest,
             average_days=average,
             oldest_days_limit=oldest_limit,
