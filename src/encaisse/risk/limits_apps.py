@@ -31,6 +31,15 @@ def _on_invoices_paid(sender: object, *, allocated: Mapping[int, Decimal], **_: 
         )
 
 
+def _on_invoices_recorded(sender: object, **_: object) -> None:
+    """An import added invoices: every customer's limits are checked again in the background
+    once it commits (one set-based run, however big the import)."""
+    from encaisse.core.dates import today
+    from encaisse.core.jobs import enqueue
+
+    enqueue("encaisse.risk.tasks_limits.alert_limit_crossings_task", as_of=today().isoformat())
+
+
 def register_limits() -> None:
     from django.utils.translation import pgettext_lazy
 
@@ -41,7 +50,7 @@ def register_limits() -> None:
         register_customer_panel,
     )
     from encaisse.core.timeline import register_timeline_source
-    from encaisse.ledger.signals import invoices_paid
+    from encaisse.ledger.signals import invoices_paid, invoices_recorded
     from encaisse.risk.limits_timeline import LABELS, limit_events
     from encaisse.risk.views_limits import customer_limits_panel
 
@@ -56,3 +65,4 @@ def register_limits() -> None:
     )
     register_timeline_source(limit_events, labels=LABELS)
     invoices_paid.connect(_on_invoices_paid, dispatch_uid="risk-checks-limits-when-paid")
+    invoices_recorded.connect(_on_invoices_recorded, dispatch_uid="risk-checks-limits-invoiced")
