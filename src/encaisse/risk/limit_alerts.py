@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -69,7 +69,10 @@ class _Crossing:
         if LimitBreach.AVERAGE_DAYS in self.kinds:
             parts.append(
                 _("average %(days)s days past due (limit %(most)s)")
-                % {"days": status.average_days, "most": status.average_days_limit}
+                % {
+                    "days": formats.number_format(status.average_days, 1),
+                    "most": status.average_days_limit,
+                }
             )
         return "; ".join(parts)
 

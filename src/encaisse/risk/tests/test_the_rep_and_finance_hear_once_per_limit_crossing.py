@@ -133,3 +133,29 @@ def test_orders_not_yet_invoiced_count_in_the_exposure(limits, rep_remi):
     _over, under = limits
     record_uninvoiced_orders(customer=under, amount=Decimal("4500.00"), as_of=MONDAY)
     assert titles(rep_remi) == ["Client Rémi 2 is over its credit limit"]
+
+
+def test_an_average_delay_too_long_is_told(limits, rep_remi, finance_fanny):
+    """Rémi 2 owes 1 000 € due 31 January and 3 000 € not yet due: on 2 April the average
+    is 61 * 1 000 / 4 000 = 15.3 days past due, over a limit of 15."""
+    _over, under = limits
+    alert_limit_crossings(as_of=MONDAY)  # Client Rémi 1, over already
+    InvoiceFactory(
+        customer=under,
+        number="F-remi-2-later",
+        amount=Decimal("3000.00"),
+        issue_date=dt.date(2026, 3, 20),
+        due_date=dt.date(2026, 4, 30),
+    )
+    change_limits(
+        customer=under,
+        edit=LimitsEdit(credit_limit=Decimal("50000.00"), average_days_limit=15),
+        changed_by=finance_fanny,
+        today=MONDAY,
+    )
+    alert_limit_crossings(as_of=dt.date(2026, 4, 1))  # 60 * 1 000 / 4 000 = 15.0: not over
+    assert "Client Rémi 2 is over its credit limit" not in titles(rep_remi)
+    alert_limit_crossings(as_of=dt.date(2026, 4, 2))
+    notice = Notification.objects.filter(recipient=rep_remi).order_by("pk").last()
+    assert notice.title == "Client Rémi 2 is over its credit limit"
+    assert notice.body == "Average 15.3 days past due (limit 15)"
