@@ -46,6 +46,8 @@ QUERY_VARIANTS = [
     "?export=xlsx&by=customer",
     "?export=csv&by=rep&rep=paul",
     "?export=json&by=agency&agency=MRS",
+    "?format=csv",
+    "?breach=amount&format=csv",
 ]
 
 
@@ -177,6 +179,7 @@ def _record_everything(portfolios, rep_paul):
     )
 
     _block_paul(portfolios)
+    _limits_of_pauls_customers(paul1, paul2, rep_paul, today)
 
 
 def _rate_and_insure_paul(portfolios, rep_paul):
@@ -221,6 +224,56 @@ def _block_paul(portfolios):
     block_customer(customer=portfolios["paul1"], reason="Client Paul 1 unpaid", by=finance)
     with override_settings(ENCAISSE_UNBLOCK_NEEDS_SECOND_APPROVAL=True):
         unblock_customer(customer=portfolios["paul1"], by=finance, reason="Client Paul 1 paid")
+
+
+def _limits_of_pauls_customers(paul1, paul2, rep_paul, today):
+    """Paul 1 over its limits (amount and days), alerts given; a limit Paul asked for Paul 2,
+    countered by finance, and another one pending."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from encaisse.accounts.models import Role
+    from encaisse.ledger.tests.factories import UserFactory
+    from encaisse.risk.limit_alerts import alert_limit_crossings
+    from encaisse.risk.limit_changes import LimitsEdit, change_limits
+    from encaisse.risk.limit_requests import decide_limit_request, request_limit
+
+    finance = UserFactory(username="fabien", role=Role.FINANCE)
+    change_limits(
+        customer=paul1,
+        edit=LimitsEdit(
+            credit_limit=Decimal("500.00"),
+            temporary_limit=Decimal("600.00"),
+            temporary_until=today + dt.timedelta(days=20),
+            oldest_days_limit=1,
+            uninvoiced_orders=Decimal("250.00"),
+        ),
+        changed_by=finance,
+        today=today,
+    )
+    alert_limit_crossings(as_of=today)
+    asked = request_limit(
+        customer=paul2,
+        requested_by=rep_paul,
+        amount=Decimal("90000.00"),
+        justification="Paul Sud opens a depot",
+        today=today,
+    )
+    decide_limit_request(
+        request=asked,
+        decided_by=finance,
+        decision="countered",
+        amount=Decimal("70000.00"),
+        note="Paul Sud: 70k first",
+        today=today,
+    )
+    request_limit(
+        customer=paul1,
+        requested_by=rep_paul,
+        amount=Decimal("1000.00"),
+        justification="Paul Sud again",
+        today=today,
+    )
 
 
 def _bank_statement_paying_paul(portfolios, tmp_path):

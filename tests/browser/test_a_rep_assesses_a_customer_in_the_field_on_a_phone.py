@@ -9,20 +9,12 @@ import pytest
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory
 from encaisse.risk.assessment import QUESTION_FIELDS
 from encaisse.risk.models_assessment import FieldAssessment
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # What the rep taps: one chip per question (the radio's value).
 TAPS = {**dict.fromkeys(QUESTION_FIELDS, "good"), "commitments": "fair", "market": "unknown"}
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 def _fits_the_phone(page) -> bool:
@@ -38,7 +30,7 @@ def test_rep_fills_the_assessment_on_a_phone_and_sees_its_score(
     InvoiceFactory(customer=customer, number="FA-1")
     page = phone_page
     customer_url = f"/customers/{customer.pk}/"
-    _log_in(page, live_server, "remi", customer_url)
+    log_in(page, live_server, "remi", customer_url)
     panel = page.get_by_test_id("assessment-panel")
     panel.scroll_into_view_if_needed()
     assert panel.get_by_test_id("assessment-due").is_visible()  # a key account never assessed

@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 
 from encaisse.accounts.models import NotificationDelivery
-from tests.browser.conftest import PHONE, screenshot
-from tests.browser.test_rep_records_a_call_outcome_on_a_phone import _log_in
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_rep_switches_to_english_and_a_daily_digest(phone_page, live_server, rep_remi):
     page = phone_page  # a French phone
-    _log_in(page, live_server, "remi", "/my-day/")
+    log_in(page, live_server, "remi", "/my-day/")
     assert page.locator("h1").inner_text() == "Ma journée"
 
     page.get_by_role("button", name="Menu").click()

@@ -7,17 +7,9 @@ import pytest
 
 from encaisse.ledger.models import Customer
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 def test_finance_blocks_a_customer_on_a_phone_and_the_rep_sees_it(
@@ -28,7 +20,7 @@ def test_finance_blocks_a_customer_on_a_phone_and_the_rep_sees_it(
     )
     InvoiceFactory(customer=customer, number="FA-1")
     page = phone_page
-    _log_in(page, live_server, "fanny", f"/customers/{customer.pk}/")
+    log_in(page, live_server, "fanny", f"/customers/{customer.pk}/")
 
     page.get_by_test_id("customer-actions").locator('a[href="#blocking"]').click()
     form = page.get_by_test_id("block-form")
@@ -41,7 +33,7 @@ def test_finance_blocks_a_customer_on_a_phone_and_the_rep_sees_it(
     assert Customer.objects.get(pk=customer.pk).is_blocked
 
     page.context.clear_cookies()
-    _log_in(page, live_server, "remi", "/customers/")
+    log_in(page, live_server, "remi", "/customers/")
     card = page.get_by_test_id("customer-card").filter(has_text="Béton Express")
     badge = card.get_by_test_id("blocked-badge")
     assert badge.is_visible()

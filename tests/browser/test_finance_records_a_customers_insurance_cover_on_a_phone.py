@@ -11,17 +11,9 @@ import pytest
 from encaisse.core.dates import today
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory
 from encaisse.risk.models import CreditRating, InsuranceCover
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 @pytest.fixture
@@ -41,7 +33,7 @@ def test_finance_records_a_cover_on_a_phone_and_the_excess_is_flagged(
 ):
     page = phone_page
     customer_url = f"/customers/{rated_customer.pk}/"
-    _log_in(page, live_server, "fanny", customer_url)
+    log_in(page, live_server, "fanny", customer_url)
     panel = page.get_by_test_id("ratings-panel")
     panel.scroll_into_view_if_needed()
     assert "64/100" in panel.inner_text()
@@ -53,7 +45,10 @@ def test_finance_records_a_cover_on_a_phone_and_the_excess_is_flagged(
     form.locator("input[name=amount]").fill("3 000,00")
     form.locator("select[name=kind]").select_option("temporary")
     page.get_by_test_id("cover-submit").click()
-    assert "a temporary cover has an end date" in page.get_by_test_id("field-error").inner_text()
+    assert (
+        "une garantie temporaire a une date de fin"
+        in page.get_by_test_id("field-error").inner_text()
+    )
     assert not InsuranceCover.objects.exists()
     ends = today() + dt.timedelta(days=90)
     page.locator("input[name=expires_on]").fill(ends.isoformat())

@@ -8,8 +8,7 @@ import pytest
 
 from encaisse.collaboration.models import Notification
 from encaisse.collaboration.services import notify
-from tests.browser.conftest import PHONE, screenshot
-from tests.browser.test_rep_records_a_call_outcome_on_a_phone import _log_in
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +17,7 @@ def test_a_new_notification_reaches_the_bell_of_an_open_page(
     phone_page, live_server, rep_remi, portfolios, jobs_run_inline
 ):
     page = phone_page
-    _log_in(page, live_server, "remi", "/customers/")
+    log_in(page, live_server, "remi", "/customers/")
     assert page.get_by_test_id("unread-count").count() == 0
     customer = portfolios["remi1"]
 

@@ -13,6 +13,7 @@ from encaisse.accounts.permissions import (
     can_follow_disputes,
     can_manage_integrations,
     can_run_dunning,
+    can_see_over_limit,
     sees_only_own_customers,
 )
 
@@ -28,5 +29,6 @@ def capabilities(request: HttpRequest) -> dict[str, Any]:
             "see_only_own_customers": sees_only_own_customers(user),
             "follow_disputes": can_follow_disputes(user),
             "manage_integrations": can_manage_integrations(user),
+            "see_over_limit": can_see_over_limit(user),
         }
     }

@@ -142,6 +142,29 @@ def can_manage_integrations(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role == Role.ADMIN
 
 
+def can_see_over_limit(user: User) -> bool:
+    """The list of customers over their credit limits: finance and the managers."""
+    return can_see_team_reports(user)
+
+
+ASKS_FOR_LIMITS = frozenset({Role.SALES_REP, Role.AGENCY_MANAGER, Role.SALES_MANAGER})
+
+
+def can_request_limit(user: User) -> bool:
+    """A rep or a manager of reps asks finance for a new credit limit."""
+    return user.is_authenticated and user.is_active and user.role in ASKS_FOR_LIMITS
+
+
+def can_decide_limits(user: User) -> bool:
+    """Approving, refusing or counter-proposing a credit limit: finance's decision."""
+    return _works_in_finance(user)
+
+
+def limit_deciders() -> QuerySet[User]:
+    """Who is told of a new limit request: finance."""
+    return users_who_run_dunning()
+
+
 def sees_only_own_customers(user: User) -> bool:
     """A sales rep's portfolio is their own customers ("My customers")."""
     return user.is_authenticated and user.role == Role.SALES_REP

@@ -271,24 +271,6 @@ class NotificationDigest(models.Model):
         return f"{self.recipient}: {self.day}"
 
 
-class OverLimitNotice(models.Model):
-    """A customer found over its credit limit, its rep told once: while it stays over, the
-    rep is not told again; back under, the row goes, and the next time it goes over the rep
-    hears of it again."""
-
-    customer = models.OneToOneField(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
-    )
-    since = models.DateField(_("over its limit since"))
-
-    class Meta:
-        verbose_name = _("customer over its credit limit")
-        verbose_name_plural = _("customers over their credit limit")
-
-    def __str__(self) -> str:
-        return f"{self.customer_id}: {self.since}"
-
-
 # Notes live in their own module (they change apart from tasks and disputes); Django finds
 # them here.
 from encaisse.collaboration.note_models import Note as Note  # noqa: E402

@@ -28,7 +28,6 @@ LOST_EMAIL_AFTER = dt.timedelta(hours=1)
 LOST_EMAIL_KEPT_FOR = dt.timedelta(days=1)
 
 # The audience is French companies: a person who chose no language is written to in French.
-DEFAULT_NOTIFICATION_LANGUAGE = "fr"
 # Who gets an e-mail for each notification, at once.
 E_MAILED_AT_ONCE = {"recipient__notification_delivery": NotificationDelivery.IMMEDIATELY}
 
@@ -36,10 +35,11 @@ logger = logging.getLogger(__name__)
 
 
 def language_of(user: User | None) -> str:
-    """The language to write to ``user`` in: the one they chose in their preferences, French
-    when they chose none. Every text written for a person (tasks, notifications, e-mails)
-    is written inside ``translation.override(language_of(person))``."""
-    return str(getattr(user, "language", "") or DEFAULT_NOTIFICATION_LANGUAGE)
+    """The language to write to ``user`` in: the one they chose in their preferences, else
+    the company's (settings.ENCAISSE_DEFAULT_LANGUAGE, French by default). Every text written
+    for a person (tasks, notifications, e-mails) is written inside
+    ``translation.override(language_of(person))``."""
+    return str(getattr(user, "language", "") or settings.ENCAISSE_DEFAULT_LANGUAGE)
 
 
 def notify(

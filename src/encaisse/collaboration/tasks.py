@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 
-from encaisse.collaboration.limit_notices import tell_reps_of_customers_over_limit
 from encaisse.collaboration.notification_digest import (
     send_notification_digest,
     start_notification_digests,
@@ -54,9 +53,3 @@ def send_notification_digests_task(as_of: str) -> int:
 def send_notification_digest_task(user_id: int, as_of: str) -> bool:
     """A person's daily digest for ``as_of`` (once, whatever the number of deliveries)."""
     return send_notification_digest(user_id=user_id, as_of=dt.date.fromisoformat(as_of))
-
-
-@job()
-def tell_reps_of_customers_over_limit_task(as_of: str) -> int:
-    """Daily (settings.ENCAISSE_DAILY_JOBS): reps hear of customers gone over their limit."""
-    return tell_reps_of_customers_over_limit(as_of=dt.date.fromisoformat(as_of))

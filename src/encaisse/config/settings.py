@@ -263,6 +263,9 @@ ENCAISSE_BACKGROUND_SERVICES = (
         ),
     ]
 )
+# What Encaisse writes to a person who chose no language (notifications, tasks, e-mails):
+# the company's language.
+ENCAISSE_DEFAULT_LANGUAGE = os.environ.get("ENCAISSE_DEFAULT_LANGUAGE", "fr")
 # The daily dunning run (HH:MM, company time zone) and how many partitions share it.
 ENCAISSE_DUNNING_RUN_AT = os.environ.get("ENCAISSE_DUNNING_RUN_AT", "06:00")
 ENCAISSE_DUNNING_PARTITIONS = int(os.environ.get("ENCAISSE_DUNNING_PARTITIONS", "4"))
@@ -286,9 +289,9 @@ ENCAISSE_DAILY_JOBS: list[str] = [
     "encaisse.reporting.tasks.send_weekly_portfolio_digests_task",
     "encaisse.collaboration.tasks.notify_overdue_disputes_task",
     # Before the digests, so that what it tells is in today's digest.
-    "encaisse.collaboration.tasks.tell_reps_of_customers_over_limit_task",
     "encaisse.risk.tasks_assessment.remind_reps_of_due_assessments_task",
     "encaisse.risk.tasks_ratings.announce_expiring_covers_task",
+    "encaisse.risk.tasks_limits.alert_limit_crossings_task",
     "encaisse.collaboration.tasks.send_notification_digests_task",
     "encaisse.risk.tasks_blocking.apply_blocking_rules_task",
 ]

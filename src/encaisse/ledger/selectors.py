@@ -110,7 +110,8 @@ def customer_list(user: User, filters: CustomerFilters, *, today: dt.date) -> Qu
 
 @dataclass(frozen=True)
 class CustomerPosition:
-    """Where a customer stands today: what it owes, what is late, against its limit."""
+    """Where a customer stands today: what it owes, what is late (against its limits:
+    risk.limits, the one rule of limits)."""
 
     open_items_total: Decimal
     unallocated: Decimal
@@ -118,16 +119,6 @@ class CustomerPosition:
     overdue: Decimal
     credit_limit: Decimal | None
     oldest_due_date: dt.date | None
-
-    @property
-    def over_limit(self) -> bool:
-        return self.credit_limit is not None and self.outstanding > self.credit_limit
-
-    @property
-    def limit_used_percent(self) -> int | None:
-        if not self.credit_limit:
-            return None
-        return int(self.outstanding * 100 / self.credit_limit)
 
 
 def customer_position(customer: Customer, *, today: dt.date) -> CustomerPosition:

@@ -14,6 +14,10 @@ from encaisse.core.dates import today
 # news (is_news). Collaboration tells each rep, once, which of their customers paid.
 invoices_paid = Signal()
 
+# Invoices were added or their amounts changed by an import, in the sender's transaction
+# (no arguments: what grew is for the listener to read). Risk checks the credit limits.
+invoices_recorded = Signal()
+
 # A payment older than this is history (a first import of last year's payments), not news.
 NEWS_DAYS = 30
 

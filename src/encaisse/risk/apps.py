@@ -15,8 +15,10 @@ class RiskConfig(AppConfig):
         line each (core.panels, core.timeline)."""
         from encaisse.risk.apps_blocking import register_blocking
         from encaisse.risk.apps_ratings import register_ratings
+        from encaisse.risk.limits_apps import register_limits
         from encaisse.risk.views_assessment import register_assessment
 
+        register_limits()
         register_assessment()
         register_ratings()
         register_blocking()

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.ledger.models import Customer, Invoice
-from encaisse.ledger.selectors import with_balances
+from encaisse.risk.limits import limit_statuses
 
 
 @dataclass(frozen=True)
@@ -25,18 +25,17 @@ class BlockingRule:
 
 
 def _over_limit_and_overdue(as_of: dt.date) -> QuerySet[Customer]:
-    """Outstanding above the credit limit and an open invoice more than
-    ENCAISSE_BLOCKING_OVERDUE_DAYS past its due date."""
+    """Over its amount limit (the one rule, risk.limits: exposure above the limit in force,
+    a temporary one included) and an open invoice more than ENCAISSE_BLOCKING_OVERDUE_DAYS
+    past its due date."""
     days = settings.ENCAISSE_BLOCKING_OVERDUE_DAYS
     long_overdue = Invoice.objects.open().filter(
         customer=OuterRef("pk"), due_date__lt=as_of - dt.timedelta(days=days)
     )
-    over = with_balances(
-        Customer.objects.filter(credit_limit__isnull=False, credit_limit__gt=0), today=as_of
-    )
-    # ``outstanding`` is with_balances' annotation, which the type checker cannot see.
-    return over.filter(outstanding__gt=F("credit_limit")).filter(  # type: ignore[misc]
-        Exists(long_overdue)
+    candidates = Customer.objects.filter(Exists(long_overdue))
+    statuses = limit_statuses(candidates, as_of=as_of)
+    return Customer.objects.filter(
+        pk__in=[pk for pk, status in statuses.items() if status.over_amount]
     )
 
 

@@ -167,15 +167,18 @@ def record_cover(
     stay as history). An amount of 0 records a withdrawal."""
     insurer = insurer.strip()
     if not insurer:
-        raise BadInput(_("Insurer: name the insurer."))
+        raise BadInput(_("Insurer: name the insurer."), field="insurer")
     if amount < 0:
-        raise BadInput(_("Amount covered: not negative (0 when the insurer withdrew its cover)."))
+        raise BadInput(
+            _("Amount covered: not negative (0 when the insurer withdrew its cover)."),
+            field="amount",
+        )
     if kind not in CoverKind.values:
-        raise BadInput(_("Kind: permanent or temporary."))
+        raise BadInput(_("Kind: permanent or temporary."), field="kind")
     if kind == CoverKind.TEMPORARY and expires_on is None:
-        raise BadInput(_("Expires on: a temporary cover has an end date."))
+        raise BadInput(_("Expires on: a temporary cover has an end date."), field="expires_on")
     if expires_on is not None and expires_on < today:
-        raise BadInput(_("Expires on: the date is already past."))
+        raise BadInput(_("Expires on: the date is already past."), field="expires_on")
     return InsuranceCover.objects.create(
         customer=customer,
         recorded_by=recorded_by,

@@ -25,6 +25,7 @@ from encaisse.accounts.permissions import acting_user, can_record_credit_cover
 from encaisse.collaboration.forms import AmountField
 from encaisse.core.dates import today
 from encaisse.core.errors import BadInput
+from encaisse.core.forms import add_service_error
 from encaisse.core.i18n import from_data
 from encaisse.ledger.models import Customer
 from encaisse.ledger.scoping import visible_customers
@@ -62,14 +63,7 @@ class CoverForm(forms.Form):
     reference = forms.CharField(label=gettext_lazy("Reference"), max_length=60, required=False)
 
     def add_service_error(self, error: BadInput) -> None:
-        """The service's "Label: why" next to the field of that label."""
-        text = str(error)
-        for name, field in self.fields.items():
-            prefix = f"{field.label}: "
-            if text.startswith(prefix):
-                self.add_error(name, text.removeprefix(prefix))
-                return
-        self.add_error(None, text)
+        add_service_error(self, error)
 
 
 def _reasons(rating: CreditRating) -> list[str]:

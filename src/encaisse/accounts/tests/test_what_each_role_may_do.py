@@ -47,6 +47,11 @@ def test_each_role_may_do_what_the_policy_says(role: Role) -> None:
     assert permissions.can_manage_integrations(user) is (role == Role.ADMIN)
     assert permissions.can_block_customers(user) is books
     assert permissions.can_follow_blocked_customers(user) is team_reports
+    assert permissions.can_see_over_limit(user) is team_reports
+    assert permissions.can_decide_limits(user) is books
+    assert permissions.can_request_limit(user) is (
+        role in {Role.SALES_REP, Role.AGENCY_MANAGER, Role.SALES_MANAGER}
+    )
 
 
 def test_the_policy_names_every_role() -> None:
@@ -79,6 +84,9 @@ def test_an_anonymous_visitor_may_do_nothing() -> None:
         permissions.can_manage_integrations,
         permissions.can_block_customers,
         permissions.can_follow_blocked_customers,
+        permissions.can_see_over_limit,
+        permissions.can_request_limit,
+        permissions.can_decide_limits,
     ):
         assert may(visitor) is False  # type: ignore[arg-type]
 
@@ -102,6 +110,7 @@ def test_templates_see_the_same_capabilities(role: Role) -> None:
             "see_only_own_customers": own_only,
             "follow_disputes": team,
             "manage_integrations": role == Role.ADMIN,
+            "see_over_limit": team,
         }
     }
 

@@ -13,6 +13,7 @@ from encaisse.imports.loaders.records import InvoiceRecord
 from encaisse.imports.rows import Row
 from encaisse.ledger.models import Invoice, InvoiceKind
 from encaisse.ledger.services import lettered_invoice_changes, refresh_balances
+from encaisse.ledger.signals import invoices_recorded
 
 
 class InvoiceLoader(Loader[InvoiceRecord]):
@@ -85,3 +86,5 @@ class InvoiceLoader(Loader[InvoiceRecord]):
     def after_write(self) -> None:
         refresh_balances(invoice_ids=self._touched(quote(Invoice._meta.db_table), "refresh"))
         self.letter_shared_codes()
+        if self.counts.created or self.counts.updated:  # the credit limits are checked again
+            invoices_recorded.send(sender=type(self))

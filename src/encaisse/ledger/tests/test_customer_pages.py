@@ -90,7 +90,6 @@ def test_customer_page_shows_open_items_with_days_past_due_and_the_limit(
     assert "Jeanne Compta" in html
     position = response.context["position"]
     assert position.outstanding == Decimal("12345.67")
-    assert position.over_limit
 
 
 def test_english_browser_gets_english(client, rep_remi, big_late_customer):

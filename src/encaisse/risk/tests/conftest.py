@@ -1,4 +1,5 @@
-"""The cast of the ratings tests: three customers of known SIRENs in two portfolios."""
+"""The risk tests read English; the cast of the ratings tests: three customers of known
+SIRENs in two portfolios."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ from pathlib import Path
 import pytest
 
 from encaisse.risk.tests.ratings_samples import siren, siret
+
+
+@pytest.fixture(autouse=True)
+def _readers_of_english(settings):
+    """The risk tests read what people are told in English: a user who chose no language is
+    written to in the company's language, here English (French has tests of its own)."""
+    settings.ENCAISSE_DEFAULT_LANGUAGE = "en"
 
 
 @pytest.fixture
