@@ -36,6 +36,8 @@ LATE_AFTER_DAYS = 5  # paid later than this past the due date: late
 GOOD_PAYER_PAYMENTS = 3  # payments on time over the year before, to be a good payer
 SMALL_SHARE = 0.2  # a payment below this share of its invoice, leaving it open: small
 SMALL_PAYMENTS = 3  # that many small partial payments in 3 months: a signal
+# Days past due 3 months ago above this: the delay is no news, it is known (and scored).
+LATE_ALREADY_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,15 @@ def first_late_payments(as_of: dt.date, measured: Measured) -> list[Found]:
 
 def delays_growing(as_of: dt.date, measured: Measured) -> list[Found]:
     """Days past due of the last 3 months above those of the 3 before by more than the
-    setting ENCAISSE_RISK_DELAY_GROWTH_DAYS."""
+    setting ENCAISSE_RISK_DELAY_GROWTH_DAYS, for a customer not already badly late then
+    (an invoice left unpaid for months grows its delay every day: that is no weak signal)."""
     limit = growth_days()
     found = []
     for customer_id, values in measured.items():
-        trend = values.get("delay_trend")
-        if trend is not None and trend > limit:
+        trend, now = values.get("delay_trend"), values.get("days_past_due_3m")
+        if trend is None or now is None:
+            continue
+        if trend > limit and now - trend <= LATE_ALREADY_DAYS:
             reason = sentence(
                 "Average days past due grew by %(growth)s days over 3 months (now %(now)s).",
                 growth=f"{trend:g}",

@@ -1,0 +1,122 @@
+"""Each weak signal is recorded once per occurrence and told, with its reason, to the
+customer's rep and to finance: a good payer's first late payment, days past due growing, a
+broken promise, a returned payment, many small partial payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from encaisse.collaboration.models import Notification
+from encaisse.collaboration.promises import check_promises, record_promise
+from encaisse.ledger.services import record_payment_return
+from encaisse.ledger.tests.factories import CustomerFactory, PaymentFactory
+from encaisse.risk.factors import measure
+from encaisse.risk.models_score import WeakSignal, WeakSignalKind
+from encaisse.risk.tests.score_ledger import AS_OF, days, invoice, paid, pay
+from encaisse.risk.weak_signals import detect_weak_signals
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(entity, rep_remi):
+    return CustomerFactory(entity=entity, sales_rep=rep_remi, name="Becker", credit_limit=None)
+
+
+def detect(day: dt.date = AS_OF) -> list[WeakSignal]:
+    return detect_weak_signals(as_of=day, measured=measure(None, day))
+
+
+def kinds(signals: list[WeakSignal]) -> list[str]:
+    return sorted(signal.kind for signal in signals)
+
+
+def test_a_good_payers_first_late_payment(customer, rep_remi, finance_fanny, sales_rep_other):
+    for month in (2, 4, 6):  # on time, over the year before
+        paid(customer, due=AS_OF - days(30 * month), on=AS_OF - days(30 * month + 2))
+    paid(customer, due=AS_OF - days(20), on=AS_OF - days(2))  # 18 days late
+
+    signals = detect()
+
+    assert kinds(signals) == [WeakSignalKind.FIRST_LATE_PAYMENT]
+    told = Notification.objects.order_by("recipient__username")
+    assert [n.recipient.username for n in told] == ["fanny", "remi"]
+    assert told[0].customer_id == customer.pk
+    assert "Becker" in told[0].title
+    assert told[0].body == (
+        "First payment more than 5 days late after 3 payments on time in the year before."
+    )
+    assert detect() == []  # told once
+    assert Notification.objects.count() == 2
+
+
+def test_a_late_payer_paying_late_again_is_no_first(customer):
+    paid(customer, due=AS_OF - days(90), on=AS_OF - days(60))
+    for month in (4, 6, 8):
+        paid(customer, due=AS_OF - days(30 * month), on=AS_OF - days(30 * month + 2))
+    paid(customer, due=AS_OF - days(20), on=AS_OF - days(2))
+
+    assert WeakSignalKind.FIRST_LATE_PAYMENT not in kinds(detect())
+
+
+def test_delays_growing_beyond_the_setting(customer, settings):
+    settings.ENCAISSE_RISK_DELAY_GROWTH_DAYS = 10
+    paid(customer, due=AS_OF - days(150), on=AS_OF - days(150))  # 3-6 months ago: 0 days
+    paid(customer, due=AS_OF - days(60), on=AS_OF - days(35))  # lately: 25 days
+
+    (signal,) = [s for s in detect() if s.kind == WeakSignalKind.DELAY_GROWING]
+
+    assert signal.period == AS_OF.strftime("%Y-%m")
+    with translation.override("en"):
+        body = Notification.objects.filter(recipient__username="remi").get().body
+    assert body == "Average days past due grew by 25 days over 3 months (now 25)."
+    settings.ENCAISSE_RISK_DELAY_GROWTH_DAYS = 30
+    WeakSignal.objects.all().delete()
+    assert WeakSignalKind.DELAY_GROWING not in kinds(detect())
+
+
+def test_a_broken_promise_and_a_returned_payment_each_once(customer):
+    item = invoice(customer, due=AS_OF - days(40))
+    record_promise(
+        customer=customer, invoices=[item], recorded_on=AS_OF - days(20),
+        promised_for=AS_OF - days(10),
+    )  # fmt: skip
+    check_promises(as_of=AS_OF - days(2))  # broken
+    returned = PaymentFactory(customer=customer, date=AS_OF - days(4), amount=Decimal(300))
+    record_payment_return(payment=returned, returned_on=AS_OF - days(1), reference="RET-1")
+
+    signals = detect()
+    assert kinds(signals) == [WeakSignalKind.BROKEN_PROMISE, WeakSignalKind.RETURNED_PAYMENT]
+    reasons = {s.kind: s.reason for s in signals}
+    assert reasons[WeakSignalKind.RETURNED_PAYMENT]["values"]["reference"] == returned.reference
+    assert detect(AS_OF + days(1)) == []  # the same occurrences, a day later
+
+
+def test_many_small_partial_payments(customer):
+    item = invoice(customer, due=AS_OF - days(60), amount="5000.00")
+    for back in (50, 30, 10):
+        pay(item, on=AS_OF - days(back), amount="200.00")
+
+    (signal,) = detect()
+
+    assert signal.kind == WeakSignalKind.SMALL_PARTIAL_PAYMENTS
+    assert signal.reason["values"]["count"] == 3
+
+
+@pytest.fixture
+def sales_rep_other(rep_sarah):
+    """Sarah, a rep of another portfolio: never told of Rémi's customer."""
+    return rep_sarah
+
+
+def test_another_rep_never_hears_of_it(customer, sales_rep_other, finance_fanny):
+    returned = PaymentFactory(customer=customer, date=AS_OF - days(4), amount=Decimal(300))
+    record_payment_return(payment=returned, returned_on=AS_OF - days(1), reference="RET-2")
+
+    detect()
+
+    assert not Notification.objects.filter(recipient=sales_rep_other).exists()
