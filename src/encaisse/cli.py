@@ -25,6 +25,7 @@ Main commands:
   webhooks test|deliveries send a signed test event to a subscription; the delivery log
   report aged-balance      the aged balance as of a date (table, json, csv, xlsx)
   digest send              the weekly portfolio e-mail of each rep and manager (--dry-run)
+  risk score               score every customer's risk again and print why (--format json)
   bench                    time loading and querying a generated ledger of N invoices
   migrate                  create or update the database
   createsuperuser          add an administrator

@@ -32,6 +32,7 @@ from encaisse.ledger.scoping import visible_customers
 from encaisse.ledger.selectors import CustomerFilters, customer_list
 from encaisse.ledger.services import refresh_balances
 from encaisse.reporting.selectors import Grouping, aged_balance
+from encaisse.risk.scoring import score_customers
 
 PAGE_SIZE = 25  # the customer list page (settings.PAGE_SIZE)
 PAST_DAYS = 183  # "six months ago": allocations dated since then force the recompute path
@@ -165,6 +166,12 @@ def run_bench(
     steps.repeated("list_rep", "customer list page 1, sales rep", page(rep), runs)
     steps.repeated("count_finance", "customer list count, finance", count(finance), runs)
     steps.repeated("count_rep", "customer list count, sales rep", count(rep), runs)
+    steps.repeated(  # the nightly scoring, on the ledger as it is (before dunning reopens it)
+        "risk_score",
+        "risk scoring, every customer (nightly)",
+        lambda: len(score_customers(as_of=today).customers),
+        runs,
+    )
     _dunning_steps(steps, today=today, customers=load.expected.customers)
     _import_steps(steps, invoices=invoices, customers=load.expected.customers)
     return result
