@@ -84,3 +84,17 @@ def test_a_late_payer_over_its_limit_scores_high_and_says_why(entity):
     assert points["days_past_due_3m"] == 15
     assert points["exposure_vs_limit"] == 15
     assert row.score == sum(points.values())
+
+
+def test_the_outstanding_is_what_the_customer_list_says(entity):
+    from encaisse.ledger.selectors import with_balances
+
+    customer = CustomerFactory(entity=entity, credit_limit=Decimal("1000.00"))
+    invoice(customer, due=AS_OF - days(30), amount="1500.00")
+    PaymentFactory(customer=customer, date=AS_OF - days(2), amount=Decimal(400))  # not lettered
+
+    values = measure(None, AS_OF)[customer.pk]
+
+    listed = with_balances(type(customer).objects.filter(pk=customer.pk), today=AS_OF).get()
+    assert listed.outstanding == Decimal("1100.00")
+    assert values["exposure_vs_limit"] == 110.0
