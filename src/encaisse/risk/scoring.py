@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from encaisse.ledger.models import Customer
 from encaisse.risk.factors import FACTORS, Measured, measure
-from encaisse.risk.models_score import RiskScore, RiskScoreSnapshot
 from encaisse.risk.score import points_for, score_of
+from encaisse.risk.score_writes import write_scores
 
 BATCH = 2000
 
@@ -92,8 +92,9 @@ class ScoringRun:
 @transaction.atomic
 def score_customers(*, as_of: dt.date, customer_ids: Sequence[int] | None = None) -> ScoringRun:
     """Score the customers (None: every customer) as of ``as_of``: their current score and
-    the day's snapshot are written (again, when the day was scored already). Set-based:
-    a few aggregate queries and bulk writes, whatever the number of customers."""
+    the day's snapshot are written (again, when the day was scored already; on PostgreSQL
+    a row that would not change is left alone). Set-based: a few aggregate queries and bulk
+    writes, whatever the number of customers."""
     if customer_ids is None:
         ids = list(Customer.objects.order_by("pk").values_list("pk", flat=True))
         measured = measure(None, as_of)
@@ -103,31 +104,5 @@ def score_customers(*, as_of: dt.date, customer_ids: Sequence[int] | None = None
         )
         measured = measure(ids, as_of)
     rows = scored(measured, ids)
-    now = timezone.now()
-    RiskScore.objects.bulk_create(
-        [
-            RiskScore(
-                customer_id=row.customer_id,
-                score=row.score,
-                factors=row.factors,
-                computed_on=as_of,
-                computed_at=now,
-            )
-            for row in rows
-        ],
-        update_conflicts=True,
-        unique_fields=["customer"],
-        update_fields=["score", "factors", "computed_on", "computed_at"],
-        batch_size=BATCH,
-    )
-    RiskScoreSnapshot.objects.bulk_create(
-        [
-            RiskScoreSnapshot(customer_id=row.customer_id, day=as_of, score=row.score)
-            for row in rows
-        ],
-        update_conflicts=True,
-        unique_fields=["customer", "day"],
-        update_fields=["score"],
-        batch_size=BATCH,
-    )
+    write_scores(rows, as_of=as_of, now=timezone.now())
     return ScoringRun(as_of=as_of, customers=rows, measured=measured)
