@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection
 
@@ -21,9 +21,12 @@ CHUNK = 10_000
 
 
 class Scored(Protocol):
-    customer_id: int
-    score: int
-    factors: list[dict[str, object]]
+    @property
+    def customer_id(self) -> int: ...
+    @property
+    def score(self) -> int: ...
+    @property
+    def factors(self) -> list[dict[str, Any]]: ...
 
 
 def write_scores(rows: Sequence[Scored], *, as_of: dt.date, now: dt.datetime) -> None:
