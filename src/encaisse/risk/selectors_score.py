@@ -9,7 +9,7 @@ from encaisse.ledger.models import Customer
 from encaisse.risk.models_score import RiskScore, WeakSignal, WeakSignalKind
 from encaisse.risk.scoring import factor_label
 
-LOW, HIGH = 30, 60  # the gauge: up to LOW low risk, from HIGH high risk
+LOW, HIGH = 20, 45  # the gauge: up to LOW low risk, from HIGH high risk
 
 
 @dataclass(frozen=True)
