@@ -41,6 +41,8 @@ YEAR = 365
 QUARTER = 91
 HALF = 182
 CHUNK = 2000  # customers per ``IN (...)`` when a list is given
+# Measured for the weak signals, not a factor of the score (names starting with "_").
+PAID_LATE_BEFORE = "_paid_days_late_3_to_6_months_ago"
 
 
 class DaysBetween(Func):
@@ -95,7 +97,8 @@ def measure_payment_behaviour(ids: Sequence[int] | None, as_of: dt.date) -> Meas
     """Days past due over 3, 6 and 12 months and their trend, and the invoices paid in
     several payments. Days past due: money received in the window weighs by its days late
     (allocation date minus due date, never below zero), and what is still open and overdue
-    by its days past due today; the trend compares the last 3 months with the 3 before."""
+    by its days past due today. The trend compares the days late of the money received in
+    the last 3 months with those of the 3 months before."""
     sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
     late = Greatest(DaysBetween(F("date"), F("invoice__due_date")), Value(0))
     windows = {"3m": QUARTER, "6m": HALF, "12m": YEAR}
@@ -123,7 +126,6 @@ def measure_payment_behaviour(ids: Sequence[int] | None, as_of: dt.date) -> Meas
         aggregates["paid_prev"] = Sum("amount", filter=before)
         for row in paid.values("invoice__customer_id").annotate(**aggregates).order_by():
             sums[row.pop("invoice__customer_id")].update(row)
-        then = as_of - dt.timedelta(days=QUARTER)
         still_open = _of(
             Invoice.objects.open().filter(kind=InvoiceKind.INVOICE, due_date__lt=as_of),
             "customer_id",
@@ -134,11 +136,6 @@ def measure_payment_behaviour(ids: Sequence[int] | None, as_of: dt.date) -> Meas
             .annotate(
                 open_late=Sum(_money(F("open_amount") * DaysBetween(_day(as_of), F("due_date")))),
                 open_total=Sum("open_amount"),
-                open_late_prev=Sum(
-                    _money(F("open_amount") * DaysBetween(_day(then), F("due_date"))),
-                    filter=Q(due_date__lt=then),
-                ),
-                open_total_prev=Sum("open_amount", filter=Q(due_date__lt=then)),
             )
             .order_by()
         )
@@ -153,14 +150,13 @@ def measure_payment_behaviour(ids: Sequence[int] | None, as_of: dt.date) -> Meas
                 (found.get(f"late_{key}") or 0) + opened_late,
                 (found.get(f"paid_{key}") or 0) + opened,
             )
-        previous = _average(
-            (found.get("late_prev") or 0) + (found.get("open_late_prev") or 0),
-            (found.get("paid_prev") or 0) + (found.get("open_total_prev") or 0),
-        )
-        now = values["days_past_due_3m"]
+        # The trend is of payments only: an invoice left open ages by itself, every day.
+        previous = _average(found.get("late_prev"), found.get("paid_prev"))
+        now = _average(found.get("late_3m"), found.get("paid_3m"))
         values["delay_trend"] = (
             round(now - previous, 1) if now is not None and previous is not None else None
         )
+        values[PAID_LATE_BEFORE] = previous
         measured[customer_id] = values
     for customer_id, count in _partly_paid_invoices(ids, as_of).items():
         measured.setdefault(customer_id, {})["partial_payments"] = count

@@ -63,7 +63,7 @@ class ScoredCustomer:
 
 def explain(values: dict[str, float | int | None]) -> list[dict[str, Any]]:
     """The factors as stored and shown: [{"name", "value", "points"}], every known factor."""
-    names = FACTORS + [name for name in values if name not in FACTORS]
+    names = FACTORS + [name for name in values if name not in FACTORS and name[:1] != "_"]
     explained = []
     for name in names:
         value = values.get(name)

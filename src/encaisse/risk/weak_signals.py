@@ -10,6 +10,7 @@ parts; they plug a detector here at merge if they want a weak signal recorded to
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from encaisse.accounts.models import User
 from encaisse.accounts.permissions import users_who_run_dunning
@@ -28,7 +30,7 @@ from encaisse.collaboration.notifications import language_of, notify
 from encaisse.core.i18n import Sentence, from_data, sentence, to_data
 from encaisse.core.money import format_money
 from encaisse.ledger.models import Allocation, Customer, InvoiceKind, Payment
-from encaisse.risk.factors import DaysBetween, Measured
+from encaisse.risk.factors import PAID_LATE_BEFORE, DaysBetween, Measured
 from encaisse.risk.models_score import WeakSignal, WeakSignalKind
 
 LOOK_BACK_DAYS = 7  # a day the job did not run is caught up the next
@@ -38,6 +40,7 @@ SMALL_SHARE = 0.2  # a payment below this share of its invoice, leaving it open:
 SMALL_PAYMENTS = 3  # that many small partial payments in 3 months: a signal
 # Days past due 3 months ago above this: the delay is no news, it is known (and scored).
 LATE_ALREADY_DAYS = 60
+LISTED = 20  # signals listed in one notification; the others are counted
 
 
 @dataclass(frozen=True)
@@ -104,20 +107,21 @@ def first_late_payments(as_of: dt.date, measured: Measured) -> list[Found]:
 
 
 def delays_growing(as_of: dt.date, measured: Measured) -> list[Found]:
-    """Days past due of the last 3 months above those of the 3 before by more than the
-    setting ENCAISSE_RISK_DELAY_GROWTH_DAYS, for a customer not already badly late then
-    (an invoice left unpaid for months grows its delay every day: that is no weak signal)."""
+    """The days late of the payments of the last 3 months above those of the 3 months
+    before by more than the setting ENCAISSE_RISK_DELAY_GROWTH_DAYS, for a customer not
+    already badly late then."""
     limit = growth_days()
     found = []
     for customer_id, values in measured.items():
-        trend, now = values.get("delay_trend"), values.get("days_past_due_3m")
-        if trend is None or now is None:
+        trend, before = values.get("delay_trend"), values.get(PAID_LATE_BEFORE)
+        if trend is None or before is None:
             continue
-        if trend > limit and now - trend <= LATE_ALREADY_DAYS:
+        if trend > limit and before <= LATE_ALREADY_DAYS:
             reason = sentence(
-                "Average days past due grew by %(growth)s days over 3 months (now %(now)s).",
+                "Payments came %(growth)s days later than in the 3 months before (%(now)s days "
+                "late on average now).",
                 growth=f"{trend:g}",
-                now=f"{values.get('days_past_due_3m') or 0:g}",
+                now=f"{before + trend:g}",
             )
             found.append(Found(customer_id, WeakSignalKind.DELAY_GROWING, _month(as_of), reason))
     return found
@@ -208,64 +212,114 @@ DETECTORS: list[Detector] = [
 
 
 def detect_weak_signals(*, as_of: dt.date, measured: Measured) -> list[WeakSignal]:
-    """Record the weak signals of ``as_of`` not recorded before, and tell each to the
+    """Record the weak signals of ``as_of`` not recorded before, and tell them to each
     customer's rep and to finance; ``measured``: the factors the day's scoring measured.
     Safe to run twice (or twice at once): an occurrence is recorded, and told, once."""
     found = [signal for detector in DETECTORS for signal in detector(as_of, measured)]
     known = _known(found)
-    recorded = []
-    for signal in found:
-        if (signal.customer_id, signal.kind, signal.period) in known:
-            continue
-        try:
-            with transaction.atomic():
-                recorded.append(
-                    WeakSignal.objects.create(
-                        customer_id=signal.customer_id,
-                        kind=signal.kind,
-                        period=signal.period,
-                        detected_on=as_of,
-                        reason=to_data(signal.reason),
-                    )
-                )
-        except IntegrityError:  # recorded by a run at the same time: told by it
-            continue
+    new = {
+        (signal.customer_id, signal.kind, signal.period): signal
+        for signal in found
+        if (signal.customer_id, signal.kind, signal.period) not in known
+    }
+    rows = [
+        WeakSignal(
+            customer_id=signal.customer_id,
+            kind=signal.kind,
+            period=signal.period,
+            detected_on=as_of,
+            reason=to_data(signal.reason),
+        )
+        for signal in new.values()
+    ]
+    try:
+        with transaction.atomic():
+            recorded = WeakSignal.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:  # a run at the same time recorded some: each is told by one run
+        recorded = [row for row in rows if _recorded_here(row)]
     _tell(recorded)
     return recorded
 
 
+def _recorded_here(row: WeakSignal) -> bool:
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
+
+
 def _known(found: Iterable[Found]) -> set[tuple[int, str, str]]:
-    customers = {signal.customer_id for signal in found}
-    if not customers:
-        return set()
-    return set(
-        WeakSignal.objects.filter(customer_id__in=sorted(customers)).values_list(
-            "customer_id", "kind", "period"
+    customers = sorted({signal.customer_id for signal in found})
+    known: set[tuple[int, str, str]] = set()
+    for start in range(0, len(customers), 2000):
+        known |= set(
+            WeakSignal.objects.filter(customer_id__in=customers[start : start + 2000]).values_list(
+                "customer_id", "kind", "period"
+            )
         )
-    )
+    return known
 
 
 def _tell(signals: list[WeakSignal]) -> None:
+    """Each person hears of the signals of their customers (the rep, of theirs; finance, of
+    all): one notification with the reason for one signal, one listing them for several."""
     if not signals:
         return
     customers = Customer.objects.in_bulk({signal.customer_id for signal in signals})
     reps = User.objects.filter(
         pk__in={customer.sales_rep_id for customer in customers.values()}, is_active=True
     ).in_bulk()
-    finance = list(users_who_run_dunning())
+    heard: dict[int, list[WeakSignal]] = defaultdict(list)
+    finance = {person.pk: person for person in users_who_run_dunning()}
+    people = {**reps, **finance}
     for signal in signals:
-        customer = customers[signal.customer_id]
-        people = {person.pk: person for person in finance}
-        rep = reps.get(customer.sales_rep_id) if customer.sales_rep_id else None
-        if rep is not None:
-            people[rep.pk] = rep
-        for person in people.values():
-            with translation.override(language_of(person)):
-                notify(
-                    recipient=person,
-                    title=_("Weak signal on %(customer)s: %(kind)s")
-                    % {"customer": customer.name, "kind": WeakSignalKind(signal.kind).label},
-                    body=str(from_data(signal.reason)),
-                    url=reverse("customer-detail", args=[customer.pk]),
-                    customer_id=customer.pk,
-                )
+        rep_id = customers[signal.customer_id].sales_rep_id
+        told = set(finance)
+        if rep_id is not None and rep_id in reps:
+            told.add(rep_id)
+        for person_id in told:
+            heard[person_id].append(signal)
+    for person_id, theirs in heard.items():
+        person = people[person_id]
+        with translation.override(language_of(person)):
+            _tell_one(person, theirs, customers)
+
+
+def _line(signal: WeakSignal, customers: dict[int, Customer]) -> dict[str, str]:
+    return {
+        "customer": customers[signal.customer_id].name,
+        "kind": str(WeakSignalKind(signal.kind).label),
+        "reason": str(from_data(signal.reason)),
+    }
+
+
+def _tell_one(person: User, signals: list[WeakSignal], customers: dict[int, Customer]) -> None:
+    if len(signals) == 1:
+        (only,) = signals
+        notify(
+            recipient=person,
+            title=_("Weak signal on %(customer)s: %(kind)s") % _line(only, customers),
+            body=str(from_data(only.reason)),
+            url=reverse("customer-detail", args=[only.customer_id]),
+            customer_id=only.customer_id,
+        )
+        return
+    ordered = sorted(signals, key=lambda signal: customers[signal.customer_id].name)
+    lines = [_("- %(customer)s: %(kind)s. %(reason)s") % _line(s, customers) for s in ordered]
+    if len(lines) > LISTED:
+        more = len(lines) - LISTED
+        lines = [*lines[:LISTED], ngettext("and %(count)d more", "and %(count)d more", more)
+                 % {"count": more}]  # fmt: skip
+    notify(
+        recipient=person,
+        title=ngettext(
+            "%(count)d weak signal on your customers",
+            "%(count)d weak signals on your customers",
+            len(signals),
+        )
+        % {"count": len(signals)},
+        body="\n".join(lines),
+        url=reverse("customer-list"),
+    )

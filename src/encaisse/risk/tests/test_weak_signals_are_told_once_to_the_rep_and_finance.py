@@ -73,7 +73,9 @@ def test_delays_growing_beyond_the_setting(customer, settings):
     assert signal.period == AS_OF.strftime("%Y-%m")
     with translation.override("en"):
         body = Notification.objects.filter(recipient__username="remi").get().body
-    assert body == "Average days past due grew by 25 days over 3 months (now 25)."
+    assert body == (
+        "Payments came 25 days later than in the 3 months before (25 days late on average now)."
+    )
     settings.ENCAISSE_RISK_DELAY_GROWTH_DAYS = 30
     WeakSignal.objects.all().delete()
     assert WeakSignalKind.DELAY_GROWING not in kinds(detect())
@@ -120,3 +122,28 @@ def test_another_rep_never_hears_of_it(customer, sales_rep_other, finance_fanny)
     detect()
 
     assert not Notification.objects.filter(recipient=sales_rep_other).exists()
+
+
+def test_several_signals_make_one_notification_each_listing_them(
+    entity, customer, rep_remi, rep_sarah, finance_fanny
+):
+    sarahs = CustomerFactory(entity=entity, sales_rep=rep_sarah, name="Alpha")
+    for index, who in enumerate((customer, customer, sarahs)):
+        returned = PaymentFactory(customer=who, date=AS_OF - days(4), amount=Decimal(300))
+        record_payment_return(
+            payment=returned, returned_on=AS_OF - days(1), reference=f"RET-{index}"
+        )
+
+    assert len(detect()) == 3
+
+    fanny = Notification.objects.get(recipient=finance_fanny)
+    assert fanny.title == "3 weak signals on your customers"
+    lines = fanny.body.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("- Alpha: Returned payment. The bank returned the payment")
+    remi = Notification.objects.get(recipient=rep_remi)
+    assert remi.title == "2 weak signals on your customers"
+    assert "Alpha" not in remi.body
+    sarah = Notification.objects.get(recipient=rep_sarah)
+    assert sarah.title == "Weak signal on Alpha: Returned payment"
+    assert sarah.customer_id == sarahs.pk
