@@ -310,8 +310,7 @@ def _tell_one(person: User, signals: list[WeakSignal], customers: dict[int, Cust
     lines = [_("- %(customer)s: %(kind)s. %(reason)s") % _line(s, customers) for s in ordered]
     if len(lines) > LISTED:
         more = len(lines) - LISTED
-        lines = [*lines[:LISTED], ngettext("and %(count)d more", "and %(count)d more", more)
-                 % {"count": more}]  # fmt: skip
+        lines = [*lines[:LISTED], _("and %(count)d more") % {"count": more}]
     notify(
         recipient=person,
         title=ngettext(

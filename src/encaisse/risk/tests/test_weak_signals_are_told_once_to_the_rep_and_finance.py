@@ -147,3 +147,20 @@ def test_several_signals_make_one_notification_each_listing_them(
     sarah = Notification.objects.get(recipient=rep_sarah)
     assert sarah.title == "Weak signal on Alpha: Returned payment"
     assert sarah.customer_id == sarahs.pk
+
+
+def test_a_long_list_is_cut_and_counted(customer, finance_fanny, monkeypatch):
+    from encaisse.risk import weak_signals
+
+    monkeypatch.setattr(weak_signals, "LISTED", 2)
+    for index in range(3):
+        returned = PaymentFactory(customer=customer, date=AS_OF - days(4), amount=Decimal(300))
+        record_payment_return(
+            payment=returned, returned_on=AS_OF - days(1), reference=f"RET-L{index}"
+        )
+
+    detect()
+
+    lines = Notification.objects.get(recipient=finance_fanny).body.splitlines()
+    assert len(lines) == 3
+    assert lines[-1] == "and 1 more"
