@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from encaisse.collaboration.models import Notification
 from encaisse.collaboration.promises import check_promises, record_promise
@@ -20,6 +19,14 @@ from encaisse.risk.tests.score_ledger import AS_OF, days, invoice, paid, pay
 from encaisse.risk.weak_signals import detect_weak_signals
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _everyone_reads_english(rep_remi, rep_sarah, finance_fanny):
+    """Notifications are written in each reader's language: these readers chose English."""
+    for person in (rep_remi, rep_sarah, finance_fanny):
+        person.language = "en"
+        person.save(update_fields=["language"])
 
 
 @pytest.fixture
@@ -71,8 +78,7 @@ def test_delays_growing_beyond_the_setting(customer, settings):
     (signal,) = [s for s in detect() if s.kind == WeakSignalKind.DELAY_GROWING]
 
     assert signal.period == AS_OF.strftime("%Y-%m")
-    with translation.override("en"):
-        body = Notification.objects.filter(recipient__username="remi").get().body
+    body = Notification.objects.filter(recipient__username="remi").get().body
     assert body == (
         "Payments came 25 days later than in the 3 months before (25 days late on average now)."
     )
