@@ -180,6 +180,14 @@ def _record_everything(portfolios, rep_paul):
 
     _block_paul(portfolios)
     _limits_of_pauls_customers(paul1, paul2, rep_paul, today)
+    from encaisse.ledger.models import Payment
+    from encaisse.ledger.services import record_payment_return
+    from encaisse.risk.tasks import score_customers_task
+
+    record_payment_return(  # returned: a weak signal that names VIR-paul-1
+        payment=Payment.objects.get(reference="VIR-paul-1"), returned_on=today, reference="RET-P1"
+    )
+    score_customers_task.run(as_of=today.isoformat())  # scores, snapshots, weak signals
 
 
 def _rate_and_insure_paul(portfolios, rep_paul):

@@ -26,6 +26,7 @@ Main commands:
   report aged-balance      the aged balance as of a date (table, json, csv, xlsx)
   risk blocked             the blocked customers (table, json, csv for an ERP that reads files)
   digest send              the weekly portfolio e-mail of each rep and manager (--dry-run)
+  risk score               score every customer's risk again and print why (--format json)
   bench                    time loading and querying a generated ledger of N invoices
   migrate                  create or update the database
   createsuperuser          add an administrator

@@ -32,6 +32,7 @@ from encaisse.ledger.scoping import visible_customers
 from encaisse.ledger.selectors import CustomerFilters, customer_list
 from encaisse.ledger.services import refresh_balances
 from encaisse.reporting.selectors import Grouping, aged_balance
+from encaisse.risk.scoring import score_customers
 
 PAGE_SIZE = 25  # the customer list page (settings.PAGE_SIZE)
 PAST_DAYS = 183  # "six months ago": allocations dated since then force the recompute path
@@ -165,9 +166,22 @@ def run_bench(
     steps.repeated("list_rep", "customer list page 1, sales rep", page(rep), runs)
     steps.repeated("count_finance", "customer list count, finance", count(finance), runs)
     steps.repeated("count_rep", "customer list count, sales rep", count(rep), runs)
+    _risk_steps(steps, today=today)
     _dunning_steps(steps, today=today, customers=load.expected.customers)
     _import_steps(steps, invoices=invoices, customers=load.expected.customers)
     return result
+
+
+def _risk_steps(steps: _Recorder, *, today: dt.date) -> None:
+    """The nightly risk scoring of every customer, on the ledger as loaded (before dunning
+    reopens it): the first (every row written), then again the same day (nothing changes)."""
+    for key, label in (
+        ("risk_score", "risk scoring, every customer (nightly)"),
+        ("risk_rescore", "risk scoring again the same day"),
+    ):
+        scored, run = steps.once(key, label, lambda: score_customers(as_of=today))
+        scored.rows = len(run.customers)
+        scored.rows_per_second = scored.rows / scored.seconds[0]
 
 
 def _dunning_steps(steps: _Recorder, *, today: dt.date, customers: int) -> None:

@@ -292,9 +292,12 @@ ENCAISSE_DAILY_JOBS: list[str] = [
     "encaisse.risk.tasks_assessment.remind_reps_of_due_assessments_task",
     "encaisse.risk.tasks_ratings.announce_expiring_covers_task",
     "encaisse.risk.tasks_limits.alert_limit_crossings_task",
+    "encaisse.risk.tasks.score_customers_task",  # after the promises' check: broken ones count
     "encaisse.collaboration.tasks.send_notification_digests_task",
     "encaisse.risk.tasks_blocking.apply_blocking_rules_task",
 ]
+# A weak signal when the average days past due grow by more than this over 3 months.
+ENCAISSE_RISK_DELAY_GROWTH_DAYS = int(os.environ.get("ENCAISSE_RISK_DELAY_GROWTH_DAYS", "10"))
 _daily_hour, _, _daily_minute = ENCAISSE_DAILY_JOBS_AT.partition(":")
 # The weekly portfolio e-mail goes out with the daily jobs of this day (a name, or 1-7 from
 # Monday), and on the days after it to whoever has not had this week's yet.

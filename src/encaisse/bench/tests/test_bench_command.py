@@ -109,6 +109,7 @@ def test_json_gives_each_step_with_its_timings(tmp_path):
     assert steps["load"]["rows_per_second"] > 0
     assert steps["list_finance"]["rows"] == 25
     assert steps["count_finance"]["rows"] == 100
+    assert steps["risk_score"]["rows"] == 100  # every customer scored
     assert data["check"] == {"ok": True, "problems": []}
 
 

@@ -97,8 +97,9 @@ class Command(EncaisseCommand):
         "Time loading and querying a generated ledger of N invoices (N/20 customers, 20 reps, "
         "27 agencies, 18 months of history) in a scratch database made for the run and dropped "
         "after it; your own database is never touched. Times migrate, the bulk load, "
-        "refresh_balances, the aged balance (today by total, rep and customer; six months ago) "
-        "and the customer list (first page and count, for finance and for a rep)."
+        "refresh_balances, the aged balance (today by total, rep and customer; six months ago), "
+        "the customer list (first page and count, for finance and for a rep) and the nightly "
+        "risk scoring."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
