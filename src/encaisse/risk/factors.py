@@ -2,8 +2,8 @@
 list of ids, or None for all of them) and a day, and returns {customer id: {factor name:
 value}} from a few aggregate queries, never a query per customer.
 
-MEASURERS is the one list of them: the other parts of risk plug theirs here at merge
-(external rating, field assessment, insurance cover, days limits: see docs/risk.md). The
+MEASURERS is the one list of them (the external rating, the field assessment, the limits
+and the insurance cover are measured in ``risk.factors_plugged``, see docs/risk.md). The
 points of each value are ``risk.score``'s, a pure function.
 """
 
@@ -33,6 +33,12 @@ from django.db.models.functions import Greatest
 from encaisse.collaboration.models import Dispute
 from encaisse.collaboration.promises import promise_keeping_by_customer
 from encaisse.ledger.models import Allocation, Customer, Invoice, InvoiceKind, Payment
+from encaisse.risk.factors_plugged import (
+    measure_cover,
+    measure_external_rating,
+    measure_field_assessment,
+    measure_limits,
+)
 
 Measured = dict[int, dict[str, float | int | None]]
 Measurer = Callable[[Sequence[int] | None, dt.date], Measured]
@@ -219,49 +225,16 @@ def measure_promises_and_disputes(ids: Sequence[int] | None, as_of: dt.date) -> 
     return dict(measured)
 
 
-def measure_exposure(ids: Sequence[int] | None, as_of: dt.date) -> Measured:
-    """Outstanding (open items less unallocated payments, as ``ledger.selectors.
-    with_balances`` says) as a percentage of the amount credit limit, for customers with a
-    limit: two grouped sums, not a subquery per customer."""
-    measured: Measured = {}
-    for chunk in _chunks(ids):
-        limits = dict(
-            _of(Customer.objects.filter(credit_limit__gt=0), "pk", chunk).values_list(
-                "pk", "credit_limit"
-            )
-        )
-        if not limits:
-            continue
-        outstanding: dict[int, Decimal] = defaultdict(Decimal)
-        limited = Q(customer__credit_limit__gt=0)
-        for model, column, sign in (
-            (Invoice, "open_amount", 1),
-            (Payment, "unallocated_amount", -1),
-        ):
-            rows = (
-                _of(model.objects.open().filter(limited), "customer_id", chunk)  # type: ignore[attr-defined]
-                .values("customer_id")
-                .annotate(total=Sum(column))
-                .order_by()
-                .values_list("customer_id", "total")
-            )
-            for customer_id, total in rows:
-                outstanding[customer_id] += sign * (total or 0)
-        for customer_id, limit in limits.items():
-            measured[customer_id] = {
-                "exposure_vs_limit": round(float(outstanding[customer_id] * 100 / limit), 1)
-            }
-    return measured
-
-
-# The measurers of the score, in the order of the "why". Plug in here (at merge):
-#   ratings:     measure_external_rating    -> "external_rating"
-#   assessment:  measure_field_assessment   -> "field_assessment"
-#   limits/cover: measure_cover_and_days    -> "exposure_vs_cover" (+ days limits)
+# The measurers of the score, in the order of the "why": payment behaviour here, the rest
+# from the other parts of risk (risk.factors_plugged). The exposure against the limits is
+# the one limit rule's (risk.limits), a temporary limit and orders not yet invoiced in.
 MEASURERS: list[Measurer] = [
     measure_payment_behaviour,
     measure_promises_and_disputes,
-    measure_exposure,
+    measure_limits,
+    measure_cover,
+    measure_external_rating,
+    measure_field_assessment,
 ]
 
 # Every factor a customer's "why" lists, measured or not (no value: no points).
@@ -275,6 +248,10 @@ FACTORS: list[str] = [
     "partial_payments",
     "returned_payments",
     "exposure_vs_limit",
+    "over_days_limit",
+    "exposure_vs_cover",
+    "external_rating",
+    "field_assessment",
 ]
 
 

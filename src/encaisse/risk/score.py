@@ -42,8 +42,8 @@ class PointsTable:
 
 # The table of every factor, in the order the "why" lists them. Days past due are the
 # amount-weighted days between due date and payment (or today, for what is still open).
-# The factors marked "plugged at merge" are measured by other parts of risk (ratings,
-# field assessment, insurance cover, days limits); their tables are here already.
+# The rating, the field assessment, the limits and the cover are measured by the other
+# parts of risk (risk.factors_plugged).
 POINTS: dict[str, PointsTable] = {
     "days_past_due_3m": PointsTable(((5, 3), (15, 6), (30, 10), (60, 15))),
     "days_past_due_6m": PointsTable(((5, 1), (15, 2), (30, 4), (60, 5))),
@@ -55,14 +55,17 @@ POINTS: dict[str, PointsTable] = {
     # Invoices paid in several payments over the last 12 months.
     "partial_payments": PointsTable(((0, 2), (2, 4), (5, 6))),
     "returned_payments": PointsTable(((0, 8), (1, 12))),
-    # Outstanding as a percentage of the credit limit (no limit: not measured).
+    # Exposure (outstanding and orders not yet invoiced) as a percentage of the amount limit
+    # in force, a temporary one included (no limit: not measured).
     "exposure_vs_limit": PointsTable(((80, 5), (100, 10), (120, 15))),
-    # Plugged at merge: 100 minus the agency's score (0-100, higher is safer there).
-    "external_rating": PointsTable(((30, 5), (50, 10), (70, 15))),
-    # Plugged at merge: 100 minus the field assessment's score, and its age in months.
-    "field_assessment": PointsTable(((30, 4), (50, 7), (70, 10))),
-    # Plugged at merge: outstanding above the insurer's cover, as a percentage of it.
+    # 1 when a limit in days is crossed (oldest overdue item, weighted average).
+    "over_days_limit": PointsTable(((0, 8),)),
+    # Outstanding above the insurer's cover, as a percentage of it.
     "exposure_vs_cover": PointsTable(((0, 3), (20, 5))),
+    # 100 minus the agency's latest score (0-100, higher is safer there).
+    "external_rating": PointsTable(((30, 5), (50, 10), (70, 15))),
+    # 100 minus the rep's latest field assessment score.
+    "field_assessment": PointsTable(((30, 4), (50, 7), (70, 10))),
 }
 
 

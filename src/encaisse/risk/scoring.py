@@ -32,9 +32,10 @@ FACTOR_LABELS = {
     "active_disputes": _("Disputes still open"),
     "partial_payments": _("Invoices paid in several payments (12 months)"),
     "returned_payments": _("Payments returned by the bank (12 months)"),
-    "exposure_vs_limit": _("Outstanding against the credit limit (%)"),
+    "exposure_vs_limit": _("Exposure against the credit limit in force (%)"),
+    "over_days_limit": _("A limit in days crossed (1: yes)"),
     "external_rating": _("External rating (risk: 100 minus the agency's score)"),
-    "field_assessment": _("Sales rep's field assessment"),
+    "field_assessment": _("Sales rep's field assessment (risk: 100 minus its score)"),
     "exposure_vs_cover": _("Outstanding above the insurance cover (%)"),
 }
 
