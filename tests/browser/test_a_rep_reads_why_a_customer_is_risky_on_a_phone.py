@@ -13,17 +13,9 @@ from encaisse.core.dates import today
 from encaisse.ledger.services import record_payment_return
 from encaisse.ledger.tests.factories import CustomerFactory, InvoiceFactory, PaymentFactory
 from encaisse.risk.tasks import score_customers_task
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}{then}")
-    page.get_by_label("Identifiant ou e-mail").fill(f"{username}@example.com")
-    page.get_by_label("Mot de passe").fill("secret-pass-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}{then}")
 
 
 @pytest.fixture
@@ -46,7 +38,7 @@ def late_payer(entity, rep_remi, lyon):
 
 def test_a_rep_reads_the_score_and_why_on_a_phone(browser, phone_page, live_server, late_payer):
     page = phone_page
-    _log_in(page, live_server, "remi", f"/customers/{late_payer.pk}/")
+    log_in(page, live_server, "remi", f"/customers/{late_payer.pk}/")
     panel = page.get_by_test_id("risk-score-panel")
     panel.scroll_into_view_if_needed()
     # 15 + 5 + 5 for the days past due, 8 for the return, 15 for twice the limit
@@ -55,7 +47,7 @@ def test_a_rep_reads_the_score_and_why_on_a_phone(browser, phone_page, live_serv
     panel.get_by_text("Pourquoi ce score").or_(panel.get_by_text("Why this score")).click()
     factors = panel.get_by_test_id("risk-factor")
     factors.first.wait_for()
-    assert factors.count() == 9
+    assert factors.count() == 13  # every factor, measured or not
     signal = panel.get_by_test_id("weak-signal")
     assert signal.count() == 1
     assert "VIR" in signal.inner_text()  # its reason names the payment the bank returned
