@@ -381,6 +381,8 @@ ENCAISSE_WEBHOOK_ALLOWED_HOSTS = env_list("ENCAISSE_WEBHOOK_ALLOWED_HOSTS")
 # due of the rule "over limit and overdue", and how long a person's unblocking holds
 # against the rules.
 ENCAISSE_UNBLOCK_NEEDS_SECOND_APPROVAL = env_bool("ENCAISSE_UNBLOCK_NEEDS_SECOND_APPROVAL")
-ENCAISSE_BLOCKING_RULES = env_list("ENCAISSE_BLOCKING_RULES", "over_limit_and_overdue")
+# No rule by default: a block stops the customer's orders in the ERP, so a company turns a
+# rule on when it has checked whom it would block (the blocked list shows it).
+ENCAISSE_BLOCKING_RULES = env_list("ENCAISSE_BLOCKING_RULES")
 ENCAISSE_BLOCKING_OVERDUE_DAYS = int(os.environ.get("ENCAISSE_BLOCKING_OVERDUE_DAYS") or "60")
 ENCAISSE_BLOCKING_RULE_QUIET_DAYS = int(os.environ.get("ENCAISSE_BLOCKING_RULE_QUIET_DAYS") or "30")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import textwrap
 import time
 from decimal import Decimal
@@ -20,6 +21,7 @@ from encaisse.core.serving import add_server_arguments, serve_application, site_
 from encaisse.demo import cast
 from encaisse.demo.collection import seed_collection
 from encaisse.demo.generator import MIN_CUSTOMERS, load_demo_company
+from encaisse.demo.risk import seed_risk
 from encaisse.demo.summary import DemoLogin, DemoSummary, demo_summary
 from encaisse.ledger.models import Customer, LegalEntity
 
@@ -87,6 +89,12 @@ class Command(EncaisseCommand):
             )
             for note in collection.bank_notes:
                 self.stdout.write(f"  bank statement of yesterday: {note}")
+            risk = seed_risk(today=as_of, rng=random.Random(2026))
+            self.stdout.write(
+                f"  credit risk: {risk.ratings:,} ratings, {risk.assessments} field assessments, "
+                f"{risk.covers} insurance covers; {risk.blocked} customers "
+                f"blocked by finance; this morning's scoring found {risk.weak_signals} weak signals"
+            )
             self.stdout.write(f"Created in {time.perf_counter() - started:.1f} s.")
         self.describe(summary, as_of=as_of, url=site_url(options["host"], options["port"]))
         if not options["no_serve"]:
