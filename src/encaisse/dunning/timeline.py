@@ -308,9 +308,11 @@ def _tasks(customer: Customer, reader: User | None) -> list[TimelineEvent]:
         TimelineEvent(
             at=_day(task.done_on) if task.done_on else task.created_at,
             kind="call" if task.kind == "call" else "task",
-            title=f"{task.title}: {task.get_outcome_display()}"
-            if task.outcome
-            else f"{task.title}: {task.get_status_display()}",
+            title=_("%(title)s: %(state)s")
+            % {
+                "title": task.title,
+                "state": task.get_outcome_display() if task.outcome else task.get_status_display(),
+            },
             detail=task.outcome_note,
             by=_name(task.done_by or task.assignee),
             url=reverse("task-detail", args=[task.pk]) if task.pk in openable else "",

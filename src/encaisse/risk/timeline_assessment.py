@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,13 +19,16 @@ PER_KIND = 40
 
 
 def assessment_events(customer: Customer, reader: Any) -> list[TimelineEvent]:
-    """Each assessment once, when it was signed: its score, who signed, the comment."""
+    """Each assessment once, on the day of the visit (signed then, or later): its score, who
+    signed, the comment."""
     url = reverse("customer-detail", args=[customer.pk]) + "#assessment"
     events = []
     for assessment in customer_assessments(customer)[:PER_KIND]:
         events.append(
             TimelineEvent(
-                at=assessment.signed_at,
+                at=assessment.signed_at
+                if timezone.localdate(assessment.signed_at) == assessment.assessed_on
+                else timezone.make_aware(dt.datetime.combine(assessment.assessed_on, dt.time(12))),
                 kind="assessment",
                 title=_("Field assessment: score %(score)d/100") % {"score": assessment.score},
                 detail=assessment.comment,
