@@ -15,7 +15,7 @@ from encaisse.collaboration.forms import AmountField
 from encaisse.collaboration.terms import MAX_DOCUMENT_BYTES, Instalment, TermsDocument
 from encaisse.collaboration.terms_models import TermsKind
 from encaisse.core.errors import BadInput
-from encaisse.core.i18n import Sentence
+from encaisse.core.forms import add_service_error
 from encaisse.ledger.models import Invoice
 
 INSTALMENT_ROWS = 6
@@ -140,15 +140,7 @@ class SpecialTermsForm(forms.Form):
         }
 
     def add_service_error(self, error: BadInput) -> None:
-        """Show a service's "field: why" message next to that field (the field is read from
-        the English sentence, the message shown in the user's language)."""
-        said = error.args[0] if error.args else ""
-        english = said.msgid if isinstance(said, Sentence) else str(said)
-        name = SERVICE_FIELDS.get(english.partition(": ")[0])
-        if name in self.fields:
-            self.add_error(name, str(error))
-        else:
-            self.add_error(None, str(error))
+        add_service_error(self, error, SERVICE_FIELDS)
 
 
 class TermsDecisionForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from encaisse.collaboration.forms import AmountField
 from encaisse.core.errors import BadInput
-from encaisse.core.i18n import Sentence
+from encaisse.core.forms import add_service_error
 from encaisse.risk.limit_changes import LimitsEdit
 from encaisse.risk.models_limits import LimitRequestStatus
 
@@ -26,10 +26,7 @@ class _ServiceForm(forms.Form):
     service_fields: dict[str, str] = {}
 
     def add_service_error(self, error: BadInput) -> None:
-        said = error.args[0] if error.args else ""
-        english = said.msgid if isinstance(said, Sentence) else str(said)
-        name = self.service_fields.get(english.partition(": ")[0])
-        self.add_error(name if name in self.fields else None, str(error))
+        add_service_error(self, error, self.service_fields)
 
 
 def _amount(label: Any, *, required: bool = False) -> AmountField:
